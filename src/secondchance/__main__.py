@@ -1,0 +1,3 @@
+from secondchance.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Values that flow through a poll: postings in, changes out.
+
+Everything here is a frozen value: sources build them, the pure steps (diff,
+render) transform them, and only store.py turns them into rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Remote(StrEnum):
+    """Where the work happens, as far as the board says."""
+
+    YES = "yes"
+    NO = "no"
+    HYBRID = "hybrid"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One job posting, normalised so that no step after parsing looks at
+    source-specific fields.
+
+    ``id`` is the ATS's own identity for the posting (stringified), scoped by
+    the source and board it came from. ``title`` is whitespace-normalised.
+    Datetimes are timezone-aware UTC when given.
+    """
+
+    id: str
+    title: str
+    url: str | None = None
+    locations: tuple[str, ...] = ()
+    remote: Remote = Remote.UNKNOWN
+    department: str | None = None
+    employment_type: str | None = None
+    posted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def location(self) -> str:
+        """All locations on one line, for alerts and tables."""
+        return " · ".join(self.locations)
+
+
+class ChangeKind(StrEnum):
+    """What happened, as the user reads it in an alert."""
+
+    NEW = "new"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    REPOSTED = "reposted"
+    CHANGED = "changed"
+    SOURCE_FAILING = "source_failing"
+    SOURCE_RECOVERED = "source_recovered"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One board of one company: the unit that is fetched, diffed and stored."""
+
+    company: str
+    kind: str
+    board: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.board}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One alert-worthy event found by the diff (or by failure tracking).
+
+    ``posting`` is the posting the change is about (for ``closed``, the last
+    version seen); source events carry no posting but a ``detail``.
+    ``previous`` holds what a ``reposted`` or ``changed`` posting replaced.
+    """
+
+    kind: ChangeKind
+    source: SourceRef
+    posting: Posting | None = None
+    previous: Posting | None = None
+    detail: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,41 @@
+"""Source kinds, registered in one explicit table keyed by the watchlist key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from secondchance.sources import careers, greenhouse, lever
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    Source,
+    SourceError,
+    SpecError,
+)
+
+SOURCES: Mapping[str, Source] = {
+    source.kind: source for source in (greenhouse.SOURCE, lever.SOURCE, careers.SOURCE)
+}
+
+
+def default_endpoints() -> dict[str, str]:
+    """Every endpoint name any source uses, with its public default."""
+    merged: dict[str, str] = {}
+    for source in SOURCES.values():
+        merged.update(source.endpoints)
+    return merged
+
+
+__all__ = [
+    "SOURCES",
+    "BoardSpec",
+    "Page",
+    "ParseError",
+    "Request",
+    "Source",
+    "SourceError",
+    "SpecError",
+    "default_endpoints",
+]

@@ -1,0 +1,95 @@
+"""The contract every source kind implements, and the errors it may raise.
+
+A source is a pure description of how to ask a board for its postings and how
+to read the answer. It never performs I/O: http.py fetches, the poller loops
+over pages, and the parsers stay testable with plain bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from secondchance.models import Posting
+
+BodyKind = Literal["json", "html", "xml"]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request of a source's fetch (one page)."""
+
+    url: str
+    method: Literal["GET", "POST"] = "GET"
+    json_body: Any = None
+    headers: tuple[tuple[str, str], ...] = ()
+    # What a healthy answer looks like; a JSON API answering HTML is a failure.
+    expect: BodyKind = "json"
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What one response held, and the request for the next page, if any."""
+
+    postings: list[Posting]
+    next: Request | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSpec:
+    """One board as written in the watchlist, validated by its source.
+
+    ``key`` is the board's stable identity within its kind (a token, a site
+    name, a page URL): it scopes posting ids in the database, so it must not
+    change when cosmetic options (selectors, region spelling) do.
+    ``options`` carries the kind-specific settings.
+    """
+
+    kind: str
+    key: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class SourceError(Exception):
+    """Base of every error a source raises for a poll that did not work."""
+
+
+class ParseError(SourceError):
+    """The body did not have the shape the source expects (schema drift,
+    HTML where JSON was expected, a challenge page, nothing matched)."""
+
+
+class SpecError(ValueError):
+    """A watchlist value for this source is invalid; the message says why."""
+
+
+class Source(Protocol):
+    """One kind of board (greenhouse, lever, careers, ...).
+
+    ``kind`` is the watchlist key. ``endpoints`` names the base URLs this kind
+    uses, with their public defaults; ``[settings.endpoints]`` overrides them.
+    ``companion_keys`` are extra company-level keys folded into the spec
+    (``lever_region``).
+    """
+
+    kind: str
+    endpoints: Mapping[str, str]
+    companion_keys: tuple[str, ...]
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        """Validate one watchlist value; raise SpecError with a short reason."""
+        ...
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        """The request for the first page of the board."""
+        ...
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        """Read one response body; raise ParseError when it is not a board."""
+        ...

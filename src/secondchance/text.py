@@ -1,0 +1,66 @@
+"""Small pure helpers shared by the parsers: whitespace, titles and dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+_SPACE = re.compile(r"\s+")
+# Zero-width and other format characters show up in real feeds ("Delivery\u200b").
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def clean(value: object) -> str:
+    """Whitespace-normalise any scalar into a single-line string ("" for None)."""
+    if value is None:
+        return ""
+    text = _INVISIBLE.sub("", str(value))
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean_or_none(value: object) -> str | None:
+    text = clean(value)
+    return text or None
+
+
+_TITLE_NOISE = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def normalise_title(title: str) -> str:
+    """A comparison key for titles: case, punctuation and spacing set aside.
+
+    Used to recognise a recruiter's take-down-and-repost of the same role
+    under a new id; deliberately strict (equality after normalisation).
+    """
+    folded = unicodedata.normalize("NFKC", clean(title)).casefold()
+    return _TITLE_NOISE.sub(" ", folded).strip()
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse the date formats real boards use into aware UTC datetimes.
+
+    Accepts ISO 8601 (with or without offset, ``Z``), ``YYYY-MM-DD HH:MM:SS UTC``
+    and epoch seconds or milliseconds. Returns None for anything else: a date
+    is informative, never worth failing a poll over.
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = clean(value)
+    if text.endswith(" UTC"):
+        text = text[:-4] + "+00:00"
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
