@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Remote(StrEnum):
@@ -86,3 +87,33 @@ class Change:
     previous: Posting | None = None
     detail: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alert as written to the outbox: what renderers and ``--json`` see."""
+
+    id: int
+    company: str
+    kind: str
+    source_kind: str
+    source_board: str
+    posting_id: str | None
+    title: str | None
+    location: str | None
+    url: str | None
+    previous_title: str | None
+    detail: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "company": self.company,
+            "source": {"kind": self.source_kind, "board": self.source_board},
+            "posting_id": self.posting_id,
+            "kind": self.kind,
+            "title": self.title,
+            "location": self.location,
+            "url": self.url,
+            "previous_title": self.previous_title,
+            "detail": self.detail,
+        }

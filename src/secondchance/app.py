@@ -1,0 +1,76 @@
+"""Wiring: a config plus a data directory become a ready store, fetcher,
+poller and notifier. Shared by every command that touches the network."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from secondchance import migrate
+from secondchance.config import Config, database_url
+from secondchance.http import Fetcher
+from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.poller import Poller
+from secondchance.render import Message
+from secondchance.store import Store, make_engine
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(Exception):
+    """The database cannot be opened or migrated; the message says which."""
+
+
+def open_store(config: Config | None, data_dir: Path) -> Store:
+    url = database_url(config, data_dir)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot open the database {where}: {exc}") from exc
+    return Store(engine)
+
+
+def make_fetcher(config: Config) -> Fetcher:
+    s = config.settings
+    return Fetcher(
+        timeout=s.timeout,
+        per_host=s.per_host,
+        max_body=int(s.max_body_mb * 1024 * 1024),
+        user_agent=s.user_agent,
+    )
+
+
+@dataclass
+class App:
+    config: Config
+    store: Store
+    fetcher: Fetcher
+    poller: Poller
+    notifier: Notifier
+
+    @classmethod
+    def open(
+        cls,
+        config: Config,
+        data_dir: Path,
+        *,
+        console: Callable[[Message], None] | None,
+    ) -> App:
+        store = open_store(config, data_dir)
+        fetcher = make_fetcher(config)
+        poller = Poller(config, store, fetcher, queue_channels(config))
+        notifier = Notifier(config, store, console=console, channels=channels_of(config))
+        return cls(config, store, fetcher, poller, notifier)
+
+    async def aclose(self) -> None:
+        await self.fetcher.aclose()
+        self.store.dispose()

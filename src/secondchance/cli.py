@@ -1,0 +1,336 @@
+"""Command line: check, once, run, status, peek.
+
+Exit codes: 0 success, 1 some board failed (or the database is unusable),
+2 the watchlist (or the command line) is wrong. Expected failures print one
+clear line each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from secondchance import __version__, logs
+from secondchance.app import App, StorageError, make_fetcher, open_store
+from secondchance.config import (
+    Config,
+    ConfigError,
+    default_config_path,
+    default_data_dir,
+    load,
+)
+from secondchance.models import SourceRef
+from secondchance.render import Message
+
+log = logging.getLogger("secondchance")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the watchlist (default: $SECONDCHANCE_CONFIG, else watchlist.toml "
+        "in the user config directory)",
+    )
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where the SQLite database lives (default: $SECONDCHANCE_DATA, else the "
+        "user data directory)",
+    )
+    common.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    common.add_argument("--log-format", default="text", choices=["text", "json"])
+
+    parser = argparse.ArgumentParser(
+        prog="secondchance",
+        description="Watch the job boards of companies that turned you down.",
+    )
+    parser.add_argument("--version", action="version", version=f"secondchance {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("check", parents=[common], help="validate the watchlist (no network)")
+    once = commands.add_parser("once", parents=[common], help="poll every board once, then exit")
+    once.add_argument("--json", action="store_true", help="print queued alerts as JSON lines")
+    once.add_argument(
+        "--company", action="append", metavar="NAME", help="poll only this company (repeatable)"
+    )
+    commands.add_parser("run", parents=[common], help="run the daemon")
+    status = commands.add_parser("status", parents=[common], help="what each board last did")
+    status.add_argument("--json", action="store_true")
+    peek = commands.add_parser(
+        "peek", parents=[common], help="fetch and show a company's postings (stores nothing)"
+    )
+    peek.add_argument("--company", required=True, metavar="NAME")
+    peek.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logs.setup(args.log_level, args.log_format)
+    handler = {
+        "check": cmd_check,
+        "once": cmd_once,
+        "run": cmd_run,
+        "status": cmd_status,
+        "peek": cmd_peek,
+    }[args.command]
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"secondchance: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as exc:
+        print(f"secondchance: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load(args.config or default_config_path())
+    # From here on, the secrets the watchlist resolved are masked in every log line.
+    logs.setup(args.log_level, args.log_format, config.secrets)
+    return config
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+
+
+def _print_message(message: Message) -> None:
+    out = Console(highlight=False, markup=False, soft_wrap=True)
+    out.print(f"── {message.title} ──", style="bold")
+    out.print(message.body)
+    out.print()
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    boards = sum(len(c.boards) for c in config.companies)
+    where = "the terminal" if config.console_alerts else ""
+    urls = len(config.notify.urls)
+    targets = f"{urls} notification URL(s)" + (" and the terminal" if urls and where else "")
+    print(
+        f"{config.path}: OK: {len(config.companies)} companies, {boards} boards; "
+        f"alerts go to {targets if urls else 'the terminal'}"
+    )
+    return EXIT_OK
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    config = _config(args)
+    companies = list(config.companies)
+    if args.company:
+        wanted = [config.company(name) for name in args.company]
+        missing = [n for n, c in zip(args.company, wanted, strict=True) if c is None]
+        if missing:
+            print(
+                f"secondchance: no company named {missing[0]!r} in {config.path}", file=sys.stderr
+            )
+            return EXIT_CONFIG
+        companies = [c for c in wanted if c is not None]
+    return asyncio.run(_once(config, _data_dir(args), companies, as_json=args.json))
+
+
+async def _once(config: Config, data_dir: Path, companies: list, *, as_json: bool) -> int:  # type: ignore[type-arg]
+    app = App.open(config, data_dir, console=None if as_json else _print_message)
+    failed: list[tuple[str, str, str]] = []
+    try:
+        reports = await asyncio.gather(*(app.poller.poll(c) for c in companies if c.enabled))
+        for report in reports:
+            for alert in report.alerts:
+                if as_json:
+                    print(json.dumps(alert.as_json(), ensure_ascii=False), flush=True)
+            for board in report.failed:
+                failed.append((report.company, board.ref.label, board.error or ""))
+        delivery = await app.notifier.drain(ignore_backoff=True)
+        if delivery.failed:
+            log.warning("%d alert(s) could not be delivered yet; they stay queued", delivery.failed)
+    finally:
+        await app.aclose()
+    for company, label, error in failed:
+        print(f"secondchance: {company} {label}: {error}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from secondchance.scheduler import Daemon
+
+    config = _config(args)
+    data_dir = _data_dir(args)
+
+    async def main() -> int:
+        app = App.open(config, data_dir, console=_print_message)
+        return await Daemon(app).run()
+
+    return asyncio.run(main())
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config: Config | None = None
+    path = args.config or default_config_path()
+    if args.config is not None or path.exists():
+        config = _config(args)
+    store = open_store(config, _data_dir(args))
+    try:
+        rows = store.status()
+    finally:
+        store.dispose()
+    configured = (
+        {SourceRef(c.name, b.kind, b.key) for c in config.companies for b in c.boards}
+        if config
+        else None
+    )
+    if args.json:
+        for row, pending in rows:
+            print(
+                json.dumps(
+                    {
+                        "company": row.company,
+                        "source": {"kind": row.kind, "board": row.board},
+                        "watched": configured is None or row.ref in configured,
+                        "last_poll": row.last_poll_at.isoformat() if row.last_poll_at else None,
+                        "last_success": row.last_success_at.isoformat()
+                        if row.last_success_at
+                        else None,
+                        "result": row.last_result,
+                        "error": row.last_error,
+                        "open_postings": row.open_count,
+                        "consecutive_failures": row.consecutive_failures,
+                        "pending_alerts": pending,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return EXIT_OK
+    if not rows:
+        print("No polls yet: run `secondchance once` or `secondchance run`.")
+        return EXIT_OK
+    table = Table(title="secondchance status", title_justify="left")
+    for column in ("company", "board", "last poll", "result", "open", "failures", "pending"):
+        table.add_column(
+            column, justify="right" if column in ("open", "failures", "pending") else "left"
+        )
+    for row, pending in rows:
+        result = row.last_result or "-"
+        if row.last_error:
+            result += f": {row.last_error}"
+        board = row.ref.label
+        if configured is not None and row.ref not in configured:
+            board += " (no longer watched)"
+        table.add_row(
+            row.company,
+            board,
+            _ago(row.last_poll_at),
+            result,
+            str(row.open_count),
+            str(row.consecutive_failures),
+            str(pending),
+        )
+    Console(highlight=False).print(table)
+    return EXIT_OK
+
+
+def _ago(when: datetime | None) -> str:
+    if when is None:
+        return "never"
+    seconds = int((datetime.now(UTC) - when).total_seconds())
+    if seconds < 90:
+        return f"{seconds}s ago"
+    if seconds < 5400:
+        return f"{seconds // 60}m ago"
+    if seconds < 172800:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"
+
+
+def cmd_peek(args: argparse.Namespace) -> int:
+    from secondchance.poller import fetch_board
+
+    config = _config(args)
+    company = config.company(args.company)
+    if company is None:
+        names = ", ".join(c.name for c in config.companies)
+        print(f"secondchance: no company named {args.company!r} (known: {names})", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def fetch_all() -> list:  # type: ignore[type-arg]
+        fetcher = make_fetcher(config)
+        try:
+            return await asyncio.gather(
+                *(
+                    fetch_board(
+                        fetcher,
+                        spec,
+                        config.endpoints,
+                        SourceRef(company.name, spec.kind, spec.key),
+                    )
+                    for spec in company.boards
+                )
+            )
+        finally:
+            await fetcher.aclose()
+
+    results = asyncio.run(fetch_all())
+    console = Console(highlight=False)
+    failed = False
+    for result in results:
+        if result.error is not None:
+            failed = True
+            print(
+                f"secondchance: {company.name} {result.ref.label}: {result.error}", file=sys.stderr
+            )
+            continue
+        if args.json:
+            for p in result.postings:
+                print(
+                    json.dumps(
+                        {
+                            "company": company.name,
+                            "source": {"kind": result.ref.kind, "board": result.ref.board},
+                            "posting_id": p.id,
+                            "title": p.title,
+                            "locations": list(p.locations),
+                            "remote": p.remote.value,
+                            "department": p.department,
+                            "employment_type": p.employment_type,
+                            "posted_at": p.posted_at.isoformat() if p.posted_at else None,
+                            "url": p.url,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            continue
+        table = Table(
+            title=f"{company.name} · {result.ref.label}: {len(result.postings)} "
+            f"posting(s), {result.pages} page(s)",
+            title_justify="left",
+        )
+        for column in ("id", "title", "location", "remote", "url"):
+            table.add_column(column, overflow="fold")
+        for p in result.postings:
+            table.add_row(p.id, p.title, p.location, p.remote.value, p.url or "")
+        console.print(table)
+    return EXIT_FAILED if failed else EXIT_OK

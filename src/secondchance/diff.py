@@ -1,0 +1,235 @@
+"""Pure change detection: a board's snapshot and one observation → changes.
+
+No I/O and no clock: the store hands in what it knows, applies what comes
+out, and the rules (baseline, confirmation of removals, collapse, reopen,
+repost) live here where they are tested with plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from secondchance.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.text import normalise_title
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A posting as the snapshot remembers it."""
+
+    posting: Posting
+    status: Status = Status.OPEN
+    # Consecutive successful polls it was missing from (0 = seen last time).
+    misses: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    close_after: int = 2
+    # A drop to under half (or to zero) of a board this big is a suspected breakage.
+    collapse_min_previous: int = 4
+    collapse_ratio: float = 0.5
+    # ... unless it persists for this many polls in a row, then it is believed.
+    collapse_accept_after: int = 6
+    announce_existing: bool = False
+
+
+@dataclass(slots=True)
+class SourceDiff:
+    """What to write back for one board, and the alerts it produced."""
+
+    source: SourceRef
+    changes: list[Change] = field(default_factory=list)
+    # Postings present in this observation (stored open, misses reset).
+    seen: list[Posting] = field(default_factory=list)
+    # Open postings missing this time: id → new miss count.
+    missed: dict[str, int] = field(default_factory=dict)
+    # Ids to mark closed now (confirmed removals, superseded by a repost).
+    closed: list[str] = field(default_factory=list)
+    collapsed: bool = False
+    previous_count: int = 0
+
+    @property
+    def open_count(self) -> int:
+        return len(self.seen) + len(self.missed)
+
+
+def _dedupe(postings: Iterable[Posting]) -> list[Posting]:
+    seen: dict[str, Posting] = {}
+    for posting in postings:
+        seen.setdefault(posting.id, posting)
+    return list(seen.values())
+
+
+def is_collapse(previous: int, current: int, policy: Policy) -> bool:
+    if previous < policy.collapse_min_previous:
+        return False
+    return current == 0 or current < previous * policy.collapse_ratio
+
+
+def _differs(old: Posting, new: Posting) -> bool:
+    if normalise_title(old.title) != normalise_title(new.title):
+        return True
+    return sorted(loc.casefold() for loc in old.locations) != sorted(
+        loc.casefold() for loc in new.locations
+    )
+
+
+def diff_source(
+    source: SourceRef,
+    known: Mapping[str, Known],
+    observed: Sequence[Posting],
+    policy: Policy,
+    *,
+    baseline: bool,
+    collapse_streak: int = 0,
+) -> SourceDiff:
+    """Compare one successful observation of a board with its snapshot.
+
+    ``baseline`` is True for the board's first successful poll: everything is
+    recorded silently. ``collapse_streak`` counts the collapsed polls just
+    before this one, so a shrink that persists is eventually believed.
+    """
+    postings = _dedupe(observed)
+    previous_open = sum(1 for k in known.values() if k.status is Status.OPEN)
+    result = SourceDiff(source=source, seen=postings, previous_count=previous_open)
+
+    if baseline:
+        if policy.announce_existing:
+            result.changes = [Change(ChangeKind.NEW, source, p) for p in postings]
+        return result
+
+    result.collapsed = is_collapse(previous_open, len(postings), policy) and (
+        collapse_streak + 1 < policy.collapse_accept_after
+    )
+    present = {p.id for p in postings}
+    for posting in postings:
+        before = known.get(posting.id)
+        if before is None:
+            result.changes.append(Change(ChangeKind.NEW, source, posting))
+        elif before.status is Status.CLOSED:
+            result.changes.append(Change(ChangeKind.REOPENED, source, posting, before.posting))
+        elif _differs(before.posting, posting):
+            result.changes.append(Change(ChangeKind.CHANGED, source, posting, before.posting))
+
+    for posting_id, before in known.items():
+        if before.status is not Status.OPEN or posting_id in present:
+            continue
+        if result.collapsed:
+            # Hold the snapshot: a broken page must not read as mass removal.
+            result.missed[posting_id] = before.misses
+            continue
+        misses = before.misses + 1
+        if misses >= policy.close_after:
+            result.closed.append(posting_id)
+            result.changes.append(Change(ChangeKind.CLOSED, source, before.posting))
+        else:
+            result.missed[posting_id] = misses
+    return result
+
+
+def find_reposts(
+    diffs: Sequence[SourceDiff],
+    known: Mapping[SourceRef, Mapping[str, Known]],
+) -> None:
+    """Turn ``new`` into ``reposted`` where the company had the same role.
+
+    A new id whose normalised title equals that of a posting closed earlier
+    (anywhere at the company), or of one that went missing in this very poll
+    (a recruiter's take-down-and-repost), is the same role back. The posting
+    it replaces, if still open, is closed silently: its story continues in
+    the new id. Mutates ``diffs`` in place.
+    """
+    closed_by_title: dict[str, Posting] = {}
+    vanished: dict[str, tuple[SourceDiff, Posting]] = {}
+    for postings in known.values():
+        for item in postings.values():
+            if item.status is Status.CLOSED:
+                closed_by_title.setdefault(normalise_title(item.posting.title), item.posting)
+    for diff in diffs:
+        if diff.collapsed:
+            continue
+        board = known.get(diff.source, {})
+        gone_now = [*diff.closed, *(pid for pid, m in diff.missed.items() if m == 1)]
+        for posting_id in gone_now:
+            before = board.get(posting_id)
+            if before is not None:
+                vanished.setdefault(normalise_title(before.posting.title), (diff, before.posting))
+
+    for diff in diffs:
+        for index, change in enumerate(diff.changes):
+            if change.kind is not ChangeKind.NEW or change.posting is None:
+                continue
+            title = normalise_title(change.posting.title)
+            if title in vanished:
+                owner, previous = vanished.pop(title)
+                if previous.id in owner.missed:
+                    del owner.missed[previous.id]
+                    owner.closed.append(previous.id)
+                # Its own "closed" alert would only repeat what "reposted" says.
+                owner.changes = [
+                    c
+                    for c in owner.changes
+                    if not (c.kind is ChangeKind.CLOSED and c.posting is previous)
+                ]
+            elif title in closed_by_title:
+                previous = closed_by_title.pop(title)
+            else:
+                continue
+            diff.changes[index] = Change(ChangeKind.REPOSTED, diff.source, change.posting, previous)
+
+
+# --- source health ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    consecutive_failures: int = 0
+    alerted: bool = False
+
+
+def after_failure(
+    health: Health, source: SourceRef, reason: str, threshold: int
+) -> tuple[Health, Change | None]:
+    """Count a failed poll; alert once when the streak reaches the threshold."""
+    failures = health.consecutive_failures + 1
+    if failures >= threshold and not health.alerted:
+        change = Change(
+            ChangeKind.SOURCE_FAILING,
+            source,
+            detail=f"{failures} polls in a row failed: {reason}",
+        )
+        return Health(failures, alerted=True), change
+    return Health(failures, health.alerted), None
+
+
+def after_collapse(
+    health: Health, source: SourceRef, previous: int, current: int
+) -> tuple[Health, Change | None]:
+    """A suspected breakage is reported at once (once), instead of removals."""
+    if health.alerted:
+        return Health(health.consecutive_failures, True), None
+    change = Change(
+        ChangeKind.SOURCE_FAILING,
+        source,
+        detail=(
+            f"the board shrank from {previous} to {current} postings; "
+            "holding the snapshot until it looks right again"
+        ),
+    )
+    return Health(health.consecutive_failures, alerted=True), change
+
+
+def after_success(health: Health, source: SourceRef) -> tuple[Health, Change | None]:
+    if health.alerted:
+        return Health(), Change(
+            ChangeKind.SOURCE_RECOVERED, source, detail="the board answers normally again"
+        )
+    return Health(), None

@@ -1,0 +1,69 @@
+"""Human durations in the watchlist: "30m", "1h30m", "90s", "2d", "6 months"."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+    "w": 7 * 86400,
+    "week": 7 * 86400,
+    "mo": 30 * 86400,
+    "month": 30 * 86400,
+    "y": 365 * 86400,
+    "year": 365 * 86400,
+}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from a duration string or a plain number of seconds.
+
+    Raises ValueError with a message meant for the user.
+    """
+    if isinstance(value, bool):
+        raise ValueError('expected a duration such as "30m" or "1h"')
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return float(value)
+    if not isinstance(value, str):
+        raise ValueError('expected a duration such as "30m" or "1h"')
+    text = value.strip().lower().replace(" ", "")
+    if not text:
+        raise ValueError('expected a duration such as "30m" or "1h"')
+    total = 0.0
+    pos = 0
+    for match in _PART.finditer(text):
+        if match.start() != pos:
+            break
+        unit = match.group(2).rstrip("s") or "s"
+        if unit not in _UNITS:
+            raise ValueError(f"unknown unit {match.group(2)!r} in {value!r} (use s, m, h, d or w)")
+        total += float(match.group(1)) * _UNITS[unit]
+        pos = match.end()
+    if pos != len(text):
+        raise ValueError(f'cannot read {value!r} as a duration (try "30m", "1h30m", "90s")')
+    return total
+
+
+def format_duration(value: float) -> str:
+    """The inverse, for messages: 5400 → "1h30m"."""
+    seconds = round(value)
+    if seconds < 60:
+        return f"{seconds}s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return "".join(parts)

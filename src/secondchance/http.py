@@ -1,0 +1,253 @@
+"""Polite fetching: one shared httpx client for every board.
+
+Per-host concurrency limits, a total deadline per fetch, conditional GETs,
+a body size cap and ``Retry-After`` are handled here, so sources stay pure and
+the poller only sees a Response or a typed FetchError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from secondchance import __version__
+from secondchance.sources.interface import Request, SourceError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = (
+    f"secondchance/{__version__} (job-board watcher; +https://github.com/secondchance/secondchance)"
+)
+
+
+class FetchError(SourceError):
+    """The board could not be fetched; the poll failed, the snapshot stays."""
+
+
+class NotFound(FetchError):
+    """404/410: usually a wrong board token or site name."""
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RateLimited(HTTPStatusError):
+    def __init__(self, message: str, status: int, retry_after: float | None) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the server said about the last body, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    validators: Validators
+    not_modified: bool = False
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class Fetcher:
+    """Fetches requests for every source through one AsyncClient."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        per_host: int = 4,
+        max_body: int = 20 * 1024 * 1024,
+        user_agent: str | None = None,
+        retries: int = 2,
+        retry_delay: float = 1.0,
+        max_retry_wait: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.per_host = per_host
+        self.max_body = max_body
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self.max_retry_wait = max_retry_wait
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        # Host → monotonic time before which we must not ask it again.
+        self._backoff: dict[str, float] = {}
+        self._client = httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=5,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_connections=per_host * 16, max_keepalive_connections=32),
+            headers={
+                "User-Agent": user_agent or DEFAULT_USER_AGENT,
+                "Accept-Encoding": "gzip, deflate",
+            },
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, request: Request, validators: Validators | None = None) -> Response:
+        """One request, with the whole exchange bounded by the timeout."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._fetch_with_retries(request, validators)
+        except TimeoutError:
+            raise FetchError(f"timed out after {self.timeout:g}s") from None
+
+    async def _fetch_with_retries(
+        self, request: Request, validators: Validators | None
+    ) -> Response:
+        host = urlsplit(request.url).netloc
+        attempt = 0
+        while True:
+            await self._wait_for_host(host)
+            try:
+                async with self._semaphore(host):
+                    return await self._once(request, validators)
+            except RateLimited as exc:
+                wait = exc.retry_after if exc.retry_after is not None else self.retry_delay
+                # Every board on this host waits, not just the one that was told to.
+                self._backoff[host] = time.monotonic() + wait
+                if attempt >= self.retries or wait > self.max_retry_wait:
+                    raise
+            except HTTPStatusError as exc:
+                if exc.status < 500 or attempt >= self.retries:
+                    raise
+                wait = self.retry_delay * (2**attempt)
+            except _Transient as exc:
+                if attempt >= self.retries:
+                    raise FetchError(str(exc)) from None
+                wait = self.retry_delay * (2**attempt)
+            else:  # pragma: no cover - the try returns
+                raise AssertionError
+            attempt += 1
+            log.debug("retrying %s in %.1fs (attempt %d)", request.url, wait, attempt + 1)
+            await asyncio.sleep(wait)
+
+    async def _wait_for_host(self, host: str) -> None:
+        until = self._backoff.get(host)
+        if until is None:
+            return
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            self._backoff.pop(host, None)
+            return
+        if remaining > self.max_retry_wait:
+            raise RateLimited(
+                f"{host} asked us to wait {remaining:.0f}s more (Retry-After)", 429, remaining
+            )
+        await asyncio.sleep(remaining)
+
+    def _semaphore(self, host: str) -> asyncio.Semaphore:
+        semaphore = self._hosts.get(host)
+        if semaphore is None:
+            semaphore = self._hosts[host] = asyncio.Semaphore(self.per_host)
+        return semaphore
+
+    async def _once(self, request: Request, validators: Validators | None) -> Response:
+        headers: dict[str, str] = dict(request.headers)
+        headers.setdefault("Accept", _ACCEPT[request.expect])
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
+        try:
+            async with self._client.stream(
+                request.method, request.url, headers=headers, json=request.json_body
+            ) as response:
+                status = response.status_code
+                if status == 304:
+                    return Response(304, b"", validators or Validators(), not_modified=True)
+                if status >= 400:
+                    raise _status_error(response)
+                body = await self._read_capped(response)
+                if not body:
+                    raise FetchError(f"empty response (HTTP {status} with no body)")
+                return Response(status, body, _validators(response.headers))
+        except httpx.TimeoutException as exc:
+            raise _Transient(f"timed out ({type(exc).__name__})") from exc
+        except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
+            raise _Transient(f"connection failed: {exc or type(exc).__name__}") from exc
+        except httpx.RemoteProtocolError as exc:
+            raise _Transient(f"server broke the connection: {exc}") from exc
+        except httpx.DecodingError as exc:
+            raise FetchError(f"could not decode the response body: {exc}") from exc
+        except httpx.TooManyRedirects as exc:
+            raise FetchError("too many redirects") from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise FetchError(f"invalid URL: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body:
+                raise FetchError(
+                    f"response larger than {self.max_body // (1024 * 1024)} MB; not read"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class _Transient(Exception):
+    """Network-level trouble worth a quick retry."""
+
+
+_ACCEPT = {
+    "json": "application/json",
+    "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    "xml": "application/xml,text/xml;q=0.9,*/*;q=0.8",
+}
+
+
+def _validators(headers: Mapping[str, str]) -> Validators:
+    return Validators(etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+
+
+def _status_error(response: httpx.Response) -> FetchError:
+    status = response.status_code
+    if status in (404, 410):
+        return NotFound(f"not found (HTTP {status}): check the board name")
+    if status in (429, 503):
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status == 429 or retry_after is not None:
+            hint = f", Retry-After {retry_after:.0f}s" if retry_after is not None else ""
+            return RateLimited(f"rate limited (HTTP {status}{hint})", status, retry_after)
+    if status in (401, 403):
+        return HTTPStatusError(f"access denied (HTTP {status}); the site may block bots", status)
+    return HTTPStatusError(f"server error (HTTP {status})", status)

@@ -1,0 +1,17 @@
+"""Alembic environment: always driven from secondchance.migrate(), never a CLI ini."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from secondchance.store import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite cannot ALTER most things in place
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,160 @@
+"""Outbox delivery: pending alerts → rendered messages → Apprise (or the terminal).
+
+A delivery is marked sent only after Apprise reports SUCCESS for that
+channel; anything else leaves it pending with a backoff, so an alert queued
+while Slack is down goes out once Slack is back, after a restart too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from secondchance.config import Config
+from secondchance.models import Alert
+from secondchance.render import Message, render
+from secondchance.store import CONSOLE, Store, channel_id
+
+log = logging.getLogger(__name__)
+
+# Readability cap even where a service allows more (Slack, e-mail).
+MAX_MESSAGE = 3500
+
+
+@dataclass(slots=True)
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: DrainReport) -> DrainReport:
+        self.sent += other.sent
+        self.failed += other.failed
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: str
+    url: str | None  # None: the terminal
+    limit: int
+    label: str
+
+
+def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]:
+    """The configured delivery channels; the terminal when there is no URL."""
+    import apprise
+
+    out: list[Channel] = []
+    use_console = config.console_alerts if console is None else console
+    if use_console:
+        out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
+    for url in config.notify.urls:
+        plugin = apprise.Apprise.instantiate(url)
+        if plugin is None:
+            continue
+        limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
+        # Apprise prints URLs with their secrets masked when privacy=True.
+        label = str(plugin.url(privacy=True)).split("?", 1)[0]  # type: ignore[no-untyped-call]
+        out.append(Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label))
+    return out
+
+
+def queue_channels(config: Config) -> list[str]:
+    """Channel ids an alert is queued for: every configured one."""
+    ids = [CONSOLE] if config.console_alerts else []
+    return ids + [channel_id(url) for url in config.notify.urls]
+
+
+class Notifier:
+    """Drains the outbox; one instance per process, one drain at a time."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        console: Callable[[Message], None] | None = None,
+        channels: Sequence[Channel] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.console = console
+        self.channels = list(channels) if channels is not None else channels_of(config)
+        self._lock = asyncio.Lock()
+        self._apprise: dict[str, Any] = {}
+
+    async def drain(self, *, ignore_backoff: bool = False) -> DrainReport:
+        report = DrainReport()
+        if not self.channels:
+            return report
+        async with self._lock:
+            due = await asyncio.to_thread(
+                self.store.due_deliveries,
+                [c.id for c in self.channels],
+                ignore_backoff=ignore_backoff,
+            )
+            by_channel: dict[str, list[tuple[int, Alert]]] = {}
+            for delivery_id, channel, alert in due:
+                by_channel.setdefault(channel, []).append((delivery_id, alert))
+            for target in self.channels:
+                items = by_channel.get(target.id)
+                if items:
+                    report += await self._deliver(target, items)
+        return report
+
+    async def _deliver(self, channel: Channel, items: list[tuple[int, Alert]]) -> DrainReport:
+        report = DrainReport()
+        delivery_of = {alert.id: delivery_id for delivery_id, alert in items}
+        for message in render([alert for _, alert in items], limit=channel.limit):
+            ids = [delivery_of[a] for a in message.alert_ids]
+            error = await self._send(channel, message)
+            if error is None:
+                await asyncio.to_thread(self.store.mark_sent, ids)
+                report.sent += len(ids)
+            else:
+                await asyncio.to_thread(
+                    self.store.mark_failed,
+                    ids,
+                    error,
+                    self.config.notify.retry_min,
+                    self.config.notify.retry_max,
+                )
+                report.failed += len(ids)
+                log.warning("delivery to %s failed: %s; will retry", channel.label, error)
+                # The channel is down: keep the rest for the next drain.
+                break
+        if report.sent:
+            log.info("delivered %d alert(s) to %s", report.sent, channel.label)
+        return report
+
+    async def _send(self, channel: Channel, message: Message) -> str | None:
+        """None on success, else a short reason (never containing the URL)."""
+        if channel.url is None:
+            if self.console is not None:
+                self.console(message)
+            return None
+        import apprise
+
+        client = self._apprise.get(channel.id)
+        if client is None:
+            client = apprise.Apprise()
+            client.add(channel.url)
+            self._apprise[channel.id] = client
+        try:
+            result = await client.async_notify(
+                body=message.body,
+                title=message.title,
+                body_format=apprise.NotifyFormat.TEXT,
+                timeout=self.config.notify.timeout,
+            )
+        except Exception as exc:  # a plugin bug must not lose the alert
+            return f"{type(exc).__name__} while sending"
+        status = getattr(result, "status", None)
+        if status is None:  # Apprise 1.x returned a bool
+            return None if result else "the service did not accept the message"
+        if status == apprise.AppriseResultStatus.SUCCESS:
+            return None
+        return f"Apprise reported {status.name}"

@@ -1,0 +1,307 @@
+"""One poll of one company: fetch every board, diff, and store + queue alerts.
+
+Fetching is concurrent and async; the read-diff-write runs in one database
+transaction in a worker thread, so the snapshot and its alerts land together
+or not at all (an abandoned poll leaves no half-written snapshot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from secondchance.config import Company, Config
+from secondchance.diff import (
+    Health,
+    Policy,
+    SourceDiff,
+    Status,
+    after_collapse,
+    after_failure,
+    after_success,
+    diff_source,
+    find_reposts,
+)
+from secondchance.http import Fetcher, NotFound, Validators
+from secondchance.models import Alert, Change, Posting, SourceRef
+from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
+from secondchance.store import PostingRow, SourceRow, Store, now
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 50
+
+
+@dataclass(slots=True)
+class BoardResult:
+    """What fetching one board gave: postings, "unchanged", or an error."""
+
+    spec: BoardSpec
+    ref: SourceRef
+    postings: list[Posting] = field(default_factory=list)
+    unchanged: bool = False
+    error: str | None = None
+    not_found: bool = False
+    validators: Validators | None = None
+    body_hash: str | None = None
+    pages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class PollReport:
+    company: str
+    boards: list[BoardResult]
+    alerts: list[Alert]
+
+    @property
+    def failed(self) -> list[BoardResult]:
+        return [b for b in self.boards if b.error is not None]
+
+
+def policy_of(config: Config) -> Policy:
+    s = config.settings
+    return Policy(
+        close_after=s.close_after,
+        collapse_accept_after=s.collapse_accept_after,
+        announce_existing=s.announce_existing,
+    )
+
+
+async def fetch_board(
+    fetcher: Fetcher,
+    spec: BoardSpec,
+    endpoints: Mapping[str, str],
+    ref: SourceRef,
+    prior: SourceRow | None = None,
+) -> BoardResult:
+    """Fetch and parse every page of one board; never raises for board trouble."""
+    source = SOURCES[spec.kind]
+    started = time.monotonic()
+    result = BoardResult(spec=spec, ref=ref)
+    # Conditional requests only where one response is the whole board.
+    conditional = prior is not None and prior.baseline_done and prior.pages == 1
+    validators = Validators(prior.etag, prior.last_modified) if conditional and prior else None
+    digest = hashlib.sha256()
+    try:
+        request: Request | None = source.first_request(spec, endpoints)
+        seen_urls: set[str] = set()
+        previous_ids: tuple[str, ...] | None = None
+        while request is not None and result.pages < MAX_PAGES:
+            seen_urls.add(request.url + repr(request.json_body))
+            response = await fetcher.fetch(request, validators if result.pages == 0 else None)
+            if response.not_modified:
+                result.unchanged = True
+                result.validators = validators
+                break
+            digest.update(response.body)
+            if result.pages == 0:
+                result.validators = response.validators
+                single = hashlib.sha256(response.body).hexdigest()
+                if conditional and prior is not None and single == prior.body_hash:
+                    result.unchanged = True
+                    result.body_hash = single
+                    result.pages = 1
+                    break
+            page = source.parse(spec, request, response.body)
+            ids = tuple(p.id for p in page.postings)
+            result.pages += 1
+            if ids and ids == previous_ids:
+                # A server that ignores the offset returns the same page again.
+                break
+            previous_ids = ids
+            result.postings.extend(page.postings)
+            request = page.next
+            if request is not None and request.url + repr(request.json_body) in seen_urls:
+                break
+        if not result.unchanged:
+            result.body_hash = digest.hexdigest()
+    except NotFound as exc:
+        result.error = f"{spec.kind} board {spec.key!r} {exc}"
+        result.not_found = True
+    except SourceError as exc:
+        result.error = str(exc) or type(exc).__name__
+    except Exception as exc:  # a parser bug must fail one board, not the daemon
+        log.exception("unexpected error polling %s %s", ref.company, ref.label)
+        result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.seconds = time.monotonic() - started
+    return result
+
+
+class Poller:
+    def __init__(self, config: Config, store: Store, fetcher: Fetcher, channels: Sequence[str]):
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.channels = list(channels)
+        self.policy = policy_of(config)
+
+    async def poll(self, company: Company) -> PollReport:
+        refs = [SourceRef(company.name, b.kind, b.key) for b in company.boards]
+        prior = await asyncio.to_thread(self.store.validators, company.name)
+        boards = await asyncio.gather(
+            *(
+                fetch_board(self.fetcher, spec, self.config.endpoints, ref, prior.get(ref))
+                for spec, ref in zip(company.boards, refs, strict=True)
+            )
+        )
+        alerts = await asyncio.to_thread(self._apply, company, list(boards))
+        return PollReport(company.name, list(boards), alerts)
+
+    # -- the one transaction -------------------------------------------------------
+
+    def _apply(self, company: Company, boards: list[BoardResult]) -> list[Alert]:
+        at = now()
+        queued: list[Alert] = []
+        with self.store.sessions.begin() as session:
+            rows = self.store.sources_for(session, company.name, [b.ref for b in boards])
+            postings = self.store.postings_for(session, [r.id for r in rows.values()])
+            known = {ref: Store.known(postings[row.id]) for ref, row in rows.items()}
+            diffs: list[SourceDiff] = []
+            events: list[tuple[SourceRow, Change]] = []
+            for board in boards:
+                row = rows[board.ref]
+                row.attempts += 1
+                row.last_poll_at = at
+                health = Health(row.consecutive_failures, row.failing_alerted)
+                if board.error is not None:
+                    self._log_failure(row, board)
+                    health, change = after_failure(
+                        health, board.ref, board.error, self.config.settings.failure_alert_after
+                    )
+                    row.last_result, row.last_error = "failed", board.error
+                    if change:
+                        events.append((row, change))
+                else:
+                    observed = board.postings
+                    if board.unchanged:
+                        observed = [
+                            k.posting
+                            for k in known[board.ref].values()
+                            if k.status is Status.OPEN and k.misses == 0
+                        ]
+                    diff = diff_source(
+                        board.ref,
+                        known[board.ref],
+                        observed,
+                        self.policy,
+                        baseline=not row.baseline_done,
+                        collapse_streak=row.collapse_streak,
+                    )
+                    diffs.append(diff)
+                    if diff.collapsed:
+                        row.collapse_streak += 1
+                        health, change = after_collapse(
+                            health, board.ref, diff.previous_count, len(diff.seen)
+                        )
+                        row.last_result = "suspect"
+                        row.last_error = (
+                            f"board shrank from {diff.previous_count} to {len(diff.seen)}"
+                        )
+                        # Forget validators: a 304 next time must not hide the shrink.
+                        row.etag = row.last_modified = row.body_hash = None
+                        log.warning(
+                            "%s %s: board shrank from %d to %d postings; holding the snapshot",
+                            company.name,
+                            board.ref.label,
+                            diff.previous_count,
+                            len(diff.seen),
+                        )
+                    else:
+                        row.collapse_streak = 0
+                        health, change = after_success(health, board.ref)
+                        row.last_result = "unchanged" if board.unchanged else "ok"
+                        row.last_error = None
+                        if board.validators is not None:
+                            row.etag = board.validators.etag
+                            row.last_modified = board.validators.last_modified
+                        row.body_hash = board.body_hash
+                        row.pages = board.pages
+                    row.baseline_done = True
+                    row.last_success_at = at
+                    if change:
+                        events.append((row, change))
+                row.consecutive_failures = health.consecutive_failures
+                row.failing_alerted = health.alerted
+
+            find_reposts(diffs, known)
+            by_ref = {row.ref: row for row in rows.values()}
+            for diff in diffs:
+                row = by_ref[diff.source]
+                self._write_snapshot(session, row, postings[row.id], diff, at)
+                row.open_count = diff.open_count
+                for change in diff.changes:
+                    events.append((row, change))
+                self._log_success(diff, boards)
+            for row, change in events:
+                alert = Store.queue(session, row, change, self.channels, at)
+                if alert is not None:
+                    queued.append(alert.to_alert())
+        return queued
+
+    @staticmethod
+    def _write_snapshot(
+        session: Session,
+        row: SourceRow,
+        current: dict[str, PostingRow],
+        diff: SourceDiff,
+        at: datetime,
+    ) -> None:
+        for posting in diff.seen:
+            existing = current.get(posting.id)
+            if existing is None:
+                existing = PostingRow(
+                    source_id=row.id, posting_id=posting.id, first_seen=at, status="open"
+                )
+                session.add(existing)
+                current[posting.id] = existing
+            existing.fill(posting)
+            existing.status = Status.OPEN.value
+            existing.misses = 0
+            existing.last_seen = at
+            existing.closed_at = None
+        for posting_id, misses in diff.missed.items():
+            current[posting_id].misses = misses
+        for posting_id in diff.closed:
+            closed = current[posting_id]
+            closed.status = Status.CLOSED.value
+            closed.closed_at = at
+
+    def _log_failure(self, row: SourceRow, board: BoardResult) -> None:
+        streak = row.consecutive_failures + 1
+        if streak == 1 or row.last_error != board.error:
+            hint = " (check the board name in the watchlist)" if board.not_found else ""
+            log.warning("%s %s: poll failed: %s%s", row.company, board.ref.label, board.error, hint)
+        else:
+            log.info(
+                "%s %s: still failing (%d in a row): %s",
+                row.company,
+                board.ref.label,
+                streak,
+                board.error,
+            )
+
+    @staticmethod
+    def _log_success(diff: SourceDiff, boards: Sequence[BoardResult]) -> None:
+        board = next(b for b in boards if b.ref == diff.source)
+        counts: dict[str, int] = {}
+        for change in diff.changes:
+            counts[change.kind.value] = counts.get(change.kind.value, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no changes"
+        state = "unchanged" if board.unchanged else f"{len(diff.seen)} listed"
+        log.info(
+            "%s %s: %s, %d open, %s (%.2fs)",
+            diff.source.company,
+            diff.source.label,
+            state,
+            diff.open_count,
+            summary,
+            board.seconds,
+        )

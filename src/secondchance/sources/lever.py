@@ -1,0 +1,152 @@
+"""Lever Postings API: a public JSON array per site, on a US or an EU host.
+
+Pages are asked for with ``skip``/``limit``; the page position lives in the
+request URL itself, so the parser needs no state between pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from secondchance.models import Posting, Remote
+from secondchance.sources._common import expect_type, load_json
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.text import clean, clean_or_none, parse_datetime
+
+PAGE_SIZE = 100
+_SITE = re.compile(r"^[A-Za-z0-9._-]+$")
+_REGIONS = ("us", "eu")
+_INLINE_KEYS = ("site", "region")
+_WORKPLACE = {
+    "remote": Remote.YES,
+    "hybrid": Remote.HYBRID,
+    "onsite": Remote.NO,
+    "on-site": Remote.NO,
+}
+
+
+class LeverSource:
+    def __init__(self) -> None:
+        self.kind = "lever"
+        self.endpoints: Mapping[str, str] = {
+            "lever": "https://api.lever.co",
+            "lever_eu": "https://api.eu.lever.co",
+        }
+        self.companion_keys: tuple[str, ...] = ("lever_region",)
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        # Validate the company-level region even when the inline one overrides
+        # it: a typo there is still a watchlist mistake worth reporting.
+        region = _region(companions.get("lever_region"), "lever_region")
+        if isinstance(value, str):
+            site = _site(value)
+        elif isinstance(value, Mapping):
+            for key in value:
+                if key not in _INLINE_KEYS:
+                    raise SpecError(f"unknown key {key!r} (expected site and optional region)")
+            site = _site(value.get("site"))
+            region = _region(value.get("region"), "region") or region
+        else:
+            raise SpecError("expected a site name string or { site = ..., region = ... }")
+        region = region or "us"
+        # The same site on both hosts is two separate boards.
+        key = site if region == "us" else f"eu/{site}"
+        return BoardSpec(kind=self.kind, key=key, options={"site": site, "region": region})
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        name = "lever_eu" if spec.options.get("region") == "eu" else "lever"
+        base = endpoints[name].rstrip("/")
+        site = spec.options.get("site", spec.key)
+        query = urlencode({"mode": "json", "skip": 0, "limit": PAGE_SIZE})
+        return Request(url=f"{base}/v0/postings/{site}?{query}", expect="json", page=0)
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        document = load_json(body)
+        if isinstance(document, dict) and "error" in document:
+            raise ParseError(f"lever answered an error: {clean(document['error'])}")
+        postings = expect_type(document, list, "lever response")
+        return Page(
+            postings=[_posting(item, index) for index, item in enumerate(postings)],
+            next=_next_request(request, len(postings)),
+        )
+
+
+def _site(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError("expected a site name string or { site = ..., region = ... }")
+    site = value.strip()
+    if "/" in site or ":" in site:
+        raise SpecError("site name must not contain '/' — use the site name, not the URL")
+    if not _SITE.match(site):
+        raise SpecError(
+            f"site name may only contain letters, digits, '-', '_' and '.' (got {site!r})"
+        )
+    return site
+
+
+def _region(value: object, what: str) -> str | None:
+    if value is None:
+        return None
+    region = value.strip().lower() if isinstance(value, str) else None
+    if region not in _REGIONS:
+        raise SpecError(f'{what} must be "us" or "eu" (got {value!r})')
+    return region
+
+
+def _next_request(request: Request, count: int) -> Request | None:
+    parts = urlsplit(request.url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    try:
+        skip = int(query.get("skip", "0"))
+        limit = int(query["limit"])
+    except (KeyError, ValueError):
+        # Without a usable limit Lever returns the whole board in one answer.
+        return None
+    # A short page is the last one; a full page may or may not be followed by
+    # more, and asking once too often costs one empty answer.
+    if limit <= 0 or count < limit:
+        return None
+    query["skip"] = str(skip + limit)
+    url = urlunsplit(parts._replace(query=urlencode(query)))
+    return Request(url=url, method=request.method, expect=request.expect, page=request.page + 1)
+
+
+def _posting(item: Any, index: int) -> Posting:
+    item = expect_type(item, dict, f"lever posting #{index}")
+    raw_id = item.get("id")
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        raise ParseError(f"lever posting #{index}: missing or invalid 'id'")
+    title = item.get("text")
+    if not isinstance(title, str):
+        raise ParseError(f"lever posting {raw_id}: missing or invalid 'text' (title)")
+    categories = item.get("categories")
+    categories = categories if isinstance(categories, dict) else {}
+    url = item.get("hostedUrl")
+    return Posting(
+        id=raw_id.strip(),
+        title=clean(title),
+        url=clean_or_none(url) if isinstance(url, str) else None,
+        locations=_locations(categories),
+        remote=_WORKPLACE.get((_text(item.get("workplaceType")) or "").lower(), Remote.UNKNOWN),
+        department=_text(categories.get("department")) or _text(categories.get("team")),
+        employment_type=_text(categories.get("commitment")),
+        posted_at=parse_datetime(item.get("createdAt")),
+        updated_at=parse_datetime(item.get("updatedAt")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return clean_or_none(value) if isinstance(value, str) else None
+
+
+def _locations(categories: Mapping[str, Any]) -> tuple[str, ...]:
+    every = categories.get("allLocations")
+    raw = every if isinstance(every, list) and every else [categories.get("location")]
+    cleaned = (clean(value) for value in raw if isinstance(value, str))
+    return tuple(dict.fromkeys(value for value in cleaned if value))
+
+
+SOURCE = LeverSource()

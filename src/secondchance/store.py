@@ -1,0 +1,385 @@
+"""The database: snapshot, source health and the alert outbox.
+
+SQLAlchemy 2 typed ORM over a sync engine; callers run these short
+transactions in a worker thread. The snapshot and the alerts a poll produced
+are written in ONE transaction, so a crash can lose neither half alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from secondchance.diff import Known, Status
+from secondchance.models import Alert, Change, Posting, Remote, SourceRef
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("company", "kind", "board", name="uq_sources_board"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    board: Mapped[str] = mapped_column(String(1000))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str | None] = mapped_column(String(20))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    failing_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+    collapse_streak: Mapped[int] = mapped_column(Integer, default=0)
+    open_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def ref(self) -> SourceRef:
+        return SourceRef(self.company, self.kind, self.board)
+
+
+class PostingRow(Base):
+    __tablename__ = "postings"
+    __table_args__ = (UniqueConstraint("source_id", "posting_id", name="uq_postings_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    posting_id: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    locations: Mapped[str] = mapped_column(Text, default="[]")
+    remote: Mapped[str] = mapped_column(String(10), default="unknown")
+    department: Mapped[str | None] = mapped_column(Text)
+    employment_type: Mapped[str | None] = mapped_column(Text)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    misses: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def to_posting(self) -> Posting:
+        return Posting(
+            id=self.posting_id,
+            title=self.title,
+            url=self.url,
+            locations=tuple(json.loads(self.locations or "[]")),
+            remote=Remote(self.remote),
+            department=self.department,
+            employment_type=self.employment_type,
+            posted_at=self.posted_at,
+            updated_at=self.updated_at,
+        )
+
+    def fill(self, posting: Posting) -> None:
+        self.title = posting.title
+        self.url = posting.url
+        self.locations = json.dumps(list(posting.locations), ensure_ascii=False)
+        self.remote = posting.remote.value
+        self.department = posting.department
+        self.employment_type = posting.employment_type
+        self.posted_at = posting.posted_at
+        self.updated_at = posting.updated_at
+
+
+class AlertRow(Base):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    company: Mapped[str] = mapped_column(String(200), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_kind: Mapped[str] = mapped_column(String(40))
+    source_board: Mapped[str] = mapped_column(String(1000))
+    kind: Mapped[str] = mapped_column(String(30))
+    posting_id: Mapped[str | None] = mapped_column(String(1000))
+    title: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    previous_title: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_alert(self) -> Alert:
+        return Alert(
+            id=self.id,
+            company=self.company,
+            kind=self.kind,
+            source_kind=self.source_kind,
+            source_board=self.source_board,
+            posting_id=self.posting_id,
+            title=self.title,
+            location=self.location,
+            url=self.url,
+            previous_title=self.previous_title,
+            detail=self.detail,
+        )
+
+
+class DeliveryRow(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "channel", name="uq_deliveries_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def channel_id(url: str) -> str:
+    """A stable, secret-free name for a notification URL."""
+    return "url:" + hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+CONSOLE = "console"
+
+
+# --- engine --------------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=False
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        # BEGIN IMMEDIATE: a poll's read-diff-write is one serialised unit, so
+        # two processes on one file can never both turn the same posting "new".
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=30000",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- reads used by the poller ---------------------------------------------------
+
+    def sources_for(
+        self, session: Session, company: str, refs: Sequence[SourceRef]
+    ) -> dict[SourceRef, SourceRow]:
+        rows = session.scalars(select(SourceRow).where(SourceRow.company == company)).all()
+        by_ref = {row.ref: row for row in rows}
+        for ref in refs:
+            if ref not in by_ref:
+                row = SourceRow(
+                    company=ref.company,
+                    kind=ref.kind,
+                    board=ref.board,
+                    pages=0,
+                    baseline_done=False,
+                    attempts=0,
+                    consecutive_failures=0,
+                    failing_alerted=False,
+                    collapse_streak=0,
+                    open_count=0,
+                )
+                session.add(row)
+                by_ref[ref] = row
+        session.flush()
+        return by_ref
+
+    def postings_for(
+        self, session: Session, source_ids: Iterable[int]
+    ) -> dict[int, dict[str, PostingRow]]:
+        ids = list(source_ids)
+        out: dict[int, dict[str, PostingRow]] = {i: {} for i in ids}
+        if not ids:
+            return out
+        for row in session.scalars(select(PostingRow).where(PostingRow.source_id.in_(ids))):
+            out[row.source_id][row.posting_id] = row
+        return out
+
+    @staticmethod
+    def known(rows: dict[str, PostingRow]) -> dict[str, Known]:
+        return {
+            pid: Known(row.to_posting(), Status(row.status), row.misses)
+            for pid, row in rows.items()
+        }
+
+    def validators(self, company: str) -> dict[SourceRef, SourceRow]:
+        with self.sessions() as session:
+            rows = session.scalars(select(SourceRow).where(SourceRow.company == company)).all()
+            return {row.ref: row for row in rows}
+
+    # -- the outbox -----------------------------------------------------------------
+
+    @staticmethod
+    def queue(
+        session: Session,
+        source: SourceRow,
+        change: Change,
+        channels: Sequence[str],
+        at: datetime,
+    ) -> AlertRow | None:
+        posting = change.posting
+        key = f"{source.id}|{posting.id if posting else ''}|{change.kind.value}|{source.attempts}"
+        if session.scalar(select(AlertRow.id).where(AlertRow.key == key)) is not None:
+            return None
+        alert = AlertRow(
+            key=key,
+            company=source.company,
+            source_id=source.id,
+            source_kind=source.kind,
+            source_board=source.board,
+            kind=change.kind.value,
+            posting_id=posting.id if posting else None,
+            title=posting.title if posting else None,
+            location=posting.location if posting else None,
+            url=posting.url if posting else None,
+            previous_title=change.previous.title if change.previous else None,
+            detail=change.detail or None,
+            created_at=at,
+        )
+        session.add(alert)
+        session.flush()
+        for channel in channels:
+            session.add(
+                DeliveryRow(
+                    alert_id=alert.id,
+                    channel=channel,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=at,
+                )
+            )
+        return alert
+
+    def due_deliveries(
+        self, channels: Sequence[str], *, ignore_backoff: bool = False, limit: int = 500
+    ) -> list[tuple[int, str, Alert]]:
+        """Pending deliveries for these channels, oldest alert first."""
+        with self.sessions() as session:
+            query = (
+                select(DeliveryRow, AlertRow)
+                .join(AlertRow, AlertRow.id == DeliveryRow.alert_id)
+                .where(DeliveryRow.status == "pending", DeliveryRow.channel.in_(list(channels)))
+                .order_by(AlertRow.id)
+                .limit(limit)
+            )
+            if not ignore_backoff:
+                query = query.where(
+                    (DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= now())
+                )
+            return [(d.id, d.channel, a.to_alert()) for d, a in session.execute(query).tuples()]
+
+    def mark_sent(self, delivery_ids: Sequence[int]) -> None:
+        with self.sessions.begin() as session:
+            for row in session.scalars(
+                select(DeliveryRow).where(DeliveryRow.id.in_(list(delivery_ids)))
+            ):
+                row.status = "sent"
+                row.sent_at = now()
+                row.attempts += 1
+                row.last_error = None
+
+    def mark_failed(
+        self, delivery_ids: Sequence[int], error: str, retry_min: float, retry_max: float
+    ) -> None:
+        with self.sessions.begin() as session:
+            for row in session.scalars(
+                select(DeliveryRow).where(DeliveryRow.id.in_(list(delivery_ids)))
+            ):
+                row.attempts += 1
+                delay = min(retry_max, retry_min * (2 ** (row.attempts - 1)))
+                row.next_attempt_at = now() + timedelta(seconds=delay)
+                row.last_error = error[:500]
+
+    # -- status ---------------------------------------------------------------------
+
+    def status(self) -> list[tuple[SourceRow, int]]:
+        """Every source with the number of its pending deliveries."""
+        with self.sessions() as session:
+            pending = dict(
+                session.execute(
+                    select(AlertRow.source_id, func.count(DeliveryRow.id))
+                    .join(DeliveryRow, DeliveryRow.alert_id == AlertRow.id)
+                    .where(DeliveryRow.status == "pending")
+                    .group_by(AlertRow.source_id)
+                ).tuples()
+            )
+            rows = session.scalars(
+                select(SourceRow).order_by(SourceRow.company, SourceRow.kind, SourceRow.board)
+            ).all()
+            return [(row, pending.get(row.id, 0)) for row in rows]
+
+    def pending_total(self) -> int:
+        with self.sessions() as session:
+            return (
+                session.scalar(
+                    select(func.count(DeliveryRow.id)).where(DeliveryRow.status == "pending")
+                )
+                or 0
+            )

@@ -1,0 +1,288 @@
+"""Greenhouse parser against real captures and hand-made failure bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from secondchance.models import Posting, Remote
+from secondchance.sources import greenhouse
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "greenhouse"
+SOURCE: Source = greenhouse.SOURCE
+SPEC = BoardSpec(kind="greenhouse", key="acme")
+REQUEST = SOURCE.first_request(SPEC, SOURCE.endpoints)
+
+
+def cassette_body(path: Path) -> bytes:
+    """The response body of a VCR cassette, without a YAML library.
+
+    The body is one single-quoted YAML scalar folded over indented lines:
+    line breaks fold into spaces and ``''`` stands for a quote.
+    """
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"string: ! '(.*?)'\n\s+http_version:", text, re.DOTALL)
+    assert match is not None, "no response body in cassette"
+    folded = re.sub(r"[ \t]*\n[ \t]*", " ", match.group(1))
+    return folded.replace("''", "'").encode("utf-8")
+
+
+def body(name: str) -> bytes:
+    path = FIXTURES / name
+    return cassette_body(path) if path.suffix == ".yml" else path.read_bytes()
+
+
+def parse(raw: bytes) -> Page:
+    return SOURCE.parse(SPEC, REQUEST, raw)
+
+
+def by_id(name: str) -> dict[str, Posting]:
+    return {posting.id: posting for posting in parse(body(name)).postings}
+
+
+def jobs_body(*jobs: dict[str, Any]) -> bytes:
+    return json.dumps({"jobs": list(jobs), "meta": {"total": len(jobs)}}).encode()
+
+
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("anthropic-jobs-content-true-4.json", 4),
+        ("smarterdx-jobs-content-true-trimmed.json", 2),
+        ("legacy-embed-api-jobs-content-cassette-2013.yml", 2),
+        ("mongodb-jobs-content-true-282-raw.json", 282),
+        ("airbnb-jobs-91-reserialized.json", 91),
+    ],
+)
+def test_every_capture_parses(name: str, count: int) -> None:
+    page = parse(body(name))
+    assert len(page.postings) == count
+    assert len({posting.id for posting in page.postings}) == count
+    assert page.next is None
+    for posting in page.postings:
+        assert posting.title == posting.title.strip() != ""
+        assert all(location == location.strip() != "" for location in posting.locations)
+
+
+def test_anthropic_splits_cities_and_reads_location_type() -> None:
+    jobs = by_id("anthropic-jobs-content-true-4.json")
+    gtm = jobs["5215052008"]
+    assert gtm.title == "Amazon GTM Partnership, Startups"
+    assert gtm.url == "https://job-boards.greenhouse.io/anthropic/jobs/5215052008"
+    assert gtm.locations == ("San Francisco, CA", "New York City, NY", "Seattle, WA")
+    assert gtm.remote is Remote.NO
+    assert gtm.department == "Sales"
+    assert gtm.posted_at == utc(2026, 5, 11, 21, 58, 31)
+    assert gtm.updated_at == utc(2026, 7, 14, 22, 35)
+
+    fellows = jobs["5023394008"]
+    assert fellows.locations == (
+        "London, UK",
+        "Ontario, CAN",
+        "Remote-Friendly, United States",
+        "San Francisco, CA",
+    )
+    # The board's own "On-Site" beats the word "Remote" in one of the cities.
+    assert fellows.remote is Remote.NO
+    assert fellows.posted_at == utc(2025, 12, 11, 17, 27, 23)
+
+    assert jobs["5311686008"].remote is Remote.YES
+    assert jobs["5311686008"].locations == ("Sydney, Australia",)
+    # "Location Type" is null here and the location says nothing either.
+    assert jobs["5101378008"].remote is Remote.UNKNOWN
+    assert all(job.updated_at == utc(2026, 7, 14, 22, 35) for job in jobs.values())
+
+
+def test_smarterdx_trailing_spaces_and_null_metadata() -> None:
+    jobs = by_id("smarterdx-jobs-content-true-trimmed.json")
+    coder = jobs["5099964007"]
+    assert coder.title == "Clinical Coding Specialist"
+    assert coder.department == "Clinical Operations"
+    assert coder.locations == ("Remote (United States)",)
+    assert coder.remote is Remote.YES  # from the location, as metadata is null
+    assert coder.employment_type is None
+    assert coder.posted_at == utc(2026, 4, 6, 13, 38, 12)
+    assert jobs["5193736007"].department == "Customer Success"
+
+
+def test_legacy_cassette_old_schema() -> None:
+    raw = body("legacy-embed-api-jobs-content-cassette-2013.yml")
+    assert raw.startswith(b'{"jobs":[{"id":721,')
+    jobs = by_id("legacy-embed-api-jobs-content-cassette-2013.yml")
+    developer = jobs["721"]
+    assert developer.title == "Application developer"
+    assert developer.url == "http://boards.greenhouse.io/generalassembly/jobs/721"
+    assert developer.locations == ("New York, NY",)
+    assert developer.department is None
+    assert developer.posted_at is None
+    assert developer.updated_at == utc(2013, 9, 12, 21, 1, 50)
+    assert jobs["722"].title == "Finance Analyst"
+    assert jobs["722"].department == "Finance"
+    assert jobs["722"].locations == ("New York",)
+
+
+def test_mongodb_multi_select_and_currency_metadata() -> None:
+    page = parse(body("mongodb-jobs-content-true-282-raw.json"))
+    jobs = {posting.id: posting for posting in page.postings}
+    first = page.postings[0]
+    assert first.id == "5319468"
+    assert first.title == "Account Development Representative"
+    assert first.url == "https://www.mongodb.com/careers/job/?gh_jid=5319468"
+    assert first.locations == ("Sao Paulo, Brazil",)
+    assert first.department == "Sales Development"
+    assert first.employment_type == "Full-time"
+    assert first.remote is Remote.NO  # "Working Model Eligibility": ["1-In Office"]
+    assert first.posted_at is None
+    assert first.updated_at == utc(2023, 11, 16, 15, 37, 15)
+    # Commas are not separators, and the trailing space is gone.
+    assert (
+        sum(job.locations == ("New York City, Remote North America",) for job in page.postings)
+        == 12
+    )
+    kinds = [job.employment_type for job in page.postings]
+    assert (kinds.count("Full-time"), kinds.count("Intern"), kinds.count("Contract")) == (
+        273,
+        8,
+        1,
+    )
+    remotes = [job.remote for job in jobs.values()]
+    assert remotes.count(Remote.NO) == 76
+    assert remotes.count(Remote.HYBRID) == 98
+    assert remotes.count(Remote.YES) == 108
+    assert all(job.posted_at is None for job in page.postings)
+
+
+def test_airbnb_workplace_type_metadata() -> None:
+    jobs = by_id("airbnb-jobs-91-reserialized.json")
+    accountant = jobs["5486618"]
+    assert accountant.title == "Accountant, Revenue Operations"
+    assert accountant.url == "https://careers.airbnb.com/positions/?gh_jid=5486618"
+    assert accountant.locations == ("Remote, United States",)
+    assert accountant.remote is Remote.YES
+    assert accountant.department is None  # no content, no departments
+    assert accountant.updated_at == utc(2024, 1, 2, 16, 52, 17)
+    assert jobs["5483737"].locations == ("Luxembourg, LU",)
+    assert jobs["5483737"].remote is Remote.NO  # "Onsite"
+    assert jobs["5570858"].locations == ("London, United Kingdom, Dublin, Ireland",)
+    assert {job.remote for job in jobs.values()} == {Remote.YES, Remote.HYBRID, Remote.NO}
+    assert sum(job.locations == ("United States",) for job in jobs.values()) == 39
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "HTML"),
+        (b"", "empty"),
+        (b"  \n", "empty"),
+        (b'{"jobs": [{"id": 1, "title": "Eng', "malformed"),
+        (b'{"jobs": "x"}', "jobs"),
+        (b'{"meta": {"total": 0}}', "jobs"),
+        (b"[]", "expected dict"),
+        (b'{"jobs": [42]}', "job #0"),
+        (b'{"jobs": [{"title": "Engineer"}]}', "'id'"),
+        (b'{"jobs": [{"id": true, "title": "Engineer"}]}', "'id'"),
+        (b'{"jobs": [{"id": 7}]}', "'title'"),
+    ],
+)
+def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(reason)):
+        parse(raw)
+
+
+def test_empty_board_is_an_empty_page() -> None:
+    assert parse(b'{"jobs": [], "meta": {"total": 0}}').postings == []
+
+
+def test_odd_metadata_never_crashes() -> None:
+    raw = jobs_body(
+        {
+            "id": 1,
+            "title": "  Data\u200b Engineer ",
+            "location": None,
+            "offices": [{"name": "Berlin"}, None, {"name": " Remote EMEA "}, {"name": 5}],
+            "metadata": [
+                None,
+                "x",
+                {"name": 3, "value": "Remote"},
+                {"name": "Salary", "value": {"unit": None, "min_value": "0.0"}},
+                {"name": "Workplace Type", "value": {"weird": True}},
+                {"name": "Location Type", "value": [None, 1, "Hybrid"]},
+                {"name": "Employment Type", "value": ["Full-time"]},
+            ],
+        },
+        {"id": "2", "title": "Ops", "metadata": "nope", "departments": "x", "offices": None},
+        {"id": 3, "title": "QA", "metadata": [{"name": "Remote?", "value": True}]},
+    )
+    one, two, three = parse(raw).postings
+    assert one.title == "Data Engineer"
+    assert one.locations == ("Berlin", "Remote EMEA")  # offices, when location is absent
+    assert one.remote is Remote.HYBRID
+    assert one.employment_type is None  # a list is not an employment type
+    assert (two.id, two.locations, two.remote, two.department) == ("2", (), Remote.UNKNOWN, None)
+    assert three.remote is Remote.YES
+
+
+def test_most_flexible_arrangement_wins() -> None:
+    raw = jobs_body(
+        {
+            "id": 1,
+            "title": "A",
+            "metadata": [{"name": "Work model", "value": ["Office", "Hybrid"]}],
+        },
+        {"id": 2, "title": "B", "metadata": [{"name": "Workplace type", "value": "On-site"}]},
+        {"id": 3, "title": "C", "location": {"name": "Paris; Remote | "}},
+    )
+    assert [job.remote for job in parse(raw).postings] == [Remote.HYBRID, Remote.NO, Remote.YES]
+    assert parse(raw).postings[2].locations == ("Paris", "Remote")
+
+
+@pytest.mark.parametrize("token", ["acme", "Acme-Corp_2", "acme.io", "  acme  "])
+def test_good_tokens(token: str) -> None:
+    spec = SOURCE.parse_spec(token, {})
+    assert spec == BoardSpec(kind="greenhouse", key=token.strip())
+    assert spec.label == f"greenhouse:{token.strip()}"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "expected a board token string"),
+        ("   ", "expected a board token string"),
+        (None, "expected a board token string"),
+        (42, "expected a board token string"),
+        ({"token": "acme"}, "expected a board token string"),
+        ("https://boards.greenhouse.io/acme", "not the URL"),
+        ("boards.greenhouse.io/acme", "not the URL"),
+        ("acme corp", "may only contain"),
+        ("acme?x=1", "may only contain"),
+    ],
+)
+def test_bad_tokens(value: object, reason: str) -> None:
+    with pytest.raises(SpecError, match=re.escape(reason)):
+        SOURCE.parse_spec(value, {})
+
+
+def test_first_request() -> None:
+    assert SOURCE.kind == "greenhouse"
+    assert SOURCE.companion_keys == ()
+    request = SOURCE.first_request(SPEC, SOURCE.endpoints)
+    expected = "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true"
+    assert request == Request(url=expected, expect="json")
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8080/", "http://127.0.0.1:8080"])
+def test_first_request_honours_endpoint_override(base: str) -> None:
+    request = SOURCE.first_request(SPEC, {"greenhouse": base})
+    assert request.url == "http://127.0.0.1:8080/v1/boards/acme/jobs?content=true"
