@@ -45,7 +45,7 @@ class _Model(BaseModel):
 
 
 class Settings(_Model):
-    interval: Seconds = Field(default=1800.0, ge=60)
+    interval: Seconds = Field(default=1800.0, ge=1)
     jitter: Seconds = 180.0
     database: str | None = None
     timeout: Seconds = Field(default=30.0, gt=0)
@@ -70,7 +70,7 @@ class Notify(_Model):
 
 class _CompanyFields(_Model):
     name: str = Field(min_length=1)
-    interval: Seconds | None = Field(default=None, ge=60)
+    interval: Seconds | None = Field(default=None, ge=1)
     jitter: Seconds | None = None
     enabled: bool = True
 
@@ -164,13 +164,20 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
     notify = _model(Notify, raw.get("notify", {}), ("notify",), errors)
 
     endpoints = default_endpoints()
-    if settings is not None:
-        for name, base in settings.endpoints.items():
+    raw_settings = raw.get("settings")
+    raw_endpoints = raw_settings.get("endpoints") if isinstance(raw_settings, dict) else None
+    if isinstance(raw_endpoints, dict):
+        # Checked on the raw table, so a mistake elsewhere in [settings] hides nothing.
+        for name, base in raw_endpoints.items():
             loc = ("settings", "endpoints", name)
             if name not in endpoints:
                 known = ", ".join(sorted(endpoints))
                 errors.append((loc, f"unknown endpoint (known: {known})"))
-            elif urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
+            elif (
+                not isinstance(base, str)
+                or urlsplit(base).scheme not in ("http", "https")
+                or not urlsplit(base).netloc
+            ):
                 errors.append((loc, 'expected an http(s) base URL such as "http://127.0.0.1:8080"'))
             else:
                 endpoints[name] = base
@@ -185,8 +192,10 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
         located.sort(key=lambda item: item[0])
         raise ConfigError(
             path,
-            [f"{path}:{line}: {key}: {msg}" if line else f"{path}: {key}: {msg}"
-             for line, key, msg in located],
+            [
+                f"{path}:{line}: {key}: {msg}" if line else f"{path}: {key}: {msg}"
+                for line, key, msg in located
+            ],
         )
     assert settings is not None and notify is not None
     return Config(
@@ -267,7 +276,9 @@ def _boards(
             try:
                 spec = source.parse_spec(item, companions)
             except SpecError as exc:
-                errors.append((item_loc, str(exc)))
+                error = ((*loc, exc.key) if exc.key else item_loc, str(exc))
+                if error not in errors:
+                    errors.append(error)
                 continue
             if any(b.key == spec.key and b.kind == spec.kind for b in boards):
                 errors.append((item_loc, f"board {spec.key!r} is listed twice"))
@@ -345,7 +356,7 @@ def _check_apprise_urls(
     # Apprise logs the rejected URL itself, which may hold a token.
     logging.getLogger("apprise").setLevel(logging.CRITICAL)
     for index, url in enumerate(urls):
-        if not url:
+        if not url or (("notify", "urls", index) in {loc for loc, _ in errors}):
             continue  # an unset ${ENV} was reported already
         probe = apprise.Apprise()
         if not probe.add(url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_UNITS = {
+_UNITS: dict[str, float] = {
     "s": 1,
     "sec": 1,
     "second": 1,
@@ -12,6 +12,7 @@ _UNITS = {
     "min": 60,
     "minute": 60,
     "h": 3600,
+    "hr": 3600,
     "hour": 3600,
     "d": 86400,
     "day": 86400,
@@ -46,7 +47,9 @@ def parse_duration(value: object) -> float:
     for match in _PART.finditer(text):
         if match.start() != pos:
             break
-        unit = match.group(2).rstrip("s") or "s"
+        unit = match.group(2)
+        if unit not in _UNITS and len(unit) > 2 and unit.endswith("s"):
+            unit = unit[:-1]  # plurals: "mins", "hours", "days"
         if unit not in _UNITS:
             raise ValueError(f"unknown unit {match.group(2)!r} in {value!r} (use s, m, h, d or w)")
         total += float(match.group(1)) * _UNITS[unit]

@@ -199,7 +199,7 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
-            raise _Transient(f"connection failed: {exc or type(exc).__name__}") from exc
+            raise _Transient(f"connection failed: {str(exc) or type(exc).__name__}") from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(f"server broke the connection: {exc}") from exc
         except httpx.DecodingError as exc:
@@ -218,7 +218,7 @@ class Fetcher:
             size += len(chunk)
             if size > self.max_body:
                 raise FetchError(
-                    f"response larger than {self.max_body // (1024 * 1024)} MB; not read"
+                    f"response larger than {self.max_body / (1024 * 1024):g} MB; not read"
                 )
             chunks.append(chunk)
         return b"".join(chunks)

@@ -51,13 +51,13 @@ def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]
     use_console = config.console_alerts if console is None else console
     if use_console:
         out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
-    for url in config.notify.urls:
+    for index, url in enumerate(config.notify.urls):
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
             continue
         limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
-        # Apprise prints URLs with their secrets masked when privacy=True.
-        label = str(plugin.url(privacy=True)).split("?", 1)[0]  # type: ignore[no-untyped-call]
+        # Never the URL itself: it usually is the secret.
+        label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
         out.append(Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label))
     return out
 

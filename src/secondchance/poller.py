@@ -277,8 +277,7 @@ class Poller:
     def _log_failure(self, row: SourceRow, board: BoardResult) -> None:
         streak = row.consecutive_failures + 1
         if streak == 1 or row.last_error != board.error:
-            hint = " (check the board name in the watchlist)" if board.not_found else ""
-            log.warning("%s %s: poll failed: %s%s", row.company, board.ref.label, board.error, hint)
+            log.warning("%s %s: poll failed: %s", row.company, board.ref.label, board.error)
         else:
             log.info(
                 "%s %s: still failing (%d in a row): %s",

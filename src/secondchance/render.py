@@ -91,7 +91,7 @@ def render(alerts: Sequence[Alert], limit: int = 1000) -> list[Message]:
         group.sort(key=lambda a: (_RANK.get(a.kind, 99), a.id))
         title = f"{company}: {_summary(group)}"
         # Leave room for a "(part 2/3)" line.
-        budget = max(80, limit - 20)
+        budget = max(limit // 2, limit - 20)
         chunks: list[tuple[list[str], list[int]]] = [([], [])]
         for alert in group:
             text = _fit(block(alert), budget)

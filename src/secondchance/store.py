@@ -333,7 +333,7 @@ class Store:
                 query = query.where(
                     (DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= now())
                 )
-            return [(d.id, d.channel, a.to_alert()) for d, a in session.execute(query).tuples()]
+            return [(d.id, d.channel, a.to_alert()) for d, a in session.execute(query)]
 
     def mark_sent(self, delivery_ids: Sequence[int]) -> None:
         with self.sessions.begin() as session:
@@ -362,14 +362,13 @@ class Store:
     def status(self) -> list[tuple[SourceRow, int]]:
         """Every source with the number of its pending deliveries."""
         with self.sessions() as session:
-            pending = dict(
-                session.execute(
-                    select(AlertRow.source_id, func.count(DeliveryRow.id))
-                    .join(DeliveryRow, DeliveryRow.alert_id == AlertRow.id)
-                    .where(DeliveryRow.status == "pending")
-                    .group_by(AlertRow.source_id)
-                ).tuples()
+            counts = session.execute(
+                select(AlertRow.source_id, func.count(DeliveryRow.id))
+                .join(DeliveryRow, DeliveryRow.alert_id == AlertRow.id)
+                .where(DeliveryRow.status == "pending")
+                .group_by(AlertRow.source_id)
             )
+            pending: dict[int | None, int] = {source_id: n for source_id, n in counts}
             rows = session.scalars(
                 select(SourceRow).order_by(SourceRow.company, SourceRow.kind, SourceRow.board)
             ).all()

@@ -66,7 +66,15 @@ class ParseError(SourceError):
 
 
 class SpecError(ValueError):
-    """A watchlist value for this source is invalid; the message says why."""
+    """A watchlist value for this source is invalid; the message says why.
+
+    ``key`` names a company-level companion key (``lever_region``) when the
+    mistake is there rather than in the board value itself.
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class Source(Protocol):

@@ -92,7 +92,8 @@ def _region(value: object, what: str) -> str | None:
         return None
     region = value.strip().lower() if isinstance(value, str) else None
     if region not in _REGIONS:
-        raise SpecError(f'{what} must be "us" or "eu" (got {value!r})')
+        companion = what if what == "lever_region" else None
+        raise SpecError(f'{what} must be "us" or "eu" (got {value!r})', key=companion)
     return region
 
 

@@ -1,0 +1,177 @@
+"""Shared test fixtures: real HTTP servers on 127.0.0.1, no mocks.
+
+``BoardServer`` plays the job boards (routes that tests change between
+polls, ETags, failures on demand); ``Receiver`` is where Apprise's ``json://``
+notifications land, and can be taken down and brought back on the same port.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/json"
+    etag: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class BoardServer:
+    """Serves mutable routes keyed by path (query string ignored unless routed)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: dict[str, int] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                with server._lock:
+                    server.requests.append((self.command, self.path, dict(self.headers)))
+                    route = server.routes.get(self.path) or server.routes.get(
+                        self.path.split("?", 1)[0]
+                    )
+                    key = self.path.split("?", 1)[0]
+                    server.hits[key] = server.hits.get(key, 0) + 1
+                if route is None:
+                    self.send_response(404)
+                    self.send_header("Content-Type", "application/json")
+                    body = b'{"status": 404, "error": "Not found"}'
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if route.delay:
+                    time.sleep(route.delay)
+                if route.etag and self.headers.get("If-None-Match") == route.etag:
+                    self.send_response(304)
+                    self.send_header("ETag", route.etag)
+                    self.end_headers()
+                    return
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                if route.etag:
+                    self.send_header("ETag", route.etag)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            do_GET = _serve
+            do_POST = _serve
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    def set(self, path: str, body: bytes | str | Any = b"", **kwargs: Any) -> None:
+        if not isinstance(body, bytes | str):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        with self._lock:
+            self.routes[path] = Route(body=body, **kwargs)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Receiver:
+    """An HTTP endpoint for Apprise ``json://`` URLs that records every message."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.attempts = 0
+        self.fail_with: int | None = None
+        self.port = 0
+        self._lock = threading.Lock()
+        self.httpd: ThreadingHTTPServer | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/notify"
+
+    def start(self) -> None:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                payload = self.rfile.read(length)
+                with receiver._lock:
+                    receiver.attempts += 1
+                    failing = receiver.fail_with
+                    if failing is None:
+                        receiver.messages.append(json.loads(payload))
+                self.send_response(failing or 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def stop(self) -> None:
+        """Take the receiver down: connections are refused until start()."""
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        with self._lock:
+            return list(self.messages)
+
+
+@pytest.fixture
+def boards() -> Iterator[BoardServer]:
+    server = BoardServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.stop()

@@ -1,0 +1,679 @@
+"""The watchlist loader: a valid file becomes a frozen Config, every mistake
+becomes one ``{path}:{line}: {key.path}: {message}`` problem line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from secondchance.config import (
+    Config,
+    ConfigError,
+    database_url,
+    default_config_path,
+    default_data_dir,
+    load,
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "watchlist.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the only line of ``path`` containing ``needle``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [number for number, line in enumerate(lines, start=1) if needle in line]
+    assert len(hits) == 1, f"{needle!r} should occur on exactly one line, found {hits}"
+    return hits[0]
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    assert info.value.path == path
+    assert str(info.value) == "\n".join(info.value.problems)
+    return info.value.problems
+
+
+def only_problem(path: Path) -> str:
+    problems = problems_of(path)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def assert_problem(problem: str, path: Path, line: int, key: str, fragment: str) -> None:
+    prefix = f"{path}:{line}: {key}: "
+    assert problem.startswith(prefix), f"{problem!r} should start with {prefix!r}"
+    assert fragment in problem[len(prefix) :], f"{fragment!r} not in {problem!r}"
+
+
+def minimal(extra: str = "") -> str:
+    return (
+        textwrap.dedent(extra).lstrip("\n") + '\n[[company]]\nname = "Acme"\ngreenhouse = "acme"\n'
+    )
+
+
+# --- a valid watchlist -------------------------------------------------------------------
+
+FULL = """
+[settings]
+interval = "30m"
+jitter = "10m"
+database = "sqlite:////srv/secondchance/jobs.db"
+
+[settings.endpoints]
+greenhouse = "http://127.0.0.1:8080"
+
+[notify]
+urls = ["json://127.0.0.1:9/x", "ntfy://ntfy.sh/topic"]
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+careers = "https://acme.example/careers"
+interval = "2m"
+
+[[company]]
+name = "Globex"
+greenhouse = ["globex", "globex-labs"]
+lever = "globex"
+lever_region = "eu"
+
+[[company]]
+name = "Initech"
+lever = { site = "initech", region = "eu" }
+careers = { url = "https://initech.example/jobs", item = "li.job", title = "h3", link = "a@href", location = ".where" }
+"""  # noqa: E501
+
+
+def test_full_watchlist_loads(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    config = load(path)
+
+    assert isinstance(config, Config)
+    assert config.path == path
+    assert [c.name for c in config.companies] == ["Acme", "Globex", "Initech"]
+    assert all(c.enabled for c in config.companies)
+
+    acme, globex, initech = config.companies
+    assert [(b.kind, b.key) for b in acme.boards] == [
+        ("greenhouse", "acme"),
+        ("careers", "https://acme.example/careers"),
+    ]
+    assert acme.boards[1].options["url"] == "https://acme.example/careers"
+    assert "item" not in acme.boards[1].options  # plain URL: read as JSON-LD
+
+    assert [(b.kind, b.key) for b in globex.boards] == [
+        ("greenhouse", "globex"),
+        ("greenhouse", "globex-labs"),
+        ("lever", "eu/globex"),
+    ]
+    assert globex.boards[2].options == {"site": "globex", "region": "eu"}
+
+    assert [(b.kind, b.key) for b in initech.boards] == [
+        ("lever", "eu/initech"),
+        ("careers", "https://initech.example/jobs"),
+    ]
+    careers = initech.boards[1].options
+    assert careers["item"] == "li.job"
+    assert careers["title"] == "h3"
+    assert careers["location"] == ".where"
+    assert (careers["link_selector"], careers["link_attr"]) == ("a", "href")
+
+    assert config.company("acme") is acme
+    assert config.company("GLOBEX") is globex
+    assert config.company("nobody") is None
+
+
+def test_full_watchlist_settings_intervals_and_jitter(tmp_path: Path) -> None:
+    config = load(write(tmp_path, FULL))
+
+    assert config.settings.interval == 1800.0
+    assert config.settings.jitter == 600.0
+    assert config.settings.database == "sqlite:////srv/secondchance/jobs.db"
+
+    acme, globex, initech = config.companies
+    # Per-company override; the 10m jitter is capped at half of the 2m interval.
+    assert acme.interval == 120.0
+    assert acme.jitter == 60.0
+    # Inherited from [settings].
+    assert globex.interval == initech.interval == 1800.0
+    assert globex.jitter == initech.jitter == 600.0
+
+
+def test_full_watchlist_endpoints_merge_with_defaults(tmp_path: Path) -> None:
+    config = load(write(tmp_path, FULL))
+
+    assert config.endpoints["greenhouse"] == "http://127.0.0.1:8080"
+    assert config.endpoints["lever"] == "https://api.lever.co"
+    assert config.endpoints["lever_eu"] == "https://api.eu.lever.co"
+    assert set(config.endpoints) == {"greenhouse", "lever", "lever_eu"}
+
+
+def test_full_watchlist_notify_urls_are_secrets_and_silence_console(tmp_path: Path) -> None:
+    config = load(write(tmp_path, FULL))
+
+    assert config.notify.urls == ["json://127.0.0.1:9/x", "ntfy://ntfy.sh/topic"]
+    assert {"json://127.0.0.1:9/x", "ntfy://ntfy.sh/topic"} <= config.secrets
+    assert config.console_alerts is False
+
+
+def test_console_alerts_without_urls(tmp_path: Path) -> None:
+    config = load(write(tmp_path, minimal()))
+    assert config.notify.urls == []
+    assert config.console_alerts is True
+
+
+def test_console_alerts_explicit_setting_wins(tmp_path: Path) -> None:
+    config = load(
+        write(
+            tmp_path,
+            minimal('[notify]\nurls = ["json://127.0.0.1:9/x"]\nconsole = true\n'),
+        )
+    )
+    assert config.console_alerts is True
+
+
+def test_defaults_from_minimal_file(tmp_path: Path) -> None:
+    config = load(write(tmp_path, minimal()))
+
+    assert config.settings.interval == 1800.0
+    assert config.settings.jitter == 180.0
+    assert config.settings.close_after == 2
+    assert config.settings.failure_alert_after == 3
+    assert config.settings.database is None
+    (company,) = config.companies
+    assert company.name == "Acme"
+    assert company.interval == 1800.0
+    assert company.jitter == 180.0
+    assert company.enabled is True
+    assert [(b.kind, b.key) for b in company.boards] == [("greenhouse", "acme")]
+    assert config.endpoints["greenhouse"] == "https://boards-api.greenhouse.io"
+
+
+def test_lever_without_region_is_us(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        lever = ["acme", { site = "acme-eu", region = "EU" }]
+        """,
+    )
+    (company,) = load(path).companies
+    assert [b.key for b in company.boards] == ["acme", "eu/acme-eu"]
+    assert company.boards[0].options == {"site": "acme", "region": "us"}
+
+
+def test_config_is_frozen(tmp_path: Path) -> None:
+    config = load(write(tmp_path, minimal()))
+    with pytest.raises(ValidationError):
+        config.settings.interval = 60.0  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        config.notify.console = True  # type: ignore[misc]
+    with pytest.raises(AttributeError):  # dataclasses.FrozenInstanceError
+        config.companies = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        config.companies[0].interval = 60.0  # type: ignore[misc]
+    assert config.settings.interval == 1800.0
+
+
+# --- one problem per mistake ----------------------------------------------------------------
+
+
+def test_unknown_top_level_section(tmp_path: Path) -> None:
+    path = write(tmp_path, minimal('[setings]\ninterval = "1h"\n'))
+    assert_problem(
+        only_problem(path), path, line_of(path, "[setings]"), "setings", "unknown section"
+    )
+
+
+def test_unknown_key_in_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, minimal('[settings]\ninterval = "1h"\njiter = "5m"\n'))
+    assert_problem(
+        only_problem(path), path, line_of(path, "jiter"), "settings.jiter", "unknown key"
+    )
+
+
+def test_bad_duration(tmp_path: Path) -> None:
+    path = write(tmp_path, minimal('[settings]\ninterval = "soon"\n'))
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "interval"),
+        "settings.interval",
+        "cannot read 'soon' as a duration",
+    )
+
+
+def test_interval_must_be_at_least_a_second(tmp_path: Path) -> None:
+    # Short intervals are allowed (local mirrors, tests); zero is a mistake.
+    path = write(tmp_path, minimal('[settings]\ninterval = "0s"\n'))
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "interval"),
+        "settings.interval",
+        "greater than or equal to 1",
+    )
+
+
+def test_company_interval_must_be_positive(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = "Acme"\ngreenhouse = "acme"\ninterval = 0.5\n')
+    assert_problem(only_problem(path), path, 4, "company[0].interval", "greater than or equal to 1")
+
+
+def test_unknown_endpoint_name(tmp_path: Path) -> None:
+    path = write(tmp_path, minimal('[settings.endpoints]\ngitlab = "http://127.0.0.1:8080"\n'))
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "gitlab"),
+        "settings.endpoints.gitlab",
+        "unknown endpoint (known: greenhouse, lever, lever_eu)",
+    )
+
+
+@pytest.mark.parametrize("base", ["ftp://127.0.0.1/", "127.0.0.1:8080", "http://"])
+def test_endpoint_must_be_an_http_url(tmp_path: Path, base: str) -> None:
+    path = write(tmp_path, minimal(f'[settings]\nendpoints = {{ lever = "{base}" }}\n'))
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "endpoints"),
+        "settings.endpoints.lever",
+        "expected an http(s) base URL",
+    )
+
+
+def test_company_without_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = "acme"
+
+        [[company]]
+        greenhouse = "globex"
+        """,
+    )
+    # The key is absent, so the line is the [[company]] header it belongs to.
+    assert_problem(only_problem(path), path, 5, "company[1].name", "required key is missing")
+
+
+def test_company_with_empty_name(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = ""\ngreenhouse = "acme"\n')
+    assert_problem(only_problem(path), path, 2, "company[0].name", "at least 1 character")
+
+
+def test_company_without_board(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = "acme"
+
+        [[company]]
+        name = "Globex"
+        interval = "1h"
+        """,
+    )
+    assert_problem(
+        only_problem(path),
+        path,
+        5,
+        "company[1]",
+        "company 'Globex' has no board: add one of greenhouse, lever, careers",
+    )
+
+
+def test_greenhouse_not_a_string(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = "acme"
+
+        [[company]]
+        name = "Globex"
+        greenhouse = 42
+        """,
+    )
+    assert only_problem(path) == (f"{path}:7: company[1].greenhouse: expected a board token string")
+
+
+def test_greenhouse_given_a_url(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\ngreenhouse = "https://boards.greenhouse.io/acme"\n',
+    )
+    assert_problem(
+        only_problem(path), path, 3, "company[0].greenhouse", "use the token, not the URL"
+    )
+
+
+def test_greenhouse_list_item_is_indexed(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = "Acme"\ngreenhouse = ["acme", "a b"]\n')
+    assert_problem(
+        only_problem(path), path, 3, "company[0].greenhouse[1]", "board token may only contain"
+    )
+
+
+def test_empty_board_list(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = "Acme"\ngreenhouse = []\n')
+    assert_problem(only_problem(path), path, 3, "company[0].greenhouse", "empty list")
+
+
+def test_lever_inline_region_invalid(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '[[company]]\nname = "Acme"\nlever = { site = "acme", region = "asia" }\n'
+    )
+    assert_problem(only_problem(path), path, 3, "company[0].lever", 'region must be "us" or "eu"')
+
+
+def test_lever_region_invalid_points_at_lever_region(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\nlever = "acme"\nlever_region = "asia"\n',
+    )
+    assert_problem(
+        only_problem(path),
+        path,
+        4,
+        "company[0].lever_region",
+        'lever_region must be "us" or "eu" (got \'asia\')',
+    )
+
+
+def test_lever_region_invalid_is_reported_once_for_several_sites(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\nlever = ["acme", "acme-labs"]\nlever_region = "asia"\n',
+    )
+    problem = only_problem(path)
+    assert "lever_region must be" in problem
+
+
+def test_lever_region_without_lever(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = "Acme"\ngreenhouse = "acme"\nlever_region = "eu"\n')
+    assert_problem(
+        only_problem(path),
+        path,
+        4,
+        "company[0].lever_region",
+        "only meaningful together with its board key",
+    )
+
+
+def test_careers_unknown_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\n'
+        'careers = { url = "https://acme.example/jobs", items = "li" }\n',
+    )
+    assert_problem(only_problem(path), path, 3, "company[0].careers", "unknown key 'items'")
+
+
+def test_careers_invalid_css_selector(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\n'
+        'careers = { url = "https://acme.example/jobs", item = "div[" }\n',
+    )
+    assert_problem(
+        only_problem(path),
+        path,
+        3,
+        "company[0].careers",
+        "item: invalid CSS selector 'div['",
+    )
+
+
+def test_careers_url_must_be_absolute(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[company]]\nname = "Acme"\ncareers = "acme.example/jobs"\n')
+    assert_problem(
+        only_problem(path), path, 3, "company[0].careers", "is not an absolute http(s) URL"
+    )
+
+
+def test_duplicate_company_names_case_insensitive(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = "acme"
+
+        [[company]]
+        name = "ACME"
+        lever = "acme"
+        """,
+    )
+    assert_problem(
+        only_problem(path),
+        path,
+        6,
+        "company[1].name",
+        "duplicate company name (also company[0])",
+    )
+
+
+def test_same_board_listed_twice(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\ngreenhouse = ["acme", "acme"]\n',
+    )
+    assert_problem(
+        only_problem(path), path, 3, "company[0].greenhouse[1]", "board 'acme' is listed twice"
+    )
+
+
+def test_same_lever_site_written_two_ways(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[company]]\nname = "Acme"\nlever = ["acme", { site = "acme", region = "us" }]\n',
+    )
+    assert_problem(
+        only_problem(path), path, 3, "company[0].lever[1]", "board 'acme' is listed twice"
+    )
+
+
+def test_invalid_apprise_url(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        minimal('[notify]\nurls = [\n  "json://127.0.0.1:9/x",\n  "bogus://token@host",\n]\n'),
+    )
+    problem = only_problem(path)
+    assert_problem(
+        problem,
+        path,
+        line_of(path, "urls"),
+        "notify.urls[1]",
+        "not a valid Apprise URL (scheme 'bogus'",
+    )
+    assert "token" not in problem
+
+
+def test_unset_env_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNSET_VAR", raising=False)
+    path = write(tmp_path, minimal('[notify]\nurls = ["${UNSET_VAR}"]\n'))
+    assert only_problem(path) == (
+        f"{path}:2: notify.urls[0]: environment variable UNSET_VAR is not set"
+    )
+
+
+def test_unset_env_var_message_holds_no_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UNSET_VAR", raising=False)
+    monkeypatch.setenv("SLACK_TOKEN", "secret-token-123")
+    path = write(
+        tmp_path,
+        minimal('[notify]\nurls = ["json://${SLACK_TOKEN}@127.0.0.1:9/${UNSET_VAR}"]\n'),
+    )
+    problems = problems_of(path)
+    assert_problem(
+        problems[0],
+        path,
+        2,
+        "notify.urls[0]",
+        "environment variable UNSET_VAR is not set",
+    )
+    for problem in problems:
+        assert "secret-token-123" not in problem
+        assert "SLACK_TOKEN" not in problem
+
+
+def test_several_problems_in_line_order(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = 42
+
+        [settings]
+        jiter = "5m"
+
+        [notify]
+        urls = ["bogus://x"]
+
+        [[company]]
+        name = "acme"
+        lever = "acme"
+        """,
+    )
+    problems = problems_of(path)
+    assert len(problems) == 4, problems
+    assert_problem(problems[0], path, 3, "company[0].greenhouse", "expected a board token")
+    assert_problem(problems[1], path, 6, "settings.jiter", "unknown key")
+    assert_problem(problems[2], path, 9, "notify.urls[0]", "not a valid Apprise URL")
+    assert_problem(problems[3], path, 12, "company[1].name", "duplicate company name")
+
+
+def test_bad_settings_do_not_hide_endpoint_problems(tmp_path: Path) -> None:
+    # "Every problem is reported at once": a bad interval must not hide a
+    # mistake in [settings.endpoints].
+    path = write(
+        tmp_path,
+        minimal('[settings]\ninterval = "soon"\n\n[settings.endpoints]\ngitlab = "http://x"\n'),
+    )
+    problems = problems_of(path)
+    assert len(problems) == 2, problems
+    assert_problem(problems[0], path, 2, "settings.interval", "cannot read 'soon'")
+    assert_problem(problems[1], path, 5, "settings.endpoints.gitlab", "unknown endpoint")
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    path = write(tmp_path, '[settings]\ninterval = "1h"\njitter = \n')
+    problem = only_problem(path)
+    assert problem.startswith(f"{path}:3: not valid TOML: ")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.toml"
+    problem = only_problem(path)
+    assert problem.startswith(f"{path}: ")
+    assert "not found" in problem
+
+
+def test_company_as_plain_table(tmp_path: Path) -> None:
+    path = write(tmp_path, '[company]\nname = "Acme"\ngreenhouse = "acme"\n')
+    assert_problem(only_problem(path), path, 1, "company", "expected [[company]] tables")
+
+
+# --- ${VAR} references ----------------------------------------------------------------------
+
+
+def test_env_ref_in_notify_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_HOOK", "json://127.0.0.1:9/secret-token-123")
+    config = load(write(tmp_path, minimal('[notify]\nurls = ["${SLACK_HOOK}"]\n')))
+    assert config.notify.urls == ["json://127.0.0.1:9/secret-token-123"]
+    assert "json://127.0.0.1:9/secret-token-123" in config.secrets
+    assert config.console_alerts is False
+
+
+def test_env_ref_inside_a_string_is_a_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NTFY_TOPIC", "my-private-topic")
+    config = load(write(tmp_path, minimal('[notify]\nurls = ["ntfy://ntfy.sh/${NTFY_TOPIC}"]\n')))
+    assert config.notify.urls == ["ntfy://ntfy.sh/my-private-topic"]
+    assert "my-private-topic" in config.secrets
+    assert "ntfy://ntfy.sh/my-private-topic" in config.secrets
+
+
+def test_env_ref_default_when_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HOOK_UNSET", raising=False)
+    config = load(
+        write(
+            tmp_path,
+            minimal('[notify]\nurls = ["${HOOK_UNSET:-json://127.0.0.1:9/fallback}"]\n'),
+        )
+    )
+    assert config.notify.urls == ["json://127.0.0.1:9/fallback"]
+
+
+def test_env_ref_default_not_used_when_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_URL", "postgresql://db.internal/jobs")
+    config = load(write(tmp_path, minimal('[settings]\ndatabase = "${DB_URL:-sqlite:///x.db}"\n')))
+    assert config.settings.database == "postgresql://db.internal/jobs"
+
+
+def test_env_ref_in_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_PASSWORD", "pa55w0rd")
+    config = load(
+        write(
+            tmp_path,
+            minimal('[settings]\ndatabase = "postgresql://jobs:${DB_PASSWORD}@db/jobs"\n'),
+        )
+    )
+    assert config.settings.database == "postgresql://jobs:pa55w0rd@db/jobs"
+    assert "pa55w0rd" in config.secrets
+    assert database_url(config, tmp_path) == "postgresql://jobs:pa55w0rd@db/jobs"
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+
+def test_default_config_path_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECONDCHANCE_CONFIG", str(tmp_path / "my.toml"))
+    assert default_config_path() == tmp_path / "my.toml"
+
+
+def test_default_config_path_without_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECONDCHANCE_CONFIG", raising=False)
+    path = default_config_path()
+    assert path.name == "watchlist.toml"
+    assert "secondchance" in path.parts
+
+
+def test_default_data_dir_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECONDCHANCE_DATA", str(tmp_path / "data"))
+    assert default_data_dir() == tmp_path / "data"
+
+
+def test_default_data_dir_without_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECONDCHANCE_DATA", raising=False)
+    assert "secondchance" in default_data_dir().parts
+
+
+def test_database_url_explicit_setting_wins(tmp_path: Path) -> None:
+    config = load(write(tmp_path, minimal('[settings]\ndatabase = "sqlite:////srv/jobs.db"\n')))
+    assert database_url(config, tmp_path / "data") == "sqlite:////srv/jobs.db"
+
+
+def test_database_url_defaults_to_sqlite_in_data_dir(tmp_path: Path) -> None:
+    config = load(write(tmp_path, minimal()))
+    data = tmp_path / "data"
+    assert database_url(config, data) == f"sqlite:///{data / 'secondchance.db'}"
+    assert database_url(None, data) == f"sqlite:///{data / 'secondchance.db'}"

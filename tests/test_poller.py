@@ -1,0 +1,311 @@
+"""The poll loop against a real local board server and a real SQLite file.
+
+No mocks: BoardServer (conftest) answers on 127.0.0.1, the store is a real
+database, and the invariants of DESIGN.md are checked on what gets stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from secondchance.app import open_store
+from secondchance.config import Config, load
+from secondchance.http import Fetcher
+from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.poller import Poller
+from secondchance.store import AlertRow, DeliveryRow, PostingRow, SourceRow, Store
+
+from conftest import BoardServer, Receiver
+
+GH_PATH = "/v1/boards/acme/jobs"
+
+
+def gh_board(*jobs: tuple[int, str]) -> dict[str, Any]:
+    return {
+        "jobs": [
+            {
+                "id": jid,
+                "title": title,
+                "absolute_url": f"https://example.test/jobs/{jid}",
+                "location": {"name": "Berlin"},
+                "updated_at": "2026-11-01T10:00:00-04:00",
+            }
+            for jid, title in jobs
+        ],
+        "meta": {"total": len(jobs)},
+    }
+
+
+def write_config(tmp_path: Path, boards: BoardServer, extra: str = "", urls: str = "") -> Path:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[settings]
+interval = "1m"
+{extra}
+[settings.endpoints]
+greenhouse = "{boards.url}"
+lever = "{boards.url}"
+
+[notify]
+urls = [{urls}]
+retry_min = "1s"
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+class Harness:
+    def __init__(self, config: Config, data_dir: Path) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.store: Store = open_store(config, data_dir)
+        self.fetcher = Fetcher(timeout=2.0, retries=0, retry_delay=0)
+        self.poller = Poller(config, self.store, self.fetcher, queue_channels(config))
+
+    async def poll(self) -> list[tuple[str, str | None]]:
+        report = await self.poller.poll(self.config.companies[0])
+        return [(a.kind, a.posting_id) for a in report.alerts]
+
+    def postings(self) -> dict[str, tuple[str, int]]:
+        with self.store.sessions() as session:
+            rows = session.scalars(select(PostingRow)).all()
+            return {r.posting_id: (r.status, r.misses) for r in rows}
+
+    def source(self) -> SourceRow:
+        with self.store.sessions() as session:
+            return session.scalars(select(SourceRow)).one()
+
+    async def close(self) -> None:
+        await self.fetcher.aclose()
+        self.store.dispose()
+
+
+@pytest.fixture
+async def make(tmp_path: Path, boards: BoardServer) -> AsyncIterator[Callable[..., Harness]]:
+    made: list[Harness] = []
+
+    def factory(extra: str = "", urls: str = "") -> Harness:
+        config = load(write_config(tmp_path, boards, extra, urls))
+        harness = Harness(config, tmp_path / "data")
+        made.append(harness)
+        return harness
+
+    yield factory
+    for harness in made:
+        await harness.close()
+
+
+async def test_baseline_then_new_then_confirmed_close(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    assert await h.poll() == []
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer"), (3, "Designer")))
+    assert await h.poll() == [("new", "3")]
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (3, "Designer")))
+    assert await h.poll() == []
+    assert h.postings()["2"] == ("open", 1)
+    assert await h.poll() == [("closed", "2")]
+    assert h.postings()["2"] == ("closed", 1)
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer"), (3, "Designer")))
+    assert await h.poll() == [("reopened", "2")]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        {"status": 500, "body": b"oops"},
+        {"status": 429, "body": b"slow down", "headers": {"Retry-After": "0"}},
+        {"status": 200, "body": b"<html><body>Sign in</body></html>", "content_type": "text/html"},
+        {"status": 200, "body": b""},
+        {"status": 200, "body": b'{"jobs": [{"id": 1, "title": "Ana'},
+        {"status": 200, "body": b'{"unexpected": true}'},
+        {"status": 404, "body": b'{"status": 404}'},
+    ],
+    ids=["500", "429", "html", "empty", "truncated", "schema", "404"],
+)
+async def test_a_failure_never_edits_the_snapshot(
+    make: Callable[..., Harness], boards: BoardServer, route: dict[str, Any]
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    await h.poll()
+    before = h.postings()
+    boards.set(GH_PATH, **route)
+    for _ in range(3):
+        alerts = await h.poll()
+        assert all(kind == "source_failing" for kind, _ in alerts)
+    assert h.postings() == before
+    source = h.source()
+    assert source.last_result == "failed"
+    assert source.consecutive_failures == 3
+    # The board comes back unchanged: nothing was removed, so nothing is "new".
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    assert await h.poll() == [("source_recovered", None)]
+
+
+async def test_source_failing_is_reported_once(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst")))
+    await h.poll()
+    boards.set(GH_PATH, status=503, body=b"down")
+    kinds = [await h.poll() for _ in range(6)]
+    assert kinds == [[], [], [("source_failing", None)], [], [], []]
+
+
+async def test_collapse_holds_the_snapshot_and_says_so(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board(*((i, f"Role {i}") for i in range(12))))
+    await h.poll()
+    boards.set(GH_PATH, gh_board())
+    assert await h.poll() == [("source_failing", None)]
+    assert await h.poll() == []
+    assert all(state == ("open", 0) for state in h.postings().values())
+    assert h.source().last_result == "suspect"
+    boards.set(GH_PATH, gh_board(*((i, f"Role {i}") for i in range(12))))
+    assert await h.poll() == [("source_recovered", None)]
+
+
+async def test_unchanged_bodies_still_confirm_removals(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")), etag='"v1"')
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "A")), etag='"v2"')
+    assert await h.poll() == []
+    # The next answer is a 304: the board is as it was, and "2" is still gone.
+    assert await h.poll() == [("closed", "2")]
+    assert h.source().last_result == "unchanged"
+    sent = [r for r in boards.requests if r[1].startswith(GH_PATH)]
+    assert sent[-1][2].get("If-None-Match") == '"v2"'
+
+
+async def test_reposted_role_under_a_new_id(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Paid Search Marketing"), (2, "Engineer")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((2, "Engineer"), (9, "Paid  Search Marketing")))
+    assert await h.poll() == [("reposted", "9")]
+    # The old id was superseded, so it does not come back as "closed" later.
+    assert await h.poll() == []
+    assert h.postings()["1"][0] == "closed"
+
+
+async def test_snapshot_and_outbox_commit_together(
+    make: Callable[..., Harness], boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "A")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("killed while writing the outbox")
+
+    monkeypatch.setattr(Store, "queue", staticmethod(crash))
+    with pytest.raises(RuntimeError):
+        await h.poll()
+    assert "2" not in h.postings()
+    monkeypatch.undo()
+    assert await h.poll() == [("new", "2")]
+
+
+async def test_no_duplicate_alert_after_a_restart(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    first = make()
+    boards.set(GH_PATH, gh_board((1, "A")))
+    await first.poll()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
+    assert await first.poll() == [("new", "2")]
+    await first.close()
+    second = make()
+    assert await second.poll() == []
+
+
+async def test_outbox_delivery_survives_a_receiver_outage(
+    make: Callable[..., Harness], boards: BoardServer, receiver: Receiver
+) -> None:
+    h = make(urls=f'"{receiver.url}"')
+    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    boards.set(GH_PATH, gh_board((1, "A")))
+    await h.poll()
+    receiver.stop()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "Brand New Role")))
+    assert await h.poll() == [("new", "2")]
+    report = await notifier.drain()
+    assert (report.sent, report.failed) == (0, 1)
+    with h.store.sessions() as session:
+        delivery = session.scalars(select(DeliveryRow)).one()
+        assert delivery.status == "pending"
+        assert delivery.next_attempt_at is not None
+    receiver.start()
+    # Backoff holds it until due; a restart (ignore_backoff) or time releases it.
+    assert (await notifier.drain()).sent == 0
+    assert (await notifier.drain(ignore_backoff=True)).sent == 1
+    assert (await notifier.drain(ignore_backoff=True)).sent == 0
+    messages = receiver.wait_for(1)
+    assert len(messages) == 1
+    assert "Brand New Role" in messages[0]["message"]
+    assert messages[0]["title"] == "Acme: 1 new"
+
+
+async def test_a_receiver_error_is_not_a_delivery(
+    make: Callable[..., Harness], boards: BoardServer, receiver: Receiver
+) -> None:
+    h = make(urls=f'"{receiver.url}"')
+    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    boards.set(GH_PATH, gh_board((1, "A")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
+    await h.poll()
+    receiver.fail_with = 500
+    assert (await notifier.drain()).failed == 1
+    receiver.fail_with = None
+    assert (await notifier.drain(ignore_backoff=True)).sent == 1
+    assert len(receiver.wait_for(1)) == 1
+
+
+async def test_alert_rows_carry_what_json_output_needs(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "A")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "Data Analyst")))
+    report = await h.poller.poll(h.config.companies[0])
+    assert [json.loads(json.dumps(a.as_json())) for a in report.alerts] == [
+        {
+            "company": "Acme",
+            "source": {"kind": "greenhouse", "board": "acme"},
+            "posting_id": "2",
+            "kind": "new",
+            "title": "Data Analyst",
+            "location": "Berlin",
+            "url": "https://example.test/jobs/2",
+            "previous_title": None,
+            "detail": None,
+        }
+    ]
+    with h.store.sessions() as session:
+        assert len(session.scalars(select(AlertRow)).all()) == 1
