@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from conftest import BoardServer, Receiver
 from secondchance.app import open_store
 from secondchance.config import Config, load
 from secondchance.http import Fetcher
 from secondchance.notify import Notifier, channels_of, queue_channels
 from secondchance.poller import Poller
 from secondchance.store import AlertRow, DeliveryRow, PostingRow, SourceRow, Store
-
-from conftest import BoardServer, Receiver
 
 GH_PATH = "/v1/boards/acme/jobs"
 
@@ -42,12 +41,15 @@ def gh_board(*jobs: tuple[int, str]) -> dict[str, Any]:
     }
 
 
-def write_config(tmp_path: Path, boards: BoardServer, extra: str = "", urls: str = "") -> Path:
+def write_config(
+    tmp_path: Path, boards: BoardServer, database: str, extra: str = "", urls: str = ""
+) -> Path:
     path = tmp_path / "watchlist.toml"
     path.write_text(
         f"""
 [settings]
 interval = "1m"
+database = "{database}"
 {extra}
 [settings.endpoints]
 greenhouse = "{boards.url}"
@@ -93,11 +95,14 @@ class Harness:
 
 
 @pytest.fixture
-async def make(tmp_path: Path, boards: BoardServer) -> AsyncIterator[Callable[..., Harness]]:
+async def make(
+    tmp_path: Path, boards: BoardServer, database: str
+) -> AsyncIterator[Callable[..., Harness]]:
+    """Harnesses on one database; every test runs on SQLite and on PostgreSQL."""
     made: list[Harness] = []
 
     def factory(extra: str = "", urls: str = "") -> Harness:
-        config = load(write_config(tmp_path, boards, extra, urls))
+        config = load(write_config(tmp_path, boards, database, extra, urls))
         harness = Harness(config, tmp_path / "data")
         made.append(harness)
         return harness

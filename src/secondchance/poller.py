@@ -165,6 +165,7 @@ class Poller:
             postings = self.store.postings_for(session, [r.id for r in rows.values()])
             known = {ref: Store.known(postings[row.id]) for ref, row in rows.items()}
             diffs: list[SourceDiff] = []
+            baselines = {ref: not row.baseline_done for ref, row in rows.items()}
             events: list[tuple[SourceRow, Change]] = []
             for board in boards:
                 row = rows[board.ref]
@@ -239,7 +240,7 @@ class Poller:
                 row.open_count = diff.open_count
                 for change in diff.changes:
                     events.append((row, change))
-                self._log_success(diff, boards)
+                self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
             for row, change in events:
                 alert = Store.queue(session, row, change, self.channels, at)
                 if alert is not None:
@@ -288,8 +289,18 @@ class Poller:
             )
 
     @staticmethod
-    def _log_success(diff: SourceDiff, boards: Sequence[BoardResult]) -> None:
+    def _log_success(diff: SourceDiff, boards: Sequence[BoardResult], *, baseline: bool) -> None:
         board = next(b for b in boards if b.ref == diff.source)
+        if baseline:
+            log.info(
+                "%s %s: first poll, %d open posting(s) recorded; alerts start from the next "
+                "change (%.2fs)",
+                diff.source.company,
+                diff.source.label,
+                len(diff.seen),
+                board.seconds,
+            )
+            return
         counts: dict[str, int] = {}
         for change in diff.changes:
             counts[change.kind.value] = counts.get(change.kind.value, 0) + 1

@@ -368,7 +368,7 @@ class Store:
                 .where(DeliveryRow.status == "pending")
                 .group_by(AlertRow.source_id)
             )
-            pending: dict[int | None, int] = {source_id: n for source_id, n in counts}
+            pending: dict[int | None, int] = dict(counts.all())
             rows = session.scalars(
                 select(SourceRow).order_by(SourceRow.company, SourceRow.kind, SourceRow.board)
             ).all()

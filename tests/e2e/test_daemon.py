@@ -59,6 +59,10 @@ def serve(boards: BoardServer, gh: dict[str, Any], lv: list[dict[str, Any]], pag
 @pytest.fixture
 def watchlist(tmp_path: Path, boards: BoardServer, receiver: Receiver) -> Path:
     path = tmp_path / "watchlist.toml"
+    careers_line = (
+        f'careers = {{ url = "{boards.url}{PAGE}", item = "li.job", title = "a", '
+        'link = "a@href", location = ".loc" }'
+    )
     path.write_text(
         f"""
 [settings]
@@ -78,7 +82,7 @@ retry_min = "1s"
 name = "Acme"
 greenhouse = "acme"
 lever = "acme"
-careers = {{ url = "{boards.url}{PAGE}", item = "li.job", title = "a", link = "a@href", location = ".loc" }}
+{careers_line}
 """,
         encoding="utf-8",
     )
