@@ -230,7 +230,11 @@ class Store:
     def sources_for(
         self, session: Session, company: str, refs: Sequence[SourceRef]
     ) -> dict[SourceRef, SourceRow]:
-        rows = session.scalars(select(SourceRow).where(SourceRow.company == company)).all()
+        # FOR UPDATE: on PostgreSQL two daemons polling one company take turns
+        # (SQLite already serialises writers with BEGIN IMMEDIATE).
+        rows = session.scalars(
+            select(SourceRow).where(SourceRow.company == company).with_for_update()
+        ).all()
         by_ref = {row.ref: row for row in rows}
         for ref in refs:
             if ref not in by_ref:

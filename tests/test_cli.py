@@ -1,0 +1,197 @@
+"""The command line, in-process: exit codes, output channels, error lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import BoardServer, Receiver
+from secondchance.cli import main
+
+GH = "/v1/boards/acme/jobs"
+
+
+def jobs(*ids: int) -> dict[str, Any]:
+    return {
+        "jobs": [
+            {
+                "id": i,
+                "title": f"Role {i}",
+                "absolute_url": f"https://example.test/{i}",
+                "location": {"name": "Remote"},
+            }
+            for i in ids
+        ]
+    }
+
+
+@pytest.fixture
+def watchlist(tmp_path: Path, boards: BoardServer) -> Path:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[settings.endpoints]
+greenhouse = "{boards.url}"
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+
+[[company]]
+name = "Ghost"
+greenhouse = "ghost"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_reports_ok(watchlist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--config", str(watchlist))
+    assert code == 0
+    assert "OK: 2 companies, 2 boards" in out
+
+
+def test_check_reports_every_problem_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[settings]\nintervall = "5m"\n\n[[company]]\nname = "A"\ngreenhouse = 7\n')
+    code, out, err = run(capsys, "check", "--config", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        f"secondchance: {path}:2: settings.intervall: unknown key",
+        f"secondchance: {path}:6: company[0].greenhouse: expected a board token string",
+    ]
+    assert "Traceback" not in err
+
+
+def test_config_comes_from_the_environment(
+    watchlist: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECONDCHANCE_CONFIG", str(watchlist))
+    assert run(capsys, "check")[0] == 0
+    monkeypatch.setenv("SECONDCHANCE_CONFIG", str(watchlist.parent / "missing.toml"))
+    code, _, err = run(capsys, "check")
+    assert code == 2
+    assert "missing.toml: file not found" in err
+
+
+def test_once_prints_alerts_in_the_terminal_without_urls(
+    watchlist: Path, tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["once", "--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
+    boards.set(GH, jobs(1))
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (0, "")
+    assert "first poll, 1 open posting(s) recorded" in err
+    boards.set(GH, jobs(1, 2))
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "Acme: 1 new" in out
+    assert "Role 2" in out and "https://example.test/2" in out
+    # Printed once: the terminal is a delivery channel like any other.
+    assert run(capsys, *args)[1] == ""
+
+
+def test_once_json_and_exit_codes(
+    watchlist: Path, tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["once", "--json", "--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
+    boards.set(GH, jobs(1))
+    assert run(capsys, *args)[:2] == (0, "")
+    boards.set(GH, jobs(1, 2))
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert [json.loads(line)["posting_id"] for line in out.splitlines()] == ["2"]
+    boards.set(GH, status=502, body=b"bad gateway")
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (1, "")
+    assert "secondchance: Acme greenhouse:acme: server error (HTTP 502)" in err
+    code, _, err = run(capsys, *args, "--company", "Nobody")
+    assert code == 2
+    assert "no company named 'Nobody'" in err
+
+
+def test_status_shows_each_board(
+    watchlist: Path, tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
+    code, out, _ = run(capsys, "status", *data)
+    assert code == 0 and "No polls yet" in out
+    boards.set(GH, jobs(1, 2, 3))
+    run(capsys, "once", *data)
+    code, out, _ = run(capsys, "status", "--json", *data)
+    assert code == 0
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert row["company"] == "Acme"
+    assert row["source"] == {"kind": "greenhouse", "board": "acme"}
+    assert row["result"] == "ok"
+    assert row["open_postings"] == 3
+    assert row["consecutive_failures"] == 0
+    assert row["pending_alerts"] == 0
+    code, out, _ = run(capsys, "status", *data)
+    assert "Acme" in out and "greenhouse:acme" in out
+
+
+def test_peek_shows_postings_and_stores_nothing(
+    watchlist: Path, tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    boards.set(GH, jobs(1, 2))
+    data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
+    code, out, _ = run(capsys, "peek", "--company", "acme", "--json", *data)
+    assert code == 0
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["Role 1", "Role 2"]
+    assert not (tmp_path / "d").exists()
+    code, out, _ = run(capsys, "peek", "--company", "Acme", *data)
+    assert code == 0 and "Role 2" in out
+    code, _, err = run(capsys, "peek", "--company", "Ghost", *data)
+    assert code == 1
+    assert "greenhouse board 'ghost' not found (HTTP 404)" in err
+    code, _, err = run(capsys, "peek", "--company", "Nope", *data)
+    assert code == 2 and "known: Acme, Ghost" in err
+
+
+def test_secrets_never_reach_the_logs(
+    tmp_path: Path,
+    boards: BoardServer,
+    receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret_url = f"{receiver.url}/s3cr3t-t0ken-value?x=1"
+    monkeypatch.setenv("SC_TEST_HOOK", secret_url)
+    path = tmp_path / "w.toml"
+    path.write_text(
+        f"""
+[settings.endpoints]
+greenhouse = "{boards.url}"
+[notify]
+urls = ["${{SC_TEST_HOOK}}"]
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+""",
+        encoding="utf-8",
+    )
+    args = ["once", "--log-level", "DEBUG", "--config", str(path), "--data-dir", str(tmp_path)]
+    boards.set(GH, jobs(1))
+    run(capsys, *args)
+    receiver.stop()  # delivery fails: the error path must not leak the URL either
+    boards.set(GH, jobs(1, 2))
+    code, out, err = run(capsys, *args)
+    assert code == 0
+    assert "could not be delivered" in err
+    assert "s3cr3t-t0ken-value" not in err + out
+    assert secret_url not in err + out
