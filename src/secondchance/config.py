@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -179,6 +180,14 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
                 or not urlsplit(base).netloc
             ):
                 errors.append((loc, 'expected an http(s) base URL such as "http://127.0.0.1:8080"'))
+            elif unknown := _placeholders(base) - _placeholders(endpoints[name]):
+                allowed = ", ".join(f"{{{p}}}" for p in sorted(_placeholders(endpoints[name])))
+                errors.append(
+                    (
+                        loc,
+                        f"unknown placeholder {{{min(unknown)}}} (allowed: {allowed or 'none'})",
+                    )
+                )
             else:
                 endpoints[name] = base
     if notify is not None:
@@ -251,6 +260,13 @@ def _companies(
             )
         )
     return companies
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    except ValueError:
+        return {"?"}
 
 
 def _is_companion(key: str) -> bool:

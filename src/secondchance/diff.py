@@ -54,6 +54,7 @@ class SourceDiff:
     # Ids to mark closed now (confirmed removals, superseded by a repost).
     closed: list[str] = field(default_factory=list)
     collapsed: bool = False
+    complete: bool = True
     previous_count: int = 0
 
     @property
@@ -90,16 +91,21 @@ def diff_source(
     *,
     baseline: bool,
     collapse_streak: int = 0,
+    complete: bool = True,
 ) -> SourceDiff:
     """Compare one successful observation of a board with its snapshot.
 
     ``baseline`` is True for the board's first successful poll: everything is
     recorded silently. ``collapse_streak`` counts the collapsed polls just
     before this one, so a shrink that persists is eventually believed.
+    ``complete`` is False when the fetch could not read every page: postings
+    missing from it are then held, never counted as missing.
     """
     postings = _dedupe(observed)
     previous_open = sum(1 for k in known.values() if k.status is Status.OPEN)
-    result = SourceDiff(source=source, seen=postings, previous_count=previous_open)
+    result = SourceDiff(
+        source=source, seen=postings, previous_count=previous_open, complete=complete
+    )
 
     if baseline:
         if policy.announce_existing:
@@ -122,7 +128,7 @@ def diff_source(
     for posting_id, before in known.items():
         if before.status is not Status.OPEN or posting_id in present:
             continue
-        if result.collapsed:
+        if result.collapsed or not complete:
             # Hold the snapshot: a broken page must not read as mass removal.
             result.missed[posting_id] = before.misses
             continue
@@ -154,7 +160,7 @@ def find_reposts(
             if item.status is Status.CLOSED:
                 closed_by_title.setdefault(normalise_title(item.posting.title), item.posting)
     for diff in diffs:
-        if diff.collapsed:
+        if diff.collapsed or not diff.complete:
             continue
         board = known.get(diff.source, {})
         gone_now = [*diff.closed, *(pid for pid, m in diff.missed.items() if m == 1)]

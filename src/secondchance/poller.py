@@ -36,8 +36,6 @@ from secondchance.store import PostingRow, SourceRow, Store, now
 
 log = logging.getLogger(__name__)
 
-MAX_PAGES = 50
-
 
 @dataclass(slots=True)
 class BoardResult:
@@ -52,6 +50,9 @@ class BoardResult:
     validators: Validators | None = None
     body_hash: str | None = None
     pages: int = 0
+    # False when paging stopped early (page cap, a server repeating pages):
+    # what is missing may just be unread, so nothing may be closed from it.
+    complete: bool = True
     seconds: float = 0.0
 
 
@@ -93,8 +94,17 @@ async def fetch_board(
     try:
         request: Request | None = source.first_request(spec, endpoints)
         seen_urls: set[str] = set()
-        previous_ids: tuple[str, ...] | None = None
-        while request is not None and result.pages < MAX_PAGES:
+        seen_ids: set[str] = set()
+        while request is not None:
+            if result.pages >= source.max_pages:
+                log.warning(
+                    "%s %s: stopped after %d pages; postings beyond them are not watched",
+                    ref.company,
+                    ref.label,
+                    result.pages,
+                )
+                result.complete = False
+                break
             seen_urls.add(request.url + repr(request.json_body))
             response = await fetcher.fetch(request, validators if result.pages == 0 else None)
             if response.not_modified:
@@ -111,15 +121,17 @@ async def fetch_board(
                     result.pages = 1
                     break
             page = source.parse(spec, request, response.body)
-            ids = tuple(p.id for p in page.postings)
             result.pages += 1
-            if ids and ids == previous_ids:
-                # A server that ignores the offset returns the same page again.
+            ids = {p.id for p in page.postings}
+            if result.pages > 1 and ids and ids <= seen_ids:
+                # A server that ignores or clamps the offset serves pages again.
+                result.complete = False
                 break
-            previous_ids = ids
+            seen_ids |= ids
             result.postings.extend(page.postings)
             request = page.next
             if request is not None and request.url + repr(request.json_body) in seen_urls:
+                result.complete = False
                 break
         if not result.unchanged:
             result.body_hash = digest.hexdigest()
@@ -195,6 +207,7 @@ class Poller:
                         self.policy,
                         baseline=not row.baseline_done,
                         collapse_streak=row.collapse_streak,
+                        complete=board.complete,
                     )
                     diffs.append(diff)
                     if diff.collapsed:

@@ -40,6 +40,11 @@ class CareersSource:
     kind = "careers"
     endpoints: Mapping[str, str] = {}
     companion_keys: tuple[str, ...] = ()
+    max_pages = 1
+
+    def detect(self, url: str) -> object | None:
+        # Any page can be a career page: discover falls back to this kind last.
+        return None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
         if isinstance(value, str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from secondchance.models import Posting, Remote
 from secondchance.sources._common import expect_type, load_json
@@ -16,6 +17,13 @@ from secondchance.sources.interface import BoardSpec, Page, ParseError, Request,
 from secondchance.text import clean, clean_or_none, parse_datetime
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]+$")
+_BOARD_HOSTS = {
+    "boards.greenhouse.io",
+    "job-boards.greenhouse.io",
+    "boards.eu.greenhouse.io",
+    "job-boards.eu.greenhouse.io",
+}
+_API_HOSTS = {"boards-api.greenhouse.io", "api.greenhouse.io"}
 # Boards join several cities into one string with these; commas stay, since
 # "Berlin, Germany" is one place.
 _LOCATION_SEPARATORS = re.compile(r"[|;]")
@@ -32,6 +40,21 @@ class GreenhouseSource:
         self.kind = "greenhouse"
         self.endpoints: Mapping[str, str] = {"greenhouse": "https://boards-api.greenhouse.io"}
         self.companion_keys: tuple[str, ...] = ()
+        self.max_pages = 1
+
+    def detect(self, url: str) -> object | None:
+        parts = urlsplit(url.strip())
+        host = parts.netloc.lower().removeprefix("www.")
+        segments = [s for s in parts.path.split("/") if s]
+        if host in _BOARD_HOSTS:
+            embedded = parse_qs(parts.query).get("for")
+            if embedded:
+                return embedded[0]
+            if segments and segments[0] != "embed" and _TOKEN.match(segments[0]):
+                return segments[0]
+        if host in _API_HOSTS and segments[:2] == ["v1", "boards"] and len(segments) > 2:
+            return segments[2]
+        return None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
         if not isinstance(value, str) or not value.strip():

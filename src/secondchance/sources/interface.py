@@ -27,6 +27,9 @@ class Request:
     # What a healthy answer looks like; a JSON API answering HTML is a failure.
     expect: BodyKind = "json"
     page: int = 0
+    # What a parser learned on earlier pages (a total given only on page 0, ...):
+    # the pages of one fetch share no other state.
+    state: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,16 @@ class Page:
 
     postings: list[Posting]
     next: Request | None = None
+
+
+def endpoint(endpoints: Mapping[str, str], name: str, **fields: object) -> str:
+    """A base URL from the endpoint table, with ``{company}``-style fields
+    filled in and no trailing slash."""
+    template = endpoints[name]
+    try:
+        return template.format(**fields).rstrip("/")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise SourceError(f"endpoint {name!r} has an unknown placeholder: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +95,22 @@ class Source(Protocol):
 
     ``kind`` is the watchlist key. ``endpoints`` names the base URLs this kind
     uses, with their public defaults; ``[settings.endpoints]`` overrides them.
-    ``companion_keys`` are extra company-level keys folded into the spec
-    (``lever_region``).
+    Where the host carries the company, the endpoint is a URL template with
+    ``{company}`` (or ``{tenant}``/``{wd}``/``{site}``), formatted with
+    ``endpoint()`` below. ``companion_keys`` are extra company-level keys folded
+    into the spec (``lever_region``). ``max_pages`` bounds one fetch.
     """
 
     kind: str
     endpoints: Mapping[str, str]
     companion_keys: tuple[str, ...]
+    max_pages: int
+
+    def detect(self, url: str) -> object | None:
+        """The watchlist value for this kind if ``url`` is one of its board or
+        job URLs (``"acme"``, ``{ site = ..., region = "eu" }``), else None.
+        Pure: recognises the URL, fetches nothing."""
+        ...
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
         """Validate one watchlist value; raise SpecError with a short reason."""

@@ -36,6 +36,22 @@ class LeverSource:
             "lever_eu": "https://api.eu.lever.co",
         }
         self.companion_keys: tuple[str, ...] = ("lever_region",)
+        # 100 postings a page: 50 pages is far beyond any real Lever board.
+        self.max_pages = 50
+
+    def detect(self, url: str) -> object | None:
+        parts = urlsplit(url.strip())
+        host = parts.netloc.lower()
+        segments = [s for s in parts.path.split("/") if s]
+        if host in ("jobs.lever.co", "jobs.eu.lever.co") and segments:
+            site = segments[0]
+        elif host in ("api.lever.co", "api.eu.lever.co") and segments[:2] == ["v0", "postings"]:
+            site = segments[2] if len(segments) > 2 else ""
+        else:
+            return None
+        if not _SITE.match(site):
+            return None
+        return {"site": site, "region": "eu"} if ".eu." in host else site
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
         # Validate the company-level region even when the inline one overrides

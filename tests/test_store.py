@@ -1,0 +1,36 @@
+"""Storage: the migrations are the schema, on every backend."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from secondchance import migrate
+from secondchance.store import Base, make_engine
+
+
+def test_migrations_match_the_models(database: str) -> None:
+    engine = make_engine(database)
+    try:
+        migrate.upgrade(engine)
+        migrate.upgrade(engine)  # idempotent: a restart finds the schema current
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        assert {"sources", "postings", "alerts", "deliveries", "alembic_version"} <= set(
+            inspect(engine).get_table_names()
+        )
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/x.db")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        engine.dispose()
