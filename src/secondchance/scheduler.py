@@ -46,6 +46,10 @@ class Daemon:
             report = await self.app.poller.poll(company)
             if report.alerts:
                 await self.app.notifier.drain()
+        except asyncio.CancelledError:
+            # Only stop() cancels polls; the job ends here so the scheduler does
+            # not report a shutdown as a crash.
+            log.info("poll of %s abandoned at shutdown", name)
         except Exception:
             log.exception("poll of %s failed unexpectedly", name)
         finally:

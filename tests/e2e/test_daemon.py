@@ -208,3 +208,51 @@ def test_watch_loop_end_to_end(
     }
     assert all(r["pending_alerts"] == 0 for r in rows)
     assert len(receiver.messages) == 5
+
+
+def test_sigterm_abandons_a_hung_poll_without_touching_the_snapshot(
+    tmp_path: Path, boards: BoardServer, receiver: Receiver
+) -> None:
+    path = tmp_path / "slow.toml"
+    path.write_text(
+        f"""
+[settings]
+interval = "1s"
+jitter = "0s"
+timeout = "60s"
+shutdown_timeout = "2s"
+[settings.endpoints]
+greenhouse = "{boards.url}"
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+""",
+        encoding="utf-8",
+    )
+    cli = CLI(path, tmp_path / "data", receiver)
+    boards.set(GH, greenhouse(1, 2))
+    assert cli.once()[0] == 0
+    boards.set(GH, greenhouse(1, 2, 3), delay=30)  # the next poll hangs
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "secondchance", "run", *cli.base],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 15
+    while boards.hits.get(GH, 0) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert boards.hits.get(GH, 0) >= 2, "the daemon never started its poll"
+    started = time.monotonic()
+    daemon.send_signal(signal.SIGTERM)
+    _, stderr = daemon.communicate(timeout=15)
+    elapsed = time.monotonic() - started
+    assert daemon.returncode == 0, stderr
+    assert elapsed < 10
+    assert "abandoned 1 unfinished poll" in stderr
+    assert "Traceback" not in stderr
+    # The abandoned poll wrote nothing: the next one finds posting 3 new, once.
+    boards.set(GH, greenhouse(1, 2, 3))
+    code, alerts, _ = cli.once()
+    assert (code, summary(alerts)) == (0, [("new", "greenhouse", "3")])
