@@ -17,6 +17,7 @@ from secondchance.config import (
     default_data_dir,
     load,
 )
+from secondchance.sources import SOURCES, default_endpoints
 
 
 def write(tmp_path: Path, text: str, name: str = "watchlist.toml") -> Path:
@@ -153,7 +154,7 @@ def test_full_watchlist_endpoints_merge_with_defaults(tmp_path: Path) -> None:
     assert config.endpoints["greenhouse"] == "http://127.0.0.1:8080"
     assert config.endpoints["lever"] == "https://api.lever.co"
     assert config.endpoints["lever_eu"] == "https://api.eu.lever.co"
-    assert set(config.endpoints) == {"greenhouse", "lever", "lever_eu"}
+    assert set(config.endpoints) == set(default_endpoints())
 
 
 def test_full_watchlist_notify_urls_are_secrets_and_silence_console(tmp_path: Path) -> None:
@@ -276,7 +277,7 @@ def test_unknown_endpoint_name(tmp_path: Path) -> None:
         path,
         line_of(path, "gitlab"),
         "settings.endpoints.gitlab",
-        "unknown endpoint (known: greenhouse, lever, lever_eu)",
+        f"unknown endpoint (known: {', '.join(sorted(default_endpoints()))})",
     )
 
 
@@ -331,7 +332,7 @@ def test_company_without_board(tmp_path: Path) -> None:
         path,
         5,
         "company[1]",
-        "company 'Globex' has no board: add one of greenhouse, lever, careers",
+        f"company 'Globex' has no board: add one of {', '.join(SOURCES)}",
     )
 
 

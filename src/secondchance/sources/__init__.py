@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from secondchance.sources import careers, greenhouse, lever
+from secondchance.sources import (
+    ashby,
+    careers,
+    greenhouse,
+    lever,
+    recruitee,
+    smartrecruiters,
+    workable,
+    workday,
+)
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -16,7 +25,18 @@ from secondchance.sources.interface import (
 )
 
 SOURCES: Mapping[str, Source] = {
-    source.kind: source for source in (greenhouse.SOURCE, lever.SOURCE, careers.SOURCE)
+    source.kind: source
+    for source in (
+        greenhouse.SOURCE,
+        lever.SOURCE,
+        ashby.SOURCE,
+        workable.SOURCE,
+        recruitee.SOURCE,
+        smartrecruiters.SOURCE,
+        workday.SOURCE,
+        # Last: any page may be a career page, so discover tries it last.
+        careers.SOURCE,
+    )
 }
 
 

@@ -1,0 +1,150 @@
+"""Workable public widget API: one JSON document per account.
+
+``GET /api/v1/widget/accounts/{slug}?details=true`` lists every published job
+at once. A job open in several places comes back as one row per location,
+all with the same shortcode, so rows are merged into one posting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from secondchance.models import Posting, Remote
+from secondchance.sources._common import expect_type, load_json
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    SpecError,
+    endpoint,
+)
+from secondchance.text import clean, clean_or_none, parse_datetime
+
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+# Subdomains of workable.com that are Workable's own, not an account.
+_RESERVED_HOSTS = {"www", "apply", "jobs", "help", "resources", "api"}
+# apply.workable.com paths that are not an account slug.
+_RESERVED_PATHS = {"j", "api", "careers"}
+_WORKPLACE = {"remote": Remote.YES, "hybrid": Remote.HYBRID, "on_site": Remote.NO}
+
+
+class WorkableSource:
+    def __init__(self) -> None:
+        self.kind = "workable"
+        self.endpoints: Mapping[str, str] = {"workable": "https://apply.workable.com"}
+        self.companion_keys: tuple[str, ...] = ()
+        self.max_pages = 1
+
+    def detect(self, url: str) -> object | None:
+        parts = urlsplit(url.strip())
+        host = parts.netloc.lower()
+        segments = [s for s in parts.path.split("/") if s]
+        slug = ""
+        if host == "apply.workable.com" and segments:
+            if segments[:4] == ["api", "v1", "widget", "accounts"] and len(segments) > 4:
+                slug = segments[4]
+            elif segments[0] not in _RESERVED_PATHS:
+                slug = segments[0]
+        elif host.endswith(".workable.com"):
+            sub = host.removesuffix(".workable.com")
+            if "." not in sub and sub not in _RESERVED_HOSTS:
+                slug = sub
+        return slug if _SLUG.match(slug) else None
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError("expected a Workable account slug string")
+        slug = value.strip()
+        if "/" in slug or ":" in slug or "workable.com" in slug.lower():
+            raise SpecError(
+                "use the Workable account slug (apply.workable.com/<slug>), not the URL"
+            )
+        if not _SLUG.match(slug):
+            raise SpecError(
+                f"account slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
+            )
+        return BoardSpec(kind=self.kind, key=slug)
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        base = endpoint(endpoints, "workable")
+        return Request(url=f"{base}/api/v1/widget/accounts/{spec.key}?details=true", expect="json")
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        document = expect_type(load_json(body), dict, "workable response")
+        jobs = expect_type(document.get("jobs"), list, "workable 'jobs'")
+        merged: dict[str, Posting] = {}
+        for index, job in enumerate(jobs):
+            posting = _posting(expect_type(job, dict, f"workable job #{index}"), index)
+            first = merged.get(posting.id)
+            merged[posting.id] = posting if first is None else _merge(first, posting)
+        return Page(postings=list(merged.values()))
+
+
+def _merge(first: Posting, other: Posting) -> Posting:
+    """The first row wins for every field but the places, which add up."""
+    remote = first.remote if first.remote is not Remote.UNKNOWN else other.remote
+    return dataclasses.replace(
+        first, locations=_unique((*first.locations, *other.locations)), remote=remote
+    )
+
+
+def _posting(job: Mapping[str, Any], index: int) -> Posting:
+    shortcode = job.get("shortcode")
+    if not isinstance(shortcode, str) or not shortcode.strip():
+        raise ParseError(f"workable job #{index}: missing or invalid 'shortcode'")
+    title = job.get("title")
+    if not isinstance(title, str):
+        raise ParseError(f"workable job {shortcode}: missing or invalid 'title'")
+    url = _text(job.get("url")) or _text(job.get("shortcode_url"))
+    return Posting(
+        id=shortcode.strip(),
+        title=clean(title),
+        url=url or _text(job.get("application_url")),
+        locations=_locations(job),
+        remote=_remote(job),
+        department=_text(job.get("department")),
+        employment_type=_text(job.get("employment_type")),
+        posted_at=parse_datetime(job.get("published_on")) or parse_datetime(job.get("created_at")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return clean_or_none(value) if isinstance(value, str) else None
+
+
+def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def _place(entry: Mapping[str, Any], region_key: str) -> str | None:
+    parts = (_text(entry.get(key)) for key in ("city", region_key, "country"))
+    return ", ".join(_unique(parts)) or None
+
+
+def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
+    entries = job.get("locations")
+    if isinstance(entries, list) and entries:
+        # A hidden location is one the employer chose not to show; the row's
+        # own city/country repeat it, so they are not a fallback either.
+        return _unique(
+            _place(entry, "region")
+            for entry in entries
+            if isinstance(entry, dict) and entry.get("hidden") is not True
+        )
+    return _unique([_place(job, "state")])
+
+
+def _remote(job: Mapping[str, Any]) -> Remote:
+    workplace = _text(job.get("workplace"))
+    if workplace is not None and workplace.lower() in _WORKPLACE:
+        return _WORKPLACE[workplace.lower()]
+    # telecommuting is false for hybrid and on-site jobs alike.
+    return Remote.YES if job.get("telecommuting") is True else Remote.UNKNOWN
+
+
+SOURCE = WorkableSource()

@@ -1,0 +1,251 @@
+"""Ashby parser against real captures, hand-made failure bodies and the fetch loop."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from secondchance.http import Fetcher
+from secondchance.models import Posting, Remote, SourceRef
+from secondchance.poller import fetch_board
+from secondchance.sources import SOURCES, ashby
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ashby"
+SOURCE: Source = ashby.SOURCE
+SPEC = BoardSpec(kind="ashby", key="acme")
+REQUEST = SOURCE.first_request(SPEC, SOURCE.endpoints)
+RAMP = "ramp-posting-api-4-workplaceType.json"
+NANGO = "nango-posting-api-includeCompensation.json"
+SOLVD = "solvd-posting-api-includeCompensation.json"
+
+
+def parse(raw: bytes) -> Page:
+    return SOURCE.parse(SPEC, REQUEST, raw)
+
+
+def by_id(name: str) -> dict[str, Posting]:
+    return {p.id: p for p in parse((FIXTURES / name).read_bytes()).postings}
+
+
+def jobs_body(*jobs: dict[str, Any]) -> bytes:
+    return json.dumps({"jobs": list(jobs), "apiVersion": "1"}).encode()
+
+
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("name", "count"), [(RAMP, 4), (NANGO, 14), (SOLVD, 27)])
+def test_every_capture_parses(name: str, count: int) -> None:
+    page = parse((FIXTURES / name).read_bytes())
+    assert len(page.postings) == count
+    assert len({p.id for p in page.postings}) == count
+    assert page.next is None
+    for posting in page.postings:
+        assert posting.title == posting.title.strip() != ""
+        assert posting.url is not None and posting.url.startswith("https://jobs.ashbyhq.com/")
+        assert posting.locations
+        assert posting.posted_at is not None and posting.posted_at.tzinfo is not None
+
+
+def test_ramp_workplace_type_wins_over_is_remote() -> None:
+    jobs = by_id(RAMP)
+    consultant = jobs["03e2d4e1-73ad-4f09-a058-2eb9ce34c2bc"]
+    assert consultant.title == "Technical Consultant, Mid-Market"
+    assert consultant.url == ("https://jobs.ashbyhq.com/ramp/03e2d4e1-73ad-4f09-a058-2eb9ce34c2bc")
+    assert consultant.locations == ("Remote (US)", "San Francisco, CA", "New York, NY (HQ)")
+    assert consultant.remote is Remote.YES
+    assert consultant.department == "Sales"
+    assert consultant.employment_type == "Full-time"
+    assert consultant.posted_at == utc(2026, 7, 7, 20, 47, 9, 753000)
+    # isRemote is true on this Hybrid job: workplaceType decides.
+    director = jobs["0907ae2a-5334-4d64-9a76-cc9428224546"]
+    assert director.remote is Remote.HYBRID
+    assert director.locations == ("New York, NY (HQ)", "Remote (US)")
+    assert director.department == "Marketing"
+    assert jobs["1515fe6d-1d8e-475b-a5ee-cefe43e78cb7"].remote is Remote.NO
+    assert jobs["1515fe6d-1d8e-475b-a5ee-cefe43e78cb7"].locations == ("London",)
+
+
+def test_nango_without_workplace_type_uses_is_remote() -> None:
+    jobs = by_id(NANGO)
+    assert {job.remote for job in jobs.values()} == {Remote.YES}
+    staff = jobs["3467f495-c833-4dcc-b119-cf43b7b93f84"]
+    assert staff.title == "Staff Backend Engineer (Remote)"
+    assert staff.locations == ("USA", "Canada", "Brazil", "Europe", "UK", "Switzerland")
+    assert staff.department == "Nango"
+    assert staff.posted_at == utc(2025, 10, 9, 8, 26, 46, 71000)
+    assert jobs["4f0ab5c4-4bfe-4f3c-aa58-bca8fdd8c3ca"].locations == ("UK",)
+
+
+def test_solvd_null_address_null_is_remote_and_contract() -> None:
+    page = parse((FIXTURES / SOLVD).read_bytes())
+    jobs = {p.id: p for p in page.postings}
+    accountant = jobs["58639bdd-72d7-4f25-b82a-fb775d8344d6"]
+    assert accountant.title == "Senior Accountant"  # trailing spaces in the capture
+    assert accountant.locations == ("Colombia",)
+    assert accountant.remote is Remote.UNKNOWN  # isRemote null, address null
+    assert accountant.department == "Administration"
+    android = jobs["337f41ff-1841-4b26-b110-f9b6b822f4a0"]
+    assert android.employment_type == "Contract"
+    assert android.locations == ("Poland", "Colombia", "Brazil", "Argentina")
+    # isRemote false without workplaceType: could be hybrid, so not "no".
+    assert jobs["31be4a08-e9ae-4344-9a06-a2218b5760fb"].remote is Remote.UNKNOWN
+    remotes = [p.remote for p in page.postings]
+    assert (remotes.count(Remote.YES), remotes.count(Remote.UNKNOWN)) == (10, 17)
+    kinds = [p.employment_type for p in page.postings]
+    assert (kinds.count("Full-time"), kinds.count("Contract")) == (26, 1)
+
+
+def test_unlisted_jobs_are_skipped_and_address_is_a_fallback() -> None:
+    raw = jobs_body(
+        {"id": "a", "title": "Hidden", "isListed": False, "location": "Paris"},
+        {
+            "id": "b",
+            "title": " Data\u200b Engineer ",
+            "location": None,
+            "address": {"postalAddress": {"addressLocality": "Berlin", "addressCountry": "DE"}},
+            "secondaryLocations": [
+                None,
+                "x",
+                {"location": "Berlin, DE"},
+                {"location": None, "address": {"postalAddress": {"addressRegion": "Bavaria"}}},
+                {"address": None},
+            ],
+            "workplaceType": "Hybrid",
+            "isRemote": True,
+            "employmentType": "PartTime",
+            "applyUrl": "https://jobs.ashbyhq.com/acme/b/application",
+        },
+        {
+            "id": "c",
+            "title": "Ops",
+            "secondaryLocations": "nope",
+            "address": "x",
+            "department": 5,
+            "team": "Platform",
+            "employmentType": None,
+            "publishedAt": "garbage",
+            "workplaceType": "Spaceship",
+            "isRemote": True,
+        },
+    )
+    second, third = parse(raw).postings
+    assert second.id == "b"
+    assert second.title == "Data Engineer"
+    assert second.locations == ("Berlin, DE", "Bavaria")
+    assert second.remote is Remote.HYBRID
+    assert second.employment_type == "Part-time"
+    assert second.url == "https://jobs.ashbyhq.com/acme/b/application"
+    assert (third.locations, third.department, third.employment_type) == ((), "Platform", None)
+    assert (third.posted_at, third.url, third.remote) == (None, None, Remote.UNKNOWN)
+
+
+def test_empty_board_is_an_empty_page() -> None:
+    assert parse(jobs_body()).postings == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "HTML"),
+        (b"", "empty"),
+        (b'{"jobs": [{"id": "a", "title": "Eng', "malformed"),
+        (b"[]", "ashby response: expected dict"),
+        (b'{"apiVersion": "1"}', "ashby 'jobs'"),
+        (b'{"jobs": {"id": "a"}}', "ashby 'jobs'"),
+        (b'{"jobs": [null]}', "job #0"),
+        (b'{"jobs": [{"title": "Engineer"}]}', "'id'"),
+        (b'{"jobs": [{"id": 7, "title": "Engineer"}]}', "'id'"),
+        (b'{"jobs": [{"id": "a"}]}', "'title'"),
+    ],
+)
+def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(reason)):
+        parse(raw)
+
+
+@pytest.mark.parametrize("value", ["acme", "Nango", "acme-corp_2", "acme.io", "  ramp "])
+def test_good_org_names(value: str) -> None:
+    assert SOURCE.parse_spec(value, {}) == BoardSpec(kind="ashby", key=value.strip())
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "expected an Ashby org name"),
+        (None, "expected an Ashby org name"),
+        (["acme"], "expected an Ashby org name"),
+        ("https://jobs.ashbyhq.com/acme", "not the URL"),
+        ("jobs.ashbyhq.com", "not the URL"),
+        ("acme corp", "may only contain"),
+    ],
+)
+def test_bad_org_names(value: object, reason: str) -> None:
+    with pytest.raises(SpecError, match=re.escape(reason)):
+        SOURCE.parse_spec(value, {})
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://jobs.ashbyhq.com/ramp", "ramp"),
+        ("https://jobs.ashbyhq.com/Nango/4f0ab5c4-4bfe-4f3c-aa58-bca8fdd8c3ca", "Nango"),
+        ("https://jobs.ashbyhq.com/ramp/03e2d4e1/application?utm_source=x", "ramp"),
+        ("https://api.ashbyhq.com/posting-api/job-board/solvd?includeCompensation=true", "solvd"),
+        ("https://jobs.ashbyhq.com/", None),
+        ("https://api.ashbyhq.com/posting-api/job-board/", None),
+        ("https://www.ashbyhq.com/customers", None),
+        ("https://boards.greenhouse.io/acme", None),
+        ("not a url", None),
+    ],
+)
+def test_detect(url: str, expected: str | None) -> None:
+    assert SOURCE.detect(url) == expected
+
+
+def test_first_request() -> None:
+    assert (SOURCE.kind, SOURCE.companion_keys, SOURCE.max_pages) == ("ashby", (), 1)
+    expected = "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true"
+    request = SOURCE.first_request(SPEC, SOURCE.endpoints)
+    assert request == Request(url=expected, expect="json")
+    override = SOURCE.first_request(SPEC, {"ashby": "http://127.0.0.1:8080/ashby/"})
+    assert override.url == (
+        "http://127.0.0.1:8080/ashby/posting-api/job-board/acme?includeCompensation=true"
+    )
+
+
+async def test_fetch_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Registered by the lead in sources/__init__.py; patched so this runs either way.
+    monkeypatch.setattr("secondchance.poller.SOURCES", {**SOURCES, "ashby": SOURCE})
+    endpoints = {**SOURCE.endpoints, "ashby": "http://mirror.test/"}
+    fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
+    base = "http://mirror.test/posting-api/job-board"
+    try:
+        with respx.mock(assert_all_mocked=True) as router:
+            router.get(f"{base}/ramp").mock(
+                return_value=httpx.Response(200, content=(FIXTURES / RAMP).read_bytes())
+            )
+            router.get(f"{base}/gone").mock(return_value=httpx.Response(404))
+            spec = SOURCE.parse_spec("ramp", {})
+            result = await fetch_board(fetcher, spec, endpoints, SourceRef("Acme", "ashby", "ramp"))
+            assert result.error is None
+            assert (result.pages, len(result.postings), result.complete) == (1, 4, True)
+            assert router.calls.last.request.url.params["includeCompensation"] == "true"
+            gone = SOURCE.parse_spec("gone", {})
+            ref = SourceRef("Acme", "ashby", "gone")
+            missing = await fetch_board(fetcher, gone, endpoints, ref)
+            assert missing.error is not None and "not found" in missing.error
+            assert missing.not_found is True
+    finally:
+        await fetcher.aclose()
