@@ -6,11 +6,15 @@ from collections.abc import Mapping
 
 from secondchance.sources import (
     ashby,
+    bamboohr,
     careers,
     greenhouse,
+    jsonld_source,
     lever,
+    personio,
     recruitee,
     smartrecruiters,
+    teamtailor,
     workable,
     workday,
 )
@@ -34,6 +38,10 @@ SOURCES: Mapping[str, Source] = {
         recruitee.SOURCE,
         smartrecruiters.SOURCE,
         workday.SOURCE,
+        personio.SOURCE,
+        bamboohr.SOURCE,
+        teamtailor.SOURCE,
+        jsonld_source.SOURCE,
         # Last: any page may be a career page, so discover tries it last.
         careers.SOURCE,
     )

@@ -1,0 +1,146 @@
+"""BambooHR: the public JSON behind a company's hosted careers page.
+
+``GET https://{company}.bamboohr.com/careers/list`` returns every open job at
+once as ``{"meta": {"totalCount": N}, "result": [...]}``. The list has no job
+URL; the hosted page serves each job at ``/careers/{id}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from secondchance.models import Posting, Remote
+from secondchance.sources._common import expect_type, load_json
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    SpecError,
+    endpoint,
+)
+from secondchance.text import clean_or_none
+
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+_HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
+# Subdomains of bamboohr.com that are BambooHR's own, not a company's.
+_NOT_COMPANIES = frozenset({"www", "api", "app", "help", "marketplace", "partners"})
+_LIST_PATH = "/careers/list"
+# locationType codes. The capture only shows "0", on a job with a street city
+# and isRemote null; two independent public BambooHR clients read "0" as
+# on-site, "1" as remote and "2" as hybrid. Any other code stays unknown.
+_LOCATION_TYPES = {"0": Remote.NO, "1": Remote.YES, "2": Remote.HYBRID}
+
+
+class BambooHRSource:
+    def __init__(self) -> None:
+        self.kind = "bamboohr"
+        self.endpoints: Mapping[str, str] = {"bamboohr": "https://{company}.bamboohr.com"}
+        self.companion_keys: tuple[str, ...] = ()
+        self.max_pages = 1
+
+    def detect(self, url: str) -> object | None:
+        parts = urlsplit(url.strip())
+        match = _HOST.match(parts.netloc.lower())
+        if match is None or match.group(1) in _NOT_COMPANIES:
+            return None
+        segments = [s for s in parts.path.split("/") if s]
+        # The bare host is the company's portal login; only the careers pages
+        # say the company is hiring there.
+        if segments[:1] not in ([], ["careers"], ["jobs"]):
+            return None
+        return match.group(1)
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError("expected the company slug (acme for acme.bamboohr.com)")
+        slug = value.strip()
+        if "/" in slug or ":" in slug:
+            hint = self.detect(slug)
+            use = f" ({hint!r})" if hint else ""
+            raise SpecError(f"use the company slug{use}, not the URL")
+        if not _SLUG.match(slug):
+            raise SpecError(
+                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
+            )
+        return BoardSpec(kind=self.kind, key=slug)
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        base = endpoint(endpoints, "bamboohr", company=spec.key)
+        return Request(url=f"{base}{_LIST_PATH}", expect="json")
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        document = expect_type(load_json(body), dict, "bamboohr response")
+        # meta.totalCount is not checked against the list: it can disagree
+        # (the capture says 3 beside 2 results) and the list is what is open.
+        jobs = expect_type(document.get("result"), list, "bamboohr 'result'")
+        base = _company_base(request.url)
+        return Page(postings=[_posting(job, index, base) for index, job in enumerate(jobs)])
+
+
+def _company_base(list_url: str) -> str:
+    """The host the list came from, so job URLs follow a mirror or test template."""
+    parts = urlsplit(list_url)
+    path = parts.path.rstrip("/").removesuffix(_LIST_PATH).rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _posting(job: Any, index: int, base: str) -> Posting:
+    job = expect_type(job, dict, f"bamboohr job #{index}")
+    raw_id = job.get("id")
+    # bool is an int subclass; a true/false id is drift, not an identity.
+    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
+        raise ParseError(f"bamboohr job #{index}: missing or invalid 'id'")
+    job_id = str(raw_id).strip()
+    title = _text(job.get("jobOpeningName"))
+    if title is None:
+        raise ParseError(f"bamboohr job {job_id}: missing or invalid 'jobOpeningName'")
+    return Posting(
+        id=job_id,
+        title=title,
+        url=f"{base}/careers/{job_id}",
+        locations=_locations(job),
+        remote=_remote(job),
+        department=_text(job.get("departmentLabel")),
+        employment_type=_text(job.get("employmentStatusLabel")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return clean_or_none(value) if isinstance(value, str) else None
+
+
+def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
+    location = job.get("location")
+    location = location if isinstance(location, dict) else {}
+    ats = job.get("atsLocation")
+    ats = ats if isinstance(ats, dict) else {}
+
+    def field(*names: str) -> str | None:
+        # atsLocation is the newer, more precise field, but is all null on
+        # boards that still fill only location.
+        for source in (ats, location):
+            for name in names:
+                value = _text(source.get(name))
+                if value:
+                    return value
+        return None
+
+    parts = (field("city"), field("state", "province"), field("country"))
+    joined = ", ".join(part for part in parts if part)
+    return (joined,) if joined else ()
+
+
+def _remote(job: Mapping[str, Any]) -> Remote:
+    if job.get("isRemote") is True:
+        return Remote.YES
+    code = job.get("locationType")
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)
+    return _LOCATION_TYPES.get(code, Remote.UNKNOWN) if isinstance(code, str) else Remote.UNKNOWN
+
+
+SOURCE = BambooHRSource()

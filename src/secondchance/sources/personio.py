@@ -1,0 +1,146 @@
+"""Personio: one public XML feed (``<workzag-jobs>``) per company host.
+
+``GET https://{company}.jobs.personio.de/xml?language=en`` lists every open
+position at once. The feed carries no job URL, so one is built from the
+company host as ``/job/{id}``, which is where Personio serves the job page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
+from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import ParseError as XMLParseError
+
+# No stubs ship for defusedxml; fromstring returns a stdlib Element.
+import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
+
+from secondchance.models import Posting, Remote
+from secondchance.sources._common import looks_like_challenge
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    SpecError,
+    endpoint,
+)
+from secondchance.text import clean, clean_or_none, parse_datetime
+
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+_HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
+_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+_REMOTE_WORD = re.compile(r"\bremote\b", re.IGNORECASE)
+_FEED_PATH = "/xml"
+# What defusedxml raises for DTD tricks (all are DefusedXmlException).
+_UNSAFE = (safe_xml.DTDForbidden, safe_xml.EntitiesForbidden, safe_xml.ExternalReferenceForbidden)
+
+
+class PersonioSource:
+    def __init__(self) -> None:
+        self.kind = "personio"
+        self.endpoints: Mapping[str, str] = {"personio": "https://{company}.jobs.personio.de"}
+        self.companion_keys: tuple[str, ...] = ()
+        self.max_pages = 1
+
+    def detect(self, url: str) -> object | None:
+        match = _HOST.match(urlsplit(url.strip()).netloc.lower())
+        return match.group(1) if match else None
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError("expected the company slug (acme for acme.jobs.personio.de)")
+        slug = value.strip()
+        if "/" in slug or ":" in slug:
+            hint = self.detect(slug)
+            use = f" ({hint!r})" if hint else ""
+            raise SpecError(f"use the company slug{use}, not the URL")
+        if not _SLUG.match(slug):
+            raise SpecError(
+                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
+            )
+        return BoardSpec(kind=self.kind, key=slug)
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        base = endpoint(endpoints, "personio", company=spec.key)
+        return Request(url=f"{base}{_FEED_PATH}?language=en", expect="xml")
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        root = _load_xml(body)
+        # XHTML parses as XML; it is still a web page, not the feed.
+        if root.tag.rsplit("}", 1)[-1].lower() == "html":
+            raise ParseError("got HTML where XML was expected")
+        if root.tag != "workzag-jobs":
+            raise ParseError(f"personio feed: expected <workzag-jobs>, got <{root.tag}>")
+        base = _job_base(request.url)
+        positions = root.findall("position")
+        return Page(postings=[_posting(p, index, base) for index, p in enumerate(positions)])
+
+
+def _load_xml(body: bytes) -> Element:
+    if not body.strip():
+        raise ParseError("empty response body")
+    if looks_like_challenge(body):
+        raise ParseError("got a bot-protection challenge page instead of XML")
+    # An HTML error or login page may even parse as XML; say what it really is.
+    if _HTML_START.match(body[:1024]):
+        raise ParseError("got HTML where XML was expected")
+    try:
+        # Entity declarations are refused outright, so no expansion bomb can run.
+        root: Element = safe_xml.fromstring(body)
+    except _UNSAFE as exc:
+        raise ParseError(f"unsafe XML refused ({type(exc).__name__})") from exc
+    except XMLParseError as exc:
+        raise ParseError(f"malformed XML: {exc}") from exc
+    return root
+
+
+def _job_base(feed_url: str) -> str:
+    """The company host the feed came from: job pages live beside the feed,
+    so a mirror or test template yields job URLs on the same base."""
+    parts = urlsplit(feed_url)
+    path = parts.path.rstrip("/").removesuffix(_FEED_PATH).rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _text(parent: Element, tag: str) -> str | None:
+    child = parent.find(tag)
+    return clean_or_none(child.text) if child is not None else None
+
+
+def _posting(position: Element, index: int, base: str) -> Posting:
+    raw_id = _text(position, "id")
+    if raw_id is None:
+        raise ParseError(f"personio position #{index}: missing <id>")
+    title = _text(position, "name")
+    if title is None:
+        raise ParseError(f"personio position {raw_id}: missing <name> (title)")
+    offices = [position.find("office"), *position.findall("additionalOffices/office")]
+    locations = _unique(clean(o.text) for o in offices if o is not None)
+    keywords = _text(position, "keywords") or ""
+    remote = any(_REMOTE_WORD.search(text) for text in (*locations, keywords))
+    return Posting(
+        id=raw_id,
+        title=title,
+        url=f"{base}/job/{raw_id}",
+        locations=locations,
+        remote=Remote.YES if remote else Remote.UNKNOWN,
+        department=_text(position, "department"),
+        employment_type=_employment(position),
+        posted_at=parse_datetime(_text(position, "createdAt")),
+    )
+
+
+def _employment(position: Element) -> str | None:
+    # The contract kind (permanent, intern) and the hours (full-time) are
+    # separate fields; a reader wants both.
+    parts = [_text(position, "employmentType"), _text(position, "schedule")]
+    return ", ".join(part for part in parts if part) or None
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+SOURCE = PersonioSource()

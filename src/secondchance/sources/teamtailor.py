@@ -1,0 +1,117 @@
+"""Teamtailor: the public JSON Feed 1.1 of a company's career site.
+
+``GET https://{company}.teamtailor.com/jobs.json`` returns
+``{"items": [...], "next_url": ...}``; each item embeds the schema.org
+JobPosting Teamtailor publishes for Google (``_jobposting``), which is where
+locations and the remote flag live. Long boards are paged through ``next_url``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from secondchance.models import Posting
+from secondchance.sources import jsonld
+from secondchance.sources._common import expect_type, load_json
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    SpecError,
+    endpoint,
+)
+from secondchance.text import clean_or_none, parse_datetime
+
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+_HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
+# Subdomains that are Teamtailor's own product, not a company's career site.
+_NOT_COMPANIES = frozenset({"www", "app", "api", "support", "docs", "status"})
+
+
+class TeamtailorSource:
+    def __init__(self) -> None:
+        self.kind = "teamtailor"
+        self.endpoints: Mapping[str, str] = {"teamtailor": "https://{company}.teamtailor.com"}
+        self.companion_keys: tuple[str, ...] = ()
+        # Feed pages are small; 20 of them is far beyond a real career site.
+        self.max_pages = 20
+
+    def detect(self, url: str) -> object | None:
+        match = _HOST.match(urlsplit(url.strip()).netloc.lower())
+        if match is None or match.group(1) in _NOT_COMPANIES:
+            return None
+        return match.group(1)
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError("expected the company slug (acme for acme.teamtailor.com)")
+        slug = value.strip()
+        if "/" in slug or ":" in slug:
+            hint = self.detect(slug)
+            use = f" ({hint!r})" if hint else ""
+            raise SpecError(f"use the company slug{use}, not the URL")
+        if not _SLUG.match(slug):
+            raise SpecError(
+                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
+            )
+        return BoardSpec(kind=self.kind, key=slug)
+
+    def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
+        base = endpoint(endpoints, "teamtailor", company=spec.key)
+        return Request(url=f"{base}/jobs.json", expect="json")
+
+    def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
+        feed = expect_type(load_json(body), dict, "teamtailor feed")
+        items = expect_type(feed.get("items"), list, "teamtailor feed 'items'")
+        postings = [_posting(item, index, request.url) for index, item in enumerate(items)]
+        return Page(postings=postings, next=_next_request(request, feed.get("next_url")))
+
+
+def _next_request(request: Request, next_url: object) -> Request | None:
+    if not isinstance(next_url, str) or not next_url.strip():
+        return None
+    url = urljoin(request.url, next_url.strip())
+    # A feed naming itself as its own next page would loop; one that cycles
+    # over several pages is caught by the poller's repeated-URL check.
+    if urlsplit(url).scheme not in ("http", "https") or url == request.url:
+        return None
+    return Request(url=url, expect=request.expect, page=request.page + 1)
+
+
+def _posting(item: Any, index: int, feed_url: str) -> Posting:
+    item = expect_type(item, dict, f"teamtailor item #{index}")
+    # The UUID is the feed's identity; _jobposting.identifier.value is an
+    # integer that also appears in the URL, but the feed promises only the id.
+    raw_id = item.get("id")
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        raise ParseError(f"teamtailor item #{index}: missing or invalid 'id'")
+    job = item.get("_jobposting")
+    job = job if isinstance(job, dict) else {}
+    title = _text(item.get("title")) or _text(job.get("title"))
+    if title is None:
+        raise ParseError(f"teamtailor item {raw_id}: missing or invalid 'title'")
+    url = _text(item.get("url"))
+    # The embedded object is plain schema.org JobPosting: read it the same way
+    # as JSON-LD on any page, so both kinds agree on locations and remote.
+    return Posting(
+        id=raw_id.strip(),
+        title=title,
+        url=urljoin(feed_url, url) if url else None,
+        locations=jsonld._locations(job.get("jobLocation")),
+        remote=jsonld._remote(job.get("jobLocationType")),
+        employment_type=jsonld._joined(job.get("employmentType")),
+        posted_at=parse_datetime(item.get("date_published"))
+        or parse_datetime(job.get("datePosted")),
+        updated_at=parse_datetime(item.get("date_modified")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return clean_or_none(value) if isinstance(value, str) else None
+
+
+SOURCE = TeamtailorSource()
