@@ -78,8 +78,17 @@ jsonld = "{boards.url}/careers"
 """,
         encoding="utf-8",
     )
-    command = [sys.executable, "-m", "secondchance", "once", "--json", "--config", str(config),
-               "--data-dir", str(tmp_path / "data")]
+    command = [
+        sys.executable,
+        "-m",
+        "secondchance",
+        "once",
+        "--json",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(tmp_path / "data"),
+    ]
     serve(boards, extra=False)
     first = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert (first.returncode, first.stdout) == (0, ""), first.stderr
