@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
-from secondchance.sources.interface import ParseError
+from secondchance.sources.interface import ParseError, SpecError
 
 # Markers of bot-protection interstitials served with status 200.
 _CHALLENGE_MARKERS = (
@@ -49,3 +51,26 @@ def expect_type(value: Any, kind: type, what: str) -> Any:
     if not isinstance(value, kind):
         raise ParseError(f"{what}: expected {kind.__name__}, got {type(value).__name__}")
     return value
+
+
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def company_slug(value: object, example: str, detect: Callable[[str], object | None]) -> str:
+    """The company slug of a kind whose host carries it (acme.bamboohr.com).
+
+    A pasted URL is refused with the slug ``detect`` finds in it, so the fix
+    is in the message.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"expected the company slug ({example})")
+    slug = value.strip()
+    if "/" in slug or ":" in slug:
+        hint = detect(slug)
+        use = f" ({hint!r})" if hint else ""
+        raise SpecError(f"use the company slug{use}, not the URL")
+    if not _SLUG.match(slug):
+        raise SpecError(
+            f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
+        )
+    return slug

@@ -13,18 +13,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import company_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean_or_none
 
-_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
 # Subdomains of bamboohr.com that are BambooHR's own, not a company's.
 _NOT_COMPANIES = frozenset({"www", "api", "app", "help", "marketplace", "partners"})
@@ -55,17 +53,7 @@ class BambooHRSource:
         return match.group(1)
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected the company slug (acme for acme.bamboohr.com)")
-        slug = value.strip()
-        if "/" in slug or ":" in slug:
-            hint = self.detect(slug)
-            use = f" ({hint!r})" if hint else ""
-            raise SpecError(f"use the company slug{use}, not the URL")
-        if not _SLUG.match(slug):
-            raise SpecError(
-                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
-            )
+        slug = company_slug(value, "acme for acme.bamboohr.com", self.detect)
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

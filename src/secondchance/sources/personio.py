@@ -17,18 +17,16 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import looks_like_challenge
+from secondchance.sources._common import company_slug, looks_like_challenge
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean, clean_or_none, parse_datetime
 
-_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 _REMOTE_WORD = re.compile(r"\bremote\b", re.IGNORECASE)
@@ -49,17 +47,7 @@ class PersonioSource:
         return match.group(1) if match else None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected the company slug (acme for acme.jobs.personio.de)")
-        slug = value.strip()
-        if "/" in slug or ":" in slug:
-            hint = self.detect(slug)
-            use = f" ({hint!r})" if hint else ""
-            raise SpecError(f"use the company slug{use}, not the URL")
-        if not _SLUG.match(slug):
-            raise SpecError(
-                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
-            )
+        slug = company_slug(value, "acme for acme.jobs.personio.de", self.detect)
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

@@ -15,18 +15,16 @@ from urllib.parse import urljoin, urlsplit
 
 from secondchance.models import Posting
 from secondchance.sources import jsonld
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import company_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean_or_none, parse_datetime
 
-_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
 # Subdomains that are Teamtailor's own product, not a company's career site.
 _NOT_COMPANIES = frozenset({"www", "app", "api", "support", "docs", "status"})
@@ -47,17 +45,7 @@ class TeamtailorSource:
         return match.group(1)
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected the company slug (acme for acme.teamtailor.com)")
-        slug = value.strip()
-        if "/" in slug or ":" in slug:
-            hint = self.detect(slug)
-            use = f" ({hint!r})" if hint else ""
-            raise SpecError(f"use the company slug{use}, not the URL")
-        if not _SLUG.match(slug):
-            raise SpecError(
-                f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
-            )
+        slug = company_slug(value, "acme for acme.teamtailor.com", self.detect)
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
