@@ -195,3 +195,37 @@ greenhouse = "acme"
     assert "could not be delivered" in err
     assert "s3cr3t-t0ken-value" not in err + out
     assert secret_url not in err + out
+
+
+def test_discover_offline_recognises_a_board_url(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://acme.wd5.myworkdayjobs.com/en-US/External/job/Berlin/Engineer_R1"
+    code, out, _ = run(capsys, "discover", "--offline", url)
+    assert code == 0
+    assert 'workday = { tenant = "acme", wd = 5, site = "External" }' in out
+    assert '[[company]]\nname = "Acme"\nworkday = ' in out
+    code, _, err = run(capsys, "discover", "--offline", "https://example.com/about")
+    assert code == 1
+    assert "no job board found" in err
+
+
+def test_discover_finds_an_embedded_board_and_adds_it(
+    watchlist: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    boards.set(
+        "/careers",
+        '<html><body><div id="grnhse_app"></div><script '
+        'src="https://boards.greenhouse.io/embed/job_board/js?for=initech"></script></body></html>',
+        content_type="text/html",
+    )
+    boards.set("/v1/boards/initech/jobs", jobs(1, 2, 3))
+    before = watchlist.read_text()
+    code, out, _ = run(
+        capsys, "discover", f"{boards.url}/careers", "--config", str(watchlist), "--add", "Initech"
+    )
+    assert code == 0, out
+    assert 'greenhouse = "initech"' in out and "3 open posting(s)" in out
+    after = watchlist.read_text()
+    assert after.startswith(before)
+    assert 'name = "Initech"\ngreenhouse = "initech"' in after
+    code, out, _ = run(capsys, "check", "--config", str(watchlist))
+    assert code == 0 and "3 companies" in out

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from secondchance.config import (
     default_data_dir,
     load,
 )
+from secondchance.http import Fetcher
 from secondchance.models import SourceRef
 from secondchance.render import Message
 
@@ -79,6 +80,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     peek.add_argument("--company", required=True, metavar="NAME")
     peek.add_argument("--json", action="store_true")
+    discover = commands.add_parser(
+        "discover",
+        parents=[common],
+        help="find the job board behind a careers page, job link or board URL",
+    )
+    discover.add_argument("target", metavar="URL", help="a careers page, a job link or a board URL")
+    discover.add_argument(
+        "--offline", action="store_true", help="recognise the URL only; fetch nothing"
+    )
+    discover.add_argument("--name", metavar="NAME", help="the company name for the snippet")
+    discover.add_argument(
+        "--add", metavar="NAME", help="append the board to the watchlist under this company"
+    )
+    discover.add_argument("--json", action="store_true")
     return parser
 
 
@@ -91,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "status": cmd_status,
         "peek": cmd_peek,
+        "discover": cmd_discover,
     }[args.command]
     try:
         return handler(args)
@@ -334,3 +350,77 @@ def cmd_peek(args: argparse.Namespace) -> int:
             table.add_row(p.id, p.title, p.location, p.remote.value, p.url or "")
         console.print(table)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from secondchance import discover as finder
+    from secondchance.sources import default_endpoints
+
+    endpoints: Mapping[str, str] = default_endpoints()
+    if args.config is not None:
+        # A watchlist with mirrors: look the boards up where the daemon would.
+        endpoints = _config(args).endpoints
+
+    async def run() -> finder.Discovery:
+        if args.offline:
+            return await finder.discover(args.target, fetcher=None, offline=True)
+        fetcher = Fetcher(timeout=20.0, retries=1)
+        try:
+            return await finder.discover(args.target, fetcher=fetcher, endpoints=endpoints)
+        finally:
+            await fetcher.aclose()
+
+    found = asyncio.run(run())
+    chosen = finder.best(found.candidates)
+    name = args.add or args.name or (finder.guess_name(chosen) if chosen else None)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "target": found.target,
+                    "fetched": found.fetched,
+                    "note": found.note,
+                    "candidates": [
+                        {
+                            "kind": c.kind,
+                            "value": c.value,
+                            "how": c.how,
+                            "postings": c.postings,
+                            "error": c.error,
+                        }
+                        for c in found.candidates
+                    ],
+                    "snippet": finder.snippet(name, chosen) if chosen else None,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for c in found.candidates:
+            outcome = (
+                f"error: {c.error}"
+                if c.error
+                else f"{c.postings} open posting(s)"
+                if c.postings is not None
+                else "not checked"
+            )
+            print(f"{c.kind} = {_toml_value(c.value)}   ({c.how}; {outcome})")
+        if found.note:
+            print(found.note)
+        if chosen:
+            print()
+            print(finder.snippet(name, chosen))
+    if not chosen:
+        print(f"secondchance: no job board found for {found.target}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.add:
+        path = args.config or default_config_path()
+        summary = finder.add_to_watchlist(path, args.add, chosen)
+        print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value)
