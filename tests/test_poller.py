@@ -74,7 +74,9 @@ class Harness:
         self.data_dir = data_dir
         self.store: Store = open_store(config, data_dir)
         self.fetcher = Fetcher(timeout=2.0, retries=0, retry_delay=0)
-        self.poller = Poller(config, self.store, self.fetcher, queue_channels(config))
+        self.poller = Poller(
+            config, self.store, self.fetcher, lambda company: queue_channels(config, company)
+        )
 
     async def poll(self) -> list[tuple[str, str | None]]:
         report = await self.poller.poll(self.config.companies[0])

@@ -77,7 +77,8 @@ def test_order_puts_second_chances_first() -> None:
 
     message = _only(render(alerts))
 
-    order = ["reposted", "reopened", "new", "changed", "closed"]
+    # Reopened and reposted rank together, in the order they happened.
+    order = ["reopened", "reposted", "new", "changed", "closed"]
     positions = [message.body.index(f"Role {kind}") for kind in order]
     assert positions == sorted(positions)
     by_kind = {a.kind: a.id for a in alerts}
@@ -115,7 +116,7 @@ def test_title_summary_for_board_events() -> None:
 
     message = _only(render(alerts))
 
-    assert message.title == "Acme: 1 failing, 1 board recovered"
+    assert message.title == "Acme: 1 board failing, 1 board back"
 
 
 # --- blocks ---------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class App:
     ) -> App:
         store = open_store(config, data_dir)
         fetcher = make_fetcher(config)
-        poller = Poller(config, store, fetcher, queue_channels(config))
+        poller = Poller(config, store, fetcher, lambda company: queue_channels(config, company))
         notifier = Notifier(config, store, console=console, channels=channels_of(config))
         return cls(config, store, fetcher, poller, notifier)
 

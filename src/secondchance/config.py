@@ -14,21 +14,46 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import platformdirs
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from secondchance.durations import parse_duration
+from secondchance.config_schema import (
+    Company,
+    CompanyFields,
+    Config,
+    FilterTable,
+    Notify,
+    NotifyUrl,
+    Settings,
+    Target,
+)
+from secondchance.filters import CompiledFilter, Filter, compile_filter, merge
+from secondchance.models import ChangeKind
+from secondchance.policy import DeliveryPolicy, parse_clock, parse_quiet_hours, parse_timezone
 from secondchance.sources import SOURCES, BoardSpec, SpecError, default_endpoints
 from secondchance.tomlpos import locate
 
+__all__ = [
+    "Company",
+    "Config",
+    "ConfigError",
+    "Notify",
+    "Settings",
+    "Target",
+    "database_url",
+    "default_config_path",
+    "default_data_dir",
+    "load",
+]
+
+Errors = list[tuple[tuple[str | int, ...], str]]
+
 APP = "secondchance"
 
-Seconds = Annotated[float, BeforeValidator(parse_duration)]
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -39,71 +64,6 @@ class ConfigError(Exception):
         self.path = path
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-
-class Settings(_Model):
-    interval: Seconds = Field(default=1800.0, ge=1)
-    jitter: Seconds = 180.0
-    database: str | None = None
-    timeout: Seconds = Field(default=30.0, gt=0)
-    close_after: int = Field(default=2, ge=1)
-    failure_alert_after: int = Field(default=3, ge=1)
-    collapse_accept_after: int = Field(default=6, ge=1)
-    announce_existing: bool = False
-    max_body_mb: float = Field(default=20.0, gt=0)
-    per_host: int = Field(default=4, ge=1, le=64)
-    user_agent: str | None = None
-    shutdown_timeout: Seconds = Field(default=8.0, gt=0)
-    endpoints: dict[str, str] = Field(default_factory=dict)
-
-
-class Notify(_Model):
-    urls: list[str] = Field(default_factory=list)
-    console: bool | None = None
-    retry_min: Seconds = Field(default=15.0, gt=0)
-    retry_max: Seconds = Field(default=900.0, gt=0)
-    timeout: Seconds = Field(default=30.0, gt=0)
-
-
-class _CompanyFields(_Model):
-    name: str = Field(min_length=1)
-    interval: Seconds | None = Field(default=None, ge=1)
-    jitter: Seconds | None = None
-    enabled: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Company:
-    name: str
-    boards: tuple[BoardSpec, ...]
-    interval: float
-    jitter: float
-    enabled: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    path: Path
-    settings: Settings
-    notify: Notify
-    companies: tuple[Company, ...]
-    endpoints: Mapping[str, str]
-    # Values resolved from ${ENV} and the notification URLs: never to be logged.
-    secrets: frozenset[str]
-
-    def company(self, name: str) -> Company | None:
-        wanted = name.casefold()
-        return next((c for c in self.companies if c.name.casefold() == wanted), None)
-
-    @property
-    def console_alerts(self) -> bool:
-        if self.notify.console is not None:
-            return self.notify.console
-        return not self.notify.urls
 
 
 def default_config_path() -> Path:
@@ -129,7 +89,7 @@ def database_url(config: Config | None, data_dir: Path) -> str:
 # --- loading ---------------------------------------------------------------------------
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_TOP_LEVEL = {"settings", "notify", "company"}
+_TOP_LEVEL = {"settings", "notify", "filter", "company"}
 
 
 def load(path: Path) -> Config:
@@ -153,13 +113,15 @@ def load(path: Path) -> Config:
 
 
 def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
-    errors: list[tuple[tuple[str | int, ...], str]] = []
+    errors: Errors = []
     secrets: set[str] = set()
     raw = _resolve_env(raw, (), errors, secrets)
 
     for key in raw:
         if key not in _TOP_LEVEL:
-            errors.append(((key,), "unknown section (expected settings, notify or [[company]])"))
+            errors.append(
+                ((key,), "unknown section (expected settings, notify, filter or [[company]])")
+            )
 
     settings = _model(Settings, raw.get("settings", {}), ("settings",), errors)
     notify = _model(Notify, raw.get("notify", {}), ("notify",), errors)
@@ -190,11 +152,18 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
                 )
             else:
                 endpoints[name] = base
+    targets: list[Target] = []
+    policy = DeliveryPolicy()
     if notify is not None:
-        _check_apprise_urls(notify.urls, errors)
-        secrets.update(notify.urls)
+        targets = _targets(notify, errors)
+        secrets.update(t.url for t in targets)
+        policy = _policy(notify, errors)
 
-    companies = _companies(raw.get("company", []), settings, errors)
+    global_filter = _model(FilterTable, raw.get("filter", {}), ("filter",), errors)
+    if global_filter is not None:
+        _filter_of(global_filter, None, ("filter",), errors)
+    companies = _companies(raw.get("company", []), settings, global_filter, errors)
+    _check_routes(companies, targets, errors)
 
     if errors:
         located = [(locate(text, loc) or 0, _key_path(loc), msg) for loc, msg in errors]
@@ -213,12 +182,14 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
         notify=notify,
         companies=tuple(companies),
         endpoints=endpoints,
+        targets=tuple(targets),
+        policy=policy,
         secrets=frozenset(s for s in secrets if len(s) >= 4),
     )
 
 
 def _companies(
-    raw: object, settings: Settings | None, errors: list[tuple[tuple[str | int, ...], str]]
+    raw: object, settings: Settings | None, global_filter: FilterTable | None, errors: Errors
 ) -> list[Company]:
     if not isinstance(raw, list):
         errors.append((("company",), "expected [[company]] tables"))
@@ -231,7 +202,7 @@ def _companies(
             errors.append((loc, "expected a table"))
             continue
         plain = {k: v for k, v in entry.items() if k not in SOURCES and not _is_companion(k)}
-        fields = _model(_CompanyFields, plain, loc, errors)
+        fields = _model(CompanyFields, plain, loc, errors)
         boards = _boards(entry, loc, errors)
         if fields is None:
             continue
@@ -250,6 +221,8 @@ def _companies(
         jitter = (
             fields.jitter if fields.jitter is not None else (settings.jitter if settings else 0)
         )
+        chosen, matcher = _filter_of(global_filter, fields.filter, (*loc, "filter"), errors)
+        tags = (fields.filter and fields.filter.notify) or (global_filter and global_filter.notify)
         companies.append(
             Company(
                 name=fields.name,
@@ -257,9 +230,133 @@ def _companies(
                 interval=interval,
                 jitter=min(jitter, interval / 2),
                 enabled=fields.enabled,
+                rejections=tuple(fields.rejection),
+                filter=chosen,
+                matcher=matcher,
+                tags=frozenset(tags or ()),
             )
         )
     return companies
+
+
+def _as_filter(table: FilterTable | None) -> Filter | None:
+    if table is None:
+        return None
+    return Filter(
+        include=tuple(table.include) if table.include is not None else None,
+        exclude=tuple(table.exclude) if table.exclude is not None else None,
+        locations=tuple(table.locations) if table.locations is not None else None,
+    )
+
+
+def _filter_of(
+    base: FilterTable | None,
+    own: FilterTable | None,
+    loc: tuple[str | int, ...],
+    errors: Errors,
+) -> tuple[Filter, CompiledFilter | None]:
+    """The company's filter (its keys over the global ones), compiled."""
+    merged = merge(_as_filter(base), _as_filter(own))
+    try:
+        return merged, compile_filter(merged)
+    except ValueError as exc:
+        table = own if own is not None else base
+        key = next(
+            (
+                k
+                for k in ("include", "exclude", "locations")
+                if table is not None and any(str(t) in str(exc) for t in getattr(table, k) or ())
+            ),
+            None,
+        )
+        errors.append(((*loc, key) if key else loc, str(exc)))
+        return merged, None
+
+
+def _targets(notify: Notify, errors: Errors) -> list[Target]:
+    """Notification URLs with their routing tags (``?tag=a,b`` or ``tags = [...]``)."""
+    targets: list[Target] = []
+    for index, entry in enumerate(notify.urls):
+        url, tags = (entry.url, set(entry.tags)) if isinstance(entry, NotifyUrl) else (entry, set())
+        loc: tuple[str | int, ...] = ("notify", "urls", index)
+        if not url or loc in {where for where, _ in errors}:
+            continue  # an unset ${ENV} was reported already
+        url, found = _split_tags(url)
+        tags |= found
+        if not _valid_apprise_url(url):
+            scheme = url.split("://", 1)[0] if "://" in url else "?"
+            errors.append(
+                (loc, f"not a valid Apprise URL (scheme {scheme!r}; see the Apprise wiki)")
+            )
+            continue
+        targets.append(Target(url=url, tags=frozenset(tags)))
+    return targets
+
+
+def _split_tags(url: str) -> tuple[str, set[str]]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tags = {t.strip() for k, v in query if k in ("tag", "tags") for t in v.split(",") if t.strip()}
+    if not tags:
+        return url, set()
+    rest = urlencode([(k, v) for k, v in query if k not in ("tag", "tags")])
+    return urlunsplit(parts._replace(query=rest)), tags
+
+
+def _valid_apprise_url(url: str) -> bool:
+    import apprise
+
+    # Apprise logs the rejected URL itself, which may hold a token.
+    logging.getLogger("apprise").setLevel(logging.CRITICAL)
+    return bool(apprise.Apprise().add(url))
+
+
+def _policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
+    slots = []
+    for index, text in enumerate(notify.digest_at):
+        try:
+            slots.append(parse_clock(text))
+        except ValueError as exc:
+            errors.append((("notify", "digest_at", index), str(exc)))
+    quiet = None
+    if notify.quiet_hours is not None:
+        try:
+            quiet = parse_quiet_hours(notify.quiet_hours)
+        except ValueError as exc:
+            errors.append((("notify", "quiet_hours"), str(exc)))
+    try:
+        tz = parse_timezone(notify.timezone)
+    except ValueError as exc:
+        errors.append((("notify", "timezone"), str(exc)))
+        tz = parse_timezone(None)
+    kinds = {k.value for k in ChangeKind}
+    for index, kind in enumerate(notify.urgent):
+        if kind not in kinds:
+            errors.append(
+                (("notify", "urgent", index), f"unknown alert kind (known: {', '.join(kinds)})")
+            )
+    return DeliveryPolicy(
+        mode=notify.mode,
+        digest_at=tuple(slots) or DeliveryPolicy().digest_at,
+        quiet=quiet,
+        tz=tz,
+        urgent=frozenset(notify.urgent),
+    )
+
+
+def _check_routes(companies: list[Company], targets: list[Target], errors: Errors) -> None:
+    """A tag no URL carries would send that company's alerts nowhere (Apprise
+    answers NOMATCH): a configuration error, not a silent drop."""
+    known = set().union(*(t.tags for t in targets)) if targets else set()
+    for index, company in enumerate(companies):
+        for tag in sorted(company.tags - known):
+            hint = ", ".join(sorted(known)) or "none: add ?tag=... to a URL"
+            errors.append(
+                (
+                    ("company", index, "filter", "notify"),
+                    f"tag {tag!r} matches no [notify] url (tags in use: {hint})",
+                )
+            )
 
 
 def _placeholders(template: str) -> set[str]:
@@ -276,7 +373,7 @@ def _is_companion(key: str) -> bool:
 def _boards(
     entry: Mapping[str, Any],
     loc: tuple[str | int, ...],
-    errors: list[tuple[tuple[str | int, ...], str]],
+    errors: Errors,
 ) -> list[BoardSpec]:
     boards: list[BoardSpec] = []
     for kind, source in SOURCES.items():
@@ -312,7 +409,7 @@ def _model(
     model: type[_M],
     raw: object,
     loc: tuple[str | int, ...],
-    errors: list[tuple[tuple[str | int, ...], str]],
+    errors: Errors,
 ) -> _M | None:
     if not isinstance(raw, dict):
         errors.append((loc, "expected a table"))
@@ -338,7 +435,7 @@ def _message(err: Mapping[str, Any]) -> str:
 def _resolve_env(
     value: Any,
     loc: tuple[str | int, ...],
-    errors: list[tuple[tuple[str | int, ...], str]],
+    errors: Errors,
     secrets: set[str],
 ) -> Any:
     if isinstance(value, dict):
@@ -362,27 +459,6 @@ def _resolve_env(
     resolved = _ENV_REF.sub(substitute, value)
     secrets.add(resolved)
     return resolved
-
-
-def _check_apprise_urls(
-    urls: Sequence[str], errors: list[tuple[tuple[str | int, ...], str]]
-) -> None:
-    import apprise
-
-    # Apprise logs the rejected URL itself, which may hold a token.
-    logging.getLogger("apprise").setLevel(logging.CRITICAL)
-    for index, url in enumerate(urls):
-        if not url or (("notify", "urls", index) in {loc for loc, _ in errors}):
-            continue  # an unset ${ENV} was reported already
-        probe = apprise.Apprise()
-        if not probe.add(url):
-            scheme = url.split("://", 1)[0] if "://" in url else "?"
-            errors.append(
-                (
-                    ("notify", "urls", index),
-                    f"not a valid Apprise URL (scheme {scheme!r}; see the Apprise wiki)",
-                )
-            )
 
 
 def _key_path(loc: Sequence[str | int]) -> str:

@@ -6,6 +6,7 @@ render) transform them, and only store.py turns them into rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -57,6 +58,10 @@ class ChangeKind(StrEnum):
     CHANGED = "changed"
     SOURCE_FAILING = "source_failing"
     SOURCE_RECOVERED = "source_recovered"
+    # A new posting that is the role the user was turned down for.
+    ROLE_BACK = "role_back"
+    # The company's reapply cool-down after a rejection has ended.
+    COOLDOWN_OVER = "cooldown_over"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +91,7 @@ class Change:
     posting: Posting | None = None
     previous: Posting | None = None
     detail: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +109,13 @@ class Alert:
     url: str | None
     previous_title: str | None
     detail: str | None
+    # Second-chance context: the matching rejection (role, date, stage,
+    # contact, notes, similarity) or the company's latest one ("context").
+    extra: Mapping[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "company": self.company,
             "source": {"kind": self.source_kind, "board": self.source_board},
             "posting_id": self.posting_id,
@@ -117,3 +126,5 @@ class Alert:
             "previous_title": self.previous_title,
             "detail": self.detail,
         }
+        data.update(self.extra)
+        return data

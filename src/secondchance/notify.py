@@ -11,10 +11,12 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from secondchance.config import Config
+from secondchance.config import Company, Config
 from secondchance.models import Alert
+from secondchance.policy import release_time
 from secondchance.render import Message, render
 from secondchance.store import CONSOLE, Store, channel_id
 
@@ -41,6 +43,8 @@ class Channel:
     url: str | None  # None: the terminal
     limit: int
     label: str
+    tags: frozenset[str] = frozenset()
+    markdown: bool = False
 
 
 def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]:
@@ -51,21 +55,28 @@ def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]
     use_console = config.console_alerts if console is None else console
     if use_console:
         out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
-    for index, url in enumerate(config.notify.urls):
+    for index, target in enumerate(config.targets):
+        url = target.url
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
             continue
         limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
         # Never the URL itself: it usually is the secret.
         label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
-        out.append(Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label))
+        markdown = str(getattr(plugin, "notify_format", "")) == "markdown"
+        out.append(
+            Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label, target.tags, markdown)
+        )
     return out
 
 
-def queue_channels(config: Config) -> list[str]:
-    """Channel ids an alert is queued for: every configured one."""
+def queue_channels(config: Config, company: Company) -> list[str]:
+    """Channel ids a company's alert is queued for: the terminal when it is
+    on, and every URL carrying one of the company's tags (all, without tags)."""
     ids = [CONSOLE] if config.console_alerts else []
-    return ids + [channel_id(url) for url in config.notify.urls]
+    return ids + [
+        channel_id(t.url) for t in config.targets if not company.tags or company.tags & t.tags
+    ]
 
 
 class Notifier:
@@ -86,10 +97,16 @@ class Notifier:
         self._lock = asyncio.Lock()
         self._apprise: dict[str, Any] = {}
 
-    async def drain(self, *, ignore_backoff: bool = False) -> DrainReport:
+    async def drain(
+        self, *, ignore_backoff: bool = False, now: datetime | None = None
+    ) -> DrainReport:
+        """Send what is due: retry backoff passed (unless ignored) and the
+        delivery policy (quiet hours, digest slots) releases it."""
         report = DrainReport()
         if not self.channels:
             return report
+        now = now or datetime.now(UTC)
+        policy = self.config.policy
         async with self._lock:
             due = await asyncio.to_thread(
                 self.store.due_deliveries,
@@ -98,7 +115,9 @@ class Notifier:
             )
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
             for delivery_id, channel, alert in due:
-                by_channel.setdefault(channel, []).append((delivery_id, alert))
+                created = alert.created_at or now
+                if release_time(created, alert.kind, policy) <= now:
+                    by_channel.setdefault(channel, []).append((delivery_id, alert))
             for target in self.channels:
                 items = by_channel.get(target.id)
                 if items:
@@ -108,7 +127,13 @@ class Notifier:
     async def _deliver(self, channel: Channel, items: list[tuple[int, Alert]]) -> DrainReport:
         report = DrainReport()
         delivery_of = {alert.id: delivery_id for delivery_id, alert in items}
-        for message in render([alert for _, alert in items], limit=channel.limit):
+        policy = self.config.policy
+        urgent = [a for _, a in items if a.kind in policy.urgent]
+        rest = [a for _, a in items if a.kind not in policy.urgent]
+        messages = render(urgent, limit=channel.limit, markdown=channel.markdown) + render(
+            rest, limit=channel.limit, digest=policy.mode == "digest", markdown=channel.markdown
+        )
+        for message in messages:
             ids = [delivery_of[a] for a in message.alert_ids]
             error = await self._send(channel, message)
             if error is None:
@@ -147,7 +172,9 @@ class Notifier:
             result = await client.async_notify(
                 body=message.body,
                 title=message.title,
-                body_format=apprise.NotifyFormat.TEXT,
+                body_format=(
+                    apprise.NotifyFormat.MARKDOWN if channel.markdown else apprise.NotifyFormat.TEXT
+                ),
                 timeout=self.config.notify.timeout,
             )
         except Exception as exc:  # a plugin bug must not lose the alert

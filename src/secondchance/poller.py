@@ -11,12 +11,13 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from secondchance.classify import classify, cooldowns_over, rejection_context
 from secondchance.config import Company, Config
 from secondchance.diff import (
     Health,
@@ -30,7 +31,7 @@ from secondchance.diff import (
     find_reposts,
 )
 from secondchance.http import Fetcher, NotFound, Validators
-from secondchance.models import Alert, Change, Posting, SourceRef
+from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
 from secondchance.store import PostingRow, SourceRow, Store, now
 
@@ -148,11 +149,18 @@ async def fetch_board(
 
 
 class Poller:
-    def __init__(self, config: Config, store: Store, fetcher: Fetcher, channels: Sequence[str]):
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        channels: Callable[[Company], Sequence[str]],
+    ):
         self.config = config
         self.store = store
         self.fetcher = fetcher
-        self.channels = list(channels)
+        # Which delivery channels a company's alerts are queued for (tags).
+        self.channels = channels
         self.policy = policy_of(config)
 
     async def poll(self, company: Company) -> PollReport:
@@ -247,17 +255,65 @@ class Poller:
 
             find_reposts(diffs, known)
             by_ref = {row.ref: row for row in rows.values()}
+            threshold = self.config.settings.role_match
             for diff in diffs:
                 row = by_ref[diff.source]
                 self._write_snapshot(session, row, postings[row.id], diff, at)
                 row.open_count = diff.open_count
-                for change in diff.changes:
+                for change in classify(diff.changes, company, threshold):
                     events.append((row, change))
                 self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
+            channels = self.channels(company)
             for row, change in events:
-                alert = Store.queue(session, row, change, self.channels, at)
+                alert = Store.queue(session, row, change, channels, at)
                 if alert is not None:
                     queued.append(alert.to_alert())
+            queued.extend(self._cooldowns(session, company, postings, channels, at))
+        return queued
+
+    def _cooldowns(
+        self,
+        session: Session,
+        company: Company,
+        postings: Mapping[int, Mapping[str, PostingRow]],
+        channels: Sequence[str],
+        at: datetime,
+    ) -> list[Alert]:
+        """One alert per rejection, on the day its reapply cool-down ends,
+        listing what is open now that passes the company's filter."""
+        today = at.astimezone(self.config.policy.tz).date()
+        over = cooldowns_over(company, today)
+        if not over:
+            return []
+        open_now = [
+            row.to_posting()
+            for rows in postings.values()
+            for row in rows.values()
+            if row.status == Status.OPEN.value
+        ]
+        wanted = [p for p in open_now if company.passes(p)]
+        listing = "\n".join(
+            f"{p.title} — {p.location}  {p.url or ''}".rstrip() for p in wanted[:20]
+        )
+        queued = []
+        for rejection in over:
+            extra = rejection_context(rejection)
+            extra["open_postings"] = str(len(wanted))
+            if listing:
+                extra["listing"] = listing
+            alert = Store.queue_company_alert(
+                session,
+                key=f"cooldown|{company.name}|{rejection.role}|{rejection.date.isoformat()}",
+                company=company.name,
+                kind=ChangeKind.COOLDOWN_OVER.value,
+                title=rejection.role,
+                detail=f"you may apply again since {rejection.cooldown_ends}",
+                extra=extra,
+                channels=channels,
+                at=at,
+            )
+            if alert is not None:
+                queued.append(alert.to_alert())
         return queued
 
     @staticmethod

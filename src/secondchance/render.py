@@ -1,7 +1,9 @@
 """Pure rendering of queued alerts into messages that fit a channel.
 
-One message per company per batch, split into several when it would exceed
-the channel's length limit: an alert is never silently cut off.
+Instant alerts make one message per company per batch; a digest makes one
+message for everything due, ranked so the second chances come first. Either
+is split into parts when it would exceed the channel's length limit: an
+alert is never silently cut off. Markdown only where the service renders it.
 """
 
 from __future__ import annotations
@@ -12,25 +14,34 @@ from dataclasses import dataclass
 from secondchance.models import Alert
 
 _HEADLINES = {
+    "role_back": "The role you interviewed for is open again",
     "new": "New",
     "reopened": "Reopened",
     "reposted": "Reposted",
     "changed": "Changed",
     "closed": "Closed",
+    "cooldown_over": "Your cool-down is over: you can reapply",
     "source_failing": "Board failing",
     "source_recovered": "Board back",
 }
 # The order a reader wants: what is worth a second try first.
 _RANK = {
-    "reposted": 0,
+    "role_back": 0,
     "reopened": 1,
-    "new": 2,
-    "changed": 3,
-    "closed": 4,
-    "source_failing": 5,
-    "source_recovered": 6,
+    "reposted": 1,
+    "cooldown_over": 2,
+    "new": 3,
+    "changed": 4,
+    "closed": 5,
+    "source_failing": 6,
+    "source_recovered": 7,
 }
-_PLURAL = {"new": "new", "changed": "changed", "source_failing": "failing"}
+_NOUN = {
+    "role_back": "role back",
+    "cooldown_over": "cool-down over",
+    "source_failing": "board failing",
+    "source_recovered": "board back",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +51,44 @@ class Message:
     alert_ids: tuple[int, ...]
 
 
-def block(alert: Alert) -> str:
-    """The lines for one alert: what happened, the role, where, the link."""
+def _bold(text: str, markdown: bool) -> str:
+    return f"**{text}**" if markdown else text
+
+
+def block(alert: Alert, *, markdown: bool = False, company: bool = False) -> str:
+    """The lines for one alert: what happened, the role, the history, where, the link."""
     headline = _HEADLINES.get(alert.kind, alert.kind)
+    prefix = f"{alert.company} · " if company else ""
+    extra = alert.extra
     if alert.kind in ("source_failing", "source_recovered"):
-        lines = [f"{headline}: {alert.source_kind} {alert.source_board}"]
+        lines = [_bold(f"{prefix}{headline}: {alert.source_kind} {alert.source_board}", markdown)]
         if alert.detail:
             lines.append(f"  {alert.detail}")
         return "\n".join(lines)
-    lines = [f"{headline}: {alert.title or '(untitled)'}"]
+    if alert.kind == "role_back":
+        lines = [f"⭐ {_bold(f'{prefix}{headline}: {alert.title}', markdown)}"]
+    elif alert.kind == "cooldown_over":
+        lines = [_bold(f"{prefix}{headline} ({alert.title})", markdown)]
+        if alert.detail:
+            lines.append(f"  {alert.detail}")
+    else:
+        lines = [_bold(f"{prefix}{headline}: {alert.title or '(untitled)'}", markdown)]
     if alert.kind == "reposted" and alert.previous_title:
         lines.append(f"  same role as the earlier posting “{alert.previous_title}”")
     elif alert.kind == "changed" and alert.previous_title and alert.previous_title != alert.title:
         lines.append(f"  was “{alert.previous_title}”")
     elif alert.kind == "reopened":
         lines.append("  closed earlier, open again")
+    if extra.get("context"):
+        lines.append(f"  {extra['context']}")
+    if extra.get("contact"):
+        lines.append(f"  Contact: {extra['contact']}")
+    if extra.get("notes"):
+        lines.append(f"  Notes: {extra['notes']}")
+    if alert.kind == "cooldown_over":
+        count = extra.get("open_postings", "0")
+        lines.append(f"  {count} open posting(s) match your filter" + (":" if count != "0" else ""))
+        lines.extend(f"  • {line}" for line in extra.get("listing", "").splitlines())
     if alert.location:
         lines.append(f"  {alert.location}")
     if alert.url and alert.kind != "closed":
@@ -67,7 +101,7 @@ def _summary(alerts: Sequence[Alert]) -> str:
     for alert in alerts:
         counts[alert.kind] = counts.get(alert.kind, 0) + 1
     parts = [
-        f"{count} {_PLURAL.get(kind, kind.replace('source_', 'board '))}"
+        f"{count} {_NOUN.get(kind, kind)}"
         for kind, count in sorted(counts.items(), key=lambda kv: _RANK.get(kv[0], 99))
     ]
     return ", ".join(parts)
@@ -79,33 +113,53 @@ def _fit(text: str, limit: int) -> str:
     return text[: max(0, limit - 1)] + "…"
 
 
-def render(alerts: Sequence[Alert], limit: int = 1000) -> list[Message]:
-    """Group alerts by company and pack them into messages of at most ``limit``
-    characters of body each (a part marker is added when there are several).
-    """
+def _pack(title: str, blocks: list[tuple[str, int]], limit: int) -> list[Message]:
+    # Leave room for a "(part 2/3)" line.
+    budget = max(limit // 2, limit - 20)
+    chunks: list[tuple[list[str], list[int]]] = [([], [])]
+    for text, alert_id in blocks:
+        text = _fit(text, budget)
+        lines, ids = chunks[-1]
+        used = sum(len(x) + 2 for x in lines)
+        if lines and used + len(text) > budget:
+            chunks.append(([], []))
+            lines, ids = chunks[-1]
+        lines.append(text)
+        ids.append(alert_id)
+    total = len(chunks)
+    messages = []
+    for number, (lines, ids) in enumerate(chunks, start=1):
+        body = "\n\n".join(lines)
+        if total > 1:
+            body += f"\n\n(part {number}/{total})"
+        messages.append(Message(title=title, body=body, alert_ids=tuple(ids)))
+    return messages
+
+
+def _ranked(alerts: Sequence[Alert]) -> list[Alert]:
+    return sorted(alerts, key=lambda a: (_RANK.get(a.kind, 99), a.company.casefold(), a.id))
+
+
+def render(
+    alerts: Sequence[Alert], limit: int = 1000, *, digest: bool = False, markdown: bool = False
+) -> list[Message]:
+    """Messages of at most ``limit`` characters of body each."""
+    if not alerts:
+        return []
+    if digest:
+        ranked = _ranked(alerts)
+        companies = len({a.company for a in ranked})
+        title = f"secondchance digest: {_summary(ranked)} ({companies} compan" + (
+            "y)" if companies == 1 else "ies)"
+        )
+        blocks = [(block(a, markdown=markdown, company=True), a.id) for a in ranked]
+        return _pack(title, blocks, limit)
     by_company: dict[str, list[Alert]] = {}
     for alert in alerts:
         by_company.setdefault(alert.company, []).append(alert)
     messages: list[Message] = []
     for company, group in by_company.items():
-        group.sort(key=lambda a: (_RANK.get(a.kind, 99), a.id))
-        title = f"{company}: {_summary(group)}"
-        # Leave room for a "(part 2/3)" line.
-        budget = max(limit // 2, limit - 20)
-        chunks: list[tuple[list[str], list[int]]] = [([], [])]
-        for alert in group:
-            text = _fit(block(alert), budget)
-            lines, ids = chunks[-1]
-            used = sum(len(x) + 2 for x in lines)
-            if lines and used + len(text) > budget:
-                chunks.append(([], []))
-                lines, ids = chunks[-1]
-            lines.append(text)
-            ids.append(alert.id)
-        total = len(chunks)
-        for number, (lines, ids) in enumerate(chunks, start=1):
-            body = "\n\n".join(lines)
-            if total > 1:
-                body += f"\n\n(part {number}/{total})"
-            messages.append(Message(title=title, body=body, alert_ids=tuple(ids)))
+        ranked = _ranked(group)
+        title = f"{company}: {_summary(ranked)}"
+        messages += _pack(title, [(block(a, markdown=markdown), a.id) for a in ranked], limit)
     return messages

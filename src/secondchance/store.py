@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -144,6 +144,8 @@ class AlertRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
     previous_title: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+    # JSON object of second-chance context (see models.Alert.extra).
+    extra: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def to_alert(self) -> Alert:
@@ -159,6 +161,8 @@ class AlertRow(Base):
             url=self.url,
             previous_title=self.previous_title,
             detail=self.detail,
+            extra=json.loads(self.extra) if self.extra else {},
+            created_at=self.created_at,
         )
 
 
@@ -305,8 +309,43 @@ class Store:
             url=posting.url if posting else None,
             previous_title=change.previous.title if change.previous else None,
             detail=change.detail or None,
+            extra=json.dumps(dict(change.extra), ensure_ascii=False) if change.extra else None,
             created_at=at,
         )
+        return Store._add(session, alert, channels, at)
+
+    @staticmethod
+    def queue_company_alert(
+        session: Session,
+        *,
+        key: str,
+        company: str,
+        kind: str,
+        title: str,
+        detail: str,
+        extra: Mapping[str, str],
+        channels: Sequence[str],
+        at: datetime,
+    ) -> AlertRow | None:
+        """An alert about the company rather than one board (cool-down over)."""
+        if session.scalar(select(AlertRow.id).where(AlertRow.key == key)) is not None:
+            return None
+        alert = AlertRow(
+            key=key,
+            company=company,
+            source_id=None,
+            source_kind="company",
+            source_board="",
+            kind=kind,
+            title=title,
+            detail=detail,
+            extra=json.dumps(dict(extra), ensure_ascii=False),
+            created_at=at,
+        )
+        return Store._add(session, alert, channels, at)
+
+    @staticmethod
+    def _add(session: Session, alert: AlertRow, channels: Sequence[str], at: datetime) -> AlertRow:
         session.add(alert)
         session.flush()
         for channel in channels:

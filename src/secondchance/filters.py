@@ -1,0 +1,125 @@
+"""Do I care about this posting? Include, exclude and location filters.
+
+``Filter`` is the plain data written in the watchlist (globally and per
+company); ``merge`` layers a company's filter over the global one and
+``compile_filter`` turns the result into regexes once, so that a bad pattern
+is reported at config validation rather than in the middle of a poll.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from secondchance.models import Posting, Remote
+
+REGEX_PREFIX = "re:"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Terms as written in the watchlist.
+
+    None means "not set here": a company filter that leaves a key unset
+    inherits the global value, whereas an explicit empty tuple clears it.
+    After merging, None and () both mean "no constraint".
+    """
+
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    locations: tuple[str, ...] | None = None
+
+
+def merge(base: Filter | None, override: Filter | None) -> Filter:
+    """The global filter ``base`` with the company's ``override`` laid over it,
+    key by key: a key the company sets replaces the global one outright (no
+    union: a company that lists its own includes means exactly those)."""
+    base = base or Filter()
+    if override is None:
+        return base
+    return Filter(
+        include=base.include if override.include is None else override.include,
+        exclude=base.exclude if override.exclude is None else override.exclude,
+        locations=base.locations if override.locations is None else override.locations,
+    )
+
+
+def _compile_term(key: str, term: str) -> re.Pattern[str]:
+    if term.startswith(REGEX_PREFIX):
+        pattern = term[len(REGEX_PREFIX) :]
+        if not pattern.strip():
+            raise ValueError(f"{key}: empty regular expression in filter term {term!r}")
+        try:
+            return re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(
+                f"{key}: invalid regular expression {pattern!r} in filter term {term!r}: {exc}"
+            ) from None
+    words = term.split()
+    if not words:
+        # A blank term would match every posting, which is never what was meant.
+        raise ValueError(f"{key}: empty filter term {term!r}")
+    # Look-arounds rather than \b so that terms starting or ending in a symbol
+    # ("C++", ".NET") still get boundaries; any run of spaces between words.
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def _compile_terms(key: str, terms: tuple[str, ...] | None) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile_term(key, t) for t in terms or ())
+
+
+def _any_search(patterns: tuple[re.Pattern[str], ...], texts: tuple[str, ...]) -> bool:
+    # Each text is searched on its own so a phrase cannot straddle title and
+    # department.
+    return any(p.search(t) for p in patterns for t in texts)
+
+
+@dataclass(frozen=True)
+class CompiledFilter:
+    """A merged ``Filter`` ready to test postings; build with ``compile_filter``."""
+
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    locations: tuple[re.Pattern[str], ...] = ()
+    # The arrangements the location terms ask for, matched against the
+    # posting's remote flag: boards often say "Remote" only in that flag.
+    arrangements: frozenset[Remote] = frozenset()
+
+    def passes(self, posting: Posting) -> bool:
+        texts = (posting.title, posting.department or "")
+        if self.include and not _any_search(self.include, texts):
+            return False
+        if _any_search(self.exclude, texts):
+            return False
+        return self._location_passes(posting)
+
+    def _location_passes(self, posting: Posting) -> bool:
+        if not self.locations:
+            return True
+        if _any_search(self.locations, posting.locations):
+            return True
+        if posting.remote in self.arrangements:
+            return True
+        # Nothing known about where the job is: let it through, since hiding
+        # a possible second chance is worse than one alert too many. A known
+        # arrangement without a place is judged on the arrangement alone.
+        return not posting.locations and posting.remote is Remote.UNKNOWN
+
+
+_ARRANGEMENT_TERMS = {"remote": Remote.YES, "hybrid": Remote.HYBRID}
+
+
+def compile_filter(f: Filter) -> CompiledFilter:
+    """Compile a merged filter; ValueError names any bad or empty term."""
+    arrangements = frozenset(
+        _ARRANGEMENT_TERMS[t.strip().casefold()]
+        for t in f.locations or ()
+        if t.strip().casefold() in _ARRANGEMENT_TERMS
+    )
+    return CompiledFilter(
+        include=_compile_terms("include", f.include),
+        exclude=_compile_terms("exclude", f.exclude),
+        locations=_compile_terms("locations", f.locations),
+        arrangements=arrangements,
+    )
