@@ -1,8 +1,8 @@
 """Pure: what the diff found, seen through the user's history with the company.
 
-A new posting that is the role the user was turned down for becomes
-``role_back`` and passes every filter; reopened and reposted postings that
-match a rejection carry its context; everything else must pass the company's
+A new or re-posted posting that is the role the user was turned down for
+becomes ``role_back`` and passes every filter; a reopened posting that
+matches a rejection carries its context; everything else must pass the company's
 filter, and neighbouring roles get one line of company context.
 """
 
@@ -53,7 +53,11 @@ def classify(changes: Sequence[Change], company: Company, threshold: float) -> l
         match = best_match(posting.title, roles, threshold) if change.kind in _MATCHED else None
         if match is not None:
             index, score = match
-            kind = ChangeKind.ROLE_BACK if change.kind is ChangeKind.NEW else change.kind
+            # A re-post of the rejected role is the role coming back; a reopened
+            # posting keeps its kind and gains the context.
+            kind = (
+                ChangeKind.REOPENED if change.kind is ChangeKind.REOPENED else ChangeKind.ROLE_BACK
+            )
             extra = rejection_context(company.rejections[index], score)
             out.append(replace(change, kind=kind, extra={**change.extra, **extra}))
             continue

@@ -94,13 +94,38 @@ def _parser() -> argparse.ArgumentParser:
         "--add", metavar="NAME", help="append the board to the watchlist under this company"
     )
     discover.add_argument("--json", action="store_true")
+    history = commands.add_parser(
+        "history", parents=[common], help="a company's timeline: rejections, postings, alerts"
+    )
+    history.add_argument("company", metavar="COMPANY")
+    history.add_argument("--json", action="store_true")
+    jobs = commands.add_parser(
+        "jobs", parents=[common], help="postings in the snapshot that pass your filters"
+    )
+    jobs.add_argument("--company", metavar="NAME")
+    jobs.add_argument("--open", action="store_true", help="only postings open now")
+    jobs.add_argument("--json", action="store_true")
+    cooldowns = commands.add_parser(
+        "cooldowns", parents=[common], help="when each reapply cool-down ends"
+    )
+    cooldowns.add_argument("--json", action="store_true")
+    test = commands.add_parser(
+        "notify-test", parents=[common], help="send a sample alert through each notification URL"
+    )
+    test.add_argument("--tag", metavar="TAG", help="only the URLs carrying this tag")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logs.setup(args.log_level, args.log_format)
+    from secondchance import cli_reports
+
     handler = {
+        "history": cli_reports.cmd_history,
+        "jobs": cli_reports.cmd_jobs,
+        "cooldowns": cli_reports.cmd_cooldowns,
+        "notify-test": cli_reports.cmd_notify_test,
         "check": cmd_check,
         "once": cmd_once,
         "run": cmd_run,

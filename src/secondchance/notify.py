@@ -95,7 +95,7 @@ class Notifier:
         self.console = console
         self.channels = list(channels) if channels is not None else channels_of(config)
         self._lock = asyncio.Lock()
-        self._apprise: dict[str, Any] = {}
+        self.sender = Sender(config.notify.timeout)
 
     async def drain(
         self, *, ignore_backoff: bool = False, now: datetime | None = None
@@ -156,26 +156,38 @@ class Notifier:
         return report
 
     async def _send(self, channel: Channel, message: Message) -> str | None:
-        """None on success, else a short reason (never containing the URL)."""
         if channel.url is None:
             if self.console is not None:
                 self.console(message)
             return None
+        return await self.sender.send(channel, message)
+
+
+class Sender:
+    """Sends one message to one URL channel through Apprise; keeps one Apprise
+    object per channel."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._clients: dict[str, Any] = {}
+
+    async def send(self, channel: Channel, message: Message) -> str | None:
+        """None on success, else a short reason (never containing the URL)."""
         import apprise
 
-        client = self._apprise.get(channel.id)
+        assert channel.url is not None
+        client = self._clients.get(channel.id)
         if client is None:
             client = apprise.Apprise()
             client.add(channel.url)
-            self._apprise[channel.id] = client
+            self._clients[channel.id] = client
+        markdown = apprise.NotifyFormat.MARKDOWN
         try:
             result = await client.async_notify(
                 body=message.body,
                 title=message.title,
-                body_format=(
-                    apprise.NotifyFormat.MARKDOWN if channel.markdown else apprise.NotifyFormat.TEXT
-                ),
-                timeout=self.config.notify.timeout,
+                body_format=markdown if channel.markdown else apprise.NotifyFormat.TEXT,
+                timeout=self.timeout,
             )
         except Exception as exc:  # a plugin bug must not lose the alert
             return f"{type(exc).__name__} while sending"

@@ -73,7 +73,7 @@ def block(alert: Alert, *, markdown: bool = False, company: bool = False) -> str
             lines.append(f"  {alert.detail}")
     else:
         lines = [_bold(f"{prefix}{headline}: {alert.title or '(untitled)'}", markdown)]
-    if alert.kind == "reposted" and alert.previous_title:
+    if alert.kind in ("reposted", "role_back") and alert.previous_title:
         lines.append(f"  same role as the earlier posting “{alert.previous_title}”")
     elif alert.kind == "changed" and alert.previous_title and alert.previous_title != alert.title:
         lines.append(f"  was “{alert.previous_title}”")

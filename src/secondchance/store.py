@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -425,3 +426,69 @@ class Store:
                 )
                 or 0
             )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPosting:
+    """A posting as the snapshot knows it, for ``jobs`` and ``history``."""
+
+    company: str
+    source: SourceRef
+    posting: Posting
+    status: str
+    first_seen: datetime
+    last_seen: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    alert: Alert
+    sent: int
+    pending: int
+
+
+def stored_postings(
+    store: Store, company: str | None = None, *, open_only: bool = False
+) -> list[StoredPosting]:
+    with store.sessions() as session:
+        query = select(PostingRow, SourceRow).join(SourceRow, SourceRow.id == PostingRow.source_id)
+        if company is not None:
+            query = query.where(func.lower(SourceRow.company) == company.casefold())
+        if open_only:
+            query = query.where(PostingRow.status == "open")
+        query = query.order_by(SourceRow.company, PostingRow.first_seen, PostingRow.id)
+        return [
+            StoredPosting(
+                company=source.company,
+                source=source.ref,
+                posting=row.to_posting(),
+                status=row.status,
+                first_seen=row.first_seen,
+                last_seen=row.last_seen,
+                closed_at=row.closed_at,
+            )
+            for row, source in session.execute(query)
+        ]
+
+
+def alert_records(store: Store, company: str) -> list[AlertRecord]:
+    with store.sessions() as session:
+        counts = session.execute(
+            select(DeliveryRow.alert_id, DeliveryRow.status, func.count(DeliveryRow.id))
+            .join(AlertRow, AlertRow.id == DeliveryRow.alert_id)
+            .where(func.lower(AlertRow.company) == company.casefold())
+            .group_by(DeliveryRow.alert_id, DeliveryRow.status)
+        )
+        tally: dict[tuple[int, str], int] = {(a, s): n for a, s, n in counts}
+        rows = session.scalars(
+            select(AlertRow)
+            .where(func.lower(AlertRow.company) == company.casefold())
+            .order_by(AlertRow.created_at, AlertRow.id)
+        ).all()
+        return [
+            AlertRecord(
+                row.to_alert(), tally.get((row.id, "sent"), 0), tally.get((row.id, "pending"), 0)
+            )
+            for row in rows
+        ]
