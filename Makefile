@@ -20,6 +20,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/secondchance run --config $(CONFIG)
 
+demo: $(STAMP)
+	$(BIN)/python -m secondchance.demo
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

@@ -7,7 +7,7 @@ repost) live here where they are tested with plain values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -144,14 +144,17 @@ def diff_source(
 def find_reposts(
     diffs: Sequence[SourceDiff],
     known: Mapping[SourceRef, Mapping[str, Known]],
+    same_role: Callable[[str, str], bool] | None = None,
 ) -> None:
     """Turn ``new`` into ``reposted`` where the company had the same role.
 
     A new id whose normalised title equals that of a posting closed earlier
     (anywhere at the company), or of one that went missing in this very poll
-    (a recruiter's take-down-and-repost), is the same role back. The posting
-    it replaces, if still open, is closed silently: its story continues in
-    the new id. Mutates ``diffs`` in place.
+    (a recruiter's take-down-and-repost), is the same role back. ``same_role``
+    widens "equal" for the roles the user was rejected for, whose re-posts
+    often change the title ("Senior ..."). The posting it replaces, if still
+    open, is closed silently: its story continues in the new id. Mutates
+    ``diffs`` in place.
     """
     closed_by_title: dict[str, Posting] = {}
     vanished: dict[str, tuple[SourceDiff, Posting]] = {}
@@ -174,6 +177,19 @@ def find_reposts(
             if change.kind is not ChangeKind.NEW or change.posting is None:
                 continue
             title = normalise_title(change.posting.title)
+            if title not in vanished and same_role is not None:
+                new_title = change.posting.title
+                title = next(
+                    (key for key, (_, old) in vanished.items() if same_role(new_title, old.title)),
+                    next(
+                        (
+                            key
+                            for key, old in closed_by_title.items()
+                            if same_role(new_title, old.title)
+                        ),
+                        title,
+                    ),
+                )
             if title in vanished:
                 owner, previous = vanished.pop(title)
                 if previous.id in owner.missed:

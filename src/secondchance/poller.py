@@ -31,6 +31,7 @@ from secondchance.diff import (
     find_reposts,
 )
 from secondchance.http import Fetcher, NotFound, Validators
+from secondchance.matching import best_match
 from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
 from secondchance.store import PostingRow, SourceRow, Store, now
@@ -253,7 +254,7 @@ class Poller:
                 row.consecutive_failures = health.consecutive_failures
                 row.failing_alerted = health.alerted
 
-            find_reposts(diffs, known)
+            find_reposts(diffs, known, self._same_rejected_role(company))
             by_ref = {row.ref: row for row in rows.values()}
             threshold = self.config.settings.role_match
             for diff in diffs:
@@ -270,6 +271,19 @@ class Poller:
                     queued.append(alert.to_alert())
             queued.extend(self._cooldowns(session, company, postings, channels, at))
         return queued
+
+    def _same_rejected_role(self, company: Company) -> Callable[[str, str], bool] | None:
+        """Two titles that both match the same rejected role are one role."""
+        roles = [r.role for r in company.rejections]
+        if not roles:
+            return None
+        threshold = self.config.settings.role_match
+
+        def same(a: str, b: str) -> bool:
+            first, second = best_match(a, roles, threshold), best_match(b, roles, threshold)
+            return first is not None and second is not None and first[0] == second[0]
+
+        return same
 
     def _cooldowns(
         self,
