@@ -229,3 +229,11 @@ def test_discover_finds_an_embedded_board_and_adds_it(
     assert 'name = "Initech"\ngreenhouse = "initech"' in after
     code, out, _ = run(capsys, "check", "--config", str(watchlist))
     assert code == 0 and "3 companies" in out
+
+
+def test_the_example_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    # `make run` starts the daemon on it: it must always pass `check`.
+    example = Path(__file__).parents[1] / "config.example.toml"
+    code, out, err = run(capsys, "check", "--config", str(example))
+    assert (code, err) == (0, "")
+    assert "OK: 4 companies" in out
