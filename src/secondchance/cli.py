@@ -290,7 +290,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             str(row.consecutive_failures),
             str(pending),
         )
-    Console(highlight=False).print(table)
+    Console(highlight=False, markup=False).print(table)
     return EXIT_OK
 
 
@@ -335,7 +335,7 @@ def cmd_peek(args: argparse.Namespace) -> int:
             await fetcher.aclose()
 
     results = asyncio.run(fetch_all())
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)
     failed = False
     for result in results:
         if result.error is not None:

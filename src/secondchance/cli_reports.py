@@ -48,40 +48,47 @@ def cmd_history(args: argparse.Namespace) -> int:
         alerts = alert_records(store, company.name)
     finally:
         store.dispose()
-    events: list[tuple[str, str, str]] = []
+    # (moment, shown time, event, text): sorted on the full moment, shown by minute.
+    events: list[tuple[datetime, str, str, str]] = []
+
+    def add(when: datetime | dt.date, what: str, text: str) -> None:
+        shown = _day(when, config)
+        if not isinstance(when, datetime):
+            when = datetime.combine(when, dt.time(), tzinfo=config.policy.tz)
+        events.append((when, shown, what, text))
+
     for rejection in company.rejections:
         text = rejection.summary()
         if rejection.contact:
             text += f" · contact {rejection.contact}"
-        events.append((rejection.date.isoformat(), "rejected", text))
+        add(rejection.date, "rejected", text)
         if rejection.cooldown_ends:
-            events.append((rejection.cooldown_ends.isoformat(), "cool-down ends", rejection.role))
+            add(rejection.cooldown_ends, "cool-down ends", rejection.role)
     for item in postings:
         label = f"{item.posting.title} ({item.source.label})"
-        events.append((_day(item.first_seen, config), "seen", label))
+        add(item.first_seen, "seen", label)
         if item.closed_at is not None and item.status == "closed":
-            events.append((_day(item.closed_at, config), "closed", label))
+            add(item.closed_at, "closed", label)
     for record in alerts:
         alert = record.alert
         state = "sent" if record.sent else "pending" if record.pending else "queued"
-        events.append(
-            (
-                _day(alert.created_at, config),
-                f"alert {alert.kind}",
-                f"{alert.title or ''} [{state}]",
-            )
-        )
+        if alert.created_at is not None:
+            add(alert.created_at, f"alert {alert.kind}", f"{alert.title or ''} [{state}]")
     events.sort(key=lambda e: e[0])
     if args.json:
-        for when, what, text in events:
-            print(json.dumps({"when": when, "event": what, "text": text}, ensure_ascii=False))
+        for moment, _, what, text in events:
+            print(
+                json.dumps(
+                    {"when": moment.isoformat(), "event": what, "text": text}, ensure_ascii=False
+                )
+            )
         return EXIT_OK
     table = Table(title=f"{company.name}: history", title_justify="left")
     for column in ("when", "event", "what"):
         table.add_column(column, overflow="fold")
-    for row in events:
-        table.add_row(*row)
-    Console(highlight=False).print(table)
+    for _, shown, what, text in events:
+        table.add_row(shown, what, text)
+    Console(highlight=False, markup=False).print(table)
     return EXIT_OK
 
 
@@ -137,7 +144,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             _day(item.first_seen, config),
             p.url or "",
         )
-    Console(highlight=False).print(table)
+    Console(highlight=False, markup=False).print(table)
     return EXIT_OK
 
 
@@ -172,7 +179,7 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
         table.add_row(
             ends.isoformat(), company.name, rejection.role, rejection.date.isoformat(), status
         )
-    Console(highlight=False).print(table)
+    Console(highlight=False, markup=False).print(table)
     return EXIT_OK
 
 

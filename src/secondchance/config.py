@@ -160,10 +160,10 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
         policy = _policy(notify, errors)
 
     global_filter = _model(FilterTable, raw.get("filter", {}), ("filter",), errors)
-    if global_filter is not None:
-        _filter_of(global_filter, None, ("filter",), errors)
-    companies = _companies(raw.get("company", []), settings, global_filter, errors)
-    _check_routes(companies, targets, errors)
+    _check_filter(global_filter, ("filter",), errors)
+    if global_filter is not None and global_filter.notify is not None:
+        _check_tags(global_filter.notify, ("filter", "notify"), targets, errors)
+    companies = _companies(raw.get("company", []), settings, global_filter, targets, errors)
 
     if errors:
         located = [(locate(text, loc) or 0, _key_path(loc), msg) for loc, msg in errors]
@@ -189,7 +189,11 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
 
 
 def _companies(
-    raw: object, settings: Settings | None, global_filter: FilterTable | None, errors: Errors
+    raw: object,
+    settings: Settings | None,
+    global_filter: FilterTable | None,
+    targets: Sequence[Target],
+    errors: Errors,
 ) -> list[Company]:
     if not isinstance(raw, list):
         errors.append((("company",), "expected [[company]] tables"))
@@ -221,8 +225,12 @@ def _companies(
         jitter = (
             fields.jitter if fields.jitter is not None else (settings.jitter if settings else 0)
         )
-        chosen, matcher = _filter_of(global_filter, fields.filter, (*loc, "filter"), errors)
-        tags = (fields.filter and fields.filter.notify) or (global_filter and global_filter.notify)
+        _check_filter(fields.filter, (*loc, "filter"), errors)
+        chosen, matcher = _filter_of(global_filter, fields.filter)
+        own_tags = fields.filter.notify if fields.filter is not None else None
+        if own_tags is not None:
+            _check_tags(own_tags, (*loc, "filter", "notify"), targets, errors)
+        tags = own_tags if own_tags is not None else (global_filter and global_filter.notify)
         companies.append(
             Company(
                 name=fields.name,
@@ -249,28 +257,29 @@ def _as_filter(table: FilterTable | None) -> Filter | None:
     )
 
 
+def _check_filter(table: FilterTable | None, loc: tuple[str | int, ...], errors: Errors) -> None:
+    """Report bad terms where they are written (each table once)."""
+    if table is None:
+        return
+    for key in ("include", "exclude", "locations"):
+        terms = getattr(table, key)
+        if terms is None:
+            continue
+        try:
+            compile_filter(Filter(**{key: tuple(terms)}))
+        except ValueError as exc:
+            errors.append(((*loc, key), str(exc)))
+
+
 def _filter_of(
-    base: FilterTable | None,
-    own: FilterTable | None,
-    loc: tuple[str | int, ...],
-    errors: Errors,
+    base: FilterTable | None, own: FilterTable | None
 ) -> tuple[Filter, CompiledFilter | None]:
     """The company's filter (its keys over the global ones), compiled."""
     merged = merge(_as_filter(base), _as_filter(own))
     try:
         return merged, compile_filter(merged)
-    except ValueError as exc:
-        table = own if own is not None else base
-        key = next(
-            (
-                k
-                for k in ("include", "exclude", "locations")
-                if table is not None and any(str(t) in str(exc) for t in getattr(table, k) or ())
-            ),
-            None,
-        )
-        errors.append(((*loc, key) if key else loc, str(exc)))
-        return merged, None
+    except ValueError:
+        return merged, None  # reported by _check_filter where the term is written
 
 
 def _targets(notify: Notify, errors: Errors) -> list[Target]:
@@ -333,7 +342,10 @@ def _policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
     for index, kind in enumerate(notify.urgent):
         if kind not in kinds:
             errors.append(
-                (("notify", "urgent", index), f"unknown alert kind (known: {', '.join(kinds)})")
+                (
+                    ("notify", "urgent", index),
+                    f"unknown alert kind (known: {', '.join(sorted(kinds))})",
+                )
             )
     return DeliveryPolicy(
         mode=notify.mode,
@@ -344,19 +356,15 @@ def _policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
     )
 
 
-def _check_routes(companies: list[Company], targets: list[Target], errors: Errors) -> None:
-    """A tag no URL carries would send that company's alerts nowhere (Apprise
-    answers NOMATCH): a configuration error, not a silent drop."""
+def _check_tags(
+    tags: Sequence[str], loc: tuple[str | int, ...], targets: Sequence[Target], errors: Errors
+) -> None:
+    """A tag no URL carries would send alerts nowhere (Apprise answers
+    NOMATCH): a configuration error, not a silent drop."""
     known = set().union(*(t.tags for t in targets)) if targets else set()
-    for index, company in enumerate(companies):
-        for tag in sorted(company.tags - known):
-            hint = ", ".join(sorted(known)) or "none: add ?tag=... to a URL"
-            errors.append(
-                (
-                    ("company", index, "filter", "notify"),
-                    f"tag {tag!r} matches no [notify] url (tags in use: {hint})",
-                )
-            )
+    for tag in sorted(set(tags) - known):
+        hint = ", ".join(sorted(known)) or "none: add ?tag=... to a URL"
+        errors.append((loc, f"tag {tag!r} matches no [notify] url (tags in use: {hint})"))
 
 
 def _placeholders(template: str) -> set[str]:

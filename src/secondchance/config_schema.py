@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from secondchance.durations import parse_duration
+from secondchance.durations import add_to_date, parse_duration
 from secondchance.filters import CompiledFilter, Filter
 from secondchance.matching import DEFAULT_THRESHOLD
 from secondchance.models import Posting
@@ -74,15 +74,23 @@ class Rejection(_Model):
     role: str = Field(min_length=1)
     date: dt.date
     stage: str | None = None
-    reapply_after: Seconds | None = None
+    # Kept as written: months and years are calendar months and years.
+    reapply_after: str | float | None = None
     contact: str | None = None
     notes: str | None = None
+
+    @field_validator("reapply_after")
+    @classmethod
+    def _duration(cls, value: str | float | None) -> str | float | None:
+        if value is not None:
+            parse_duration(value)
+        return value
 
     @property
     def cooldown_ends(self) -> dt.date | None:
         if self.reapply_after is None:
             return None
-        return self.date + dt.timedelta(seconds=self.reapply_after)
+        return add_to_date(self.date, self.reapply_after)
 
     def summary(self) -> str:
         """One line of context: "Turned down 2026-03-01 for X — final round"."""

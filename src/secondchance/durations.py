@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date, timedelta
 
 _UNITS: dict[str, float] = {
     "s": 1,
@@ -70,3 +72,21 @@ def format_duration(value: float) -> str:
         if amount:
             parts.append(f"{amount}{unit}")
     return "".join(parts)
+
+
+_CALENDAR = re.compile(r"^\s*(\d+)\s*(months?|mo|years?|y)\s*$", re.IGNORECASE)
+
+
+def add_to_date(start: date, value: str | float) -> date:
+    """``start`` plus a duration, with months and years counted on the
+    calendar (2026-03-01 + "6 months" is 2026-09-01, not 180 days later)."""
+    match = _CALENDAR.match(value) if isinstance(value, str) else None
+    if match is None:
+        return start + timedelta(seconds=parse_duration(value))
+    amount = int(match.group(1))
+    months = amount * 12 if match.group(2).lower().startswith("y") else amount
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    # The 31st of a shorter month becomes its last day.
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day)

@@ -63,11 +63,24 @@ def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]
         limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
         # Never the URL itself: it usually is the secret.
         label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
-        markdown = str(getattr(plugin, "notify_format", "")) == "markdown"
+        markdown = _renders_markdown(plugin)
         out.append(
             Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label, target.tags, markdown)
         )
     return out
+
+
+def _renders_markdown(plugin: Any) -> bool:
+    import apprise
+
+    # Apprise 2 plugins may list several formats; the first is the native one.
+    native = getattr(plugin, "notify_format", None)
+    if isinstance(native, tuple | list):
+        native = native[0] if native else None
+    try:
+        return apprise.NotifyFormat(native) == apprise.NotifyFormat.MARKDOWN
+    except ValueError:
+        return False
 
 
 def queue_channels(config: Config, company: Company) -> list[str]:

@@ -40,10 +40,12 @@ def locate(text: str, loc: Sequence[str | int]) -> int | None:
         if header:
             names = _split_key(header.group(2))
             if header.group(1) == "[[":
-                array = tuple(names)
+                # [[company.rejection]] counts within its own company.
+                parent = _with_indexes(names[:-1], array_counts)
+                array = (*parent, names[-1])
                 index = array_counts.get(array, -1) + 1
                 array_counts[array] = index
-                table = [*names, str(index)]
+                table = [*array, str(index)]
             else:
                 table = _with_indexes(names, array_counts)
             best_line, best_len = _better(wanted, table, number, best_line, best_len)
@@ -64,7 +66,7 @@ def _with_indexes(names: list[str], array_counts: dict[tuple[str, ...], int]) ->
     out: list[str] = []
     for name in names:
         out.append(name)
-        index = array_counts.get(tuple(n for n in out if not n.isdigit()))
+        index = array_counts.get(tuple(out))
         if index is not None:
             out.append(str(index))
     return out

@@ -1,0 +1,292 @@
+"""Notifier.drain() with the delivery policy, on a real SQLite outbox.
+
+Alerts are queued the way the poller queues them (``Store.queue_company_alert``
+inside one transaction, for the channels ``queue_channels`` picks) and delivered
+to a console callback, so the clock is the only input: every drain gets an
+explicit ``now``. Times are in Europe/Berlin (UTC+1 in January).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import Receiver
+from secondchance.app import open_store
+from secondchance.config import Config, load
+from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.render import Message
+from secondchance.store import CONSOLE, Store, channel_id
+
+BERLIN = ZoneInfo("Europe/Berlin")
+_keys = count()
+
+
+def berlin(day: int, hour: int, minute: int = 0) -> datetime:
+    """A January 2026 wall-clock time in Berlin (in the past, so no retry backoff applies)."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN)
+
+
+def load_config(tmp_path: Path, notify: str = "", companies: str = "") -> Config:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[notify]
+timezone = "Europe/Berlin"
+{notify}
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+
+[[company]]
+name = "Globex"
+greenhouse = "globex"
+{companies}
+""",
+        encoding="utf-8",
+    )
+    return load(path)
+
+
+class Outbox:
+    """A config, its real store and a notifier that prints to a list."""
+
+    def __init__(self, config: Config, data_dir: Path) -> None:
+        self.config = config
+        self.store: Store = open_store(config, data_dir)
+        self.printed: list[Message] = []
+        self.notifier = Notifier(
+            config, self.store, console=self.printed.append, channels=channels_of(config)
+        )
+
+    def queue(self, company: str, kind: str, title: str, at: datetime) -> int:
+        found = self.config.company(company)
+        assert found is not None
+        with self.store.sessions.begin() as session:
+            row = Store.queue_company_alert(
+                session,
+                key=f"test|{next(_keys)}",
+                company=company,
+                kind=kind,
+                title=title,
+                detail="",
+                extra={"context": "Turned down 2025-12-01 for Data Analyst"},
+                channels=queue_channels(self.config, found),
+                at=at,
+            )
+            assert row is not None
+            return row.id
+
+    async def drain(self, now: datetime) -> list[Message]:
+        before = len(self.printed)
+        await self.notifier.drain(now=now)
+        return self.printed[before:]
+
+
+Make = Callable[..., Outbox]
+
+
+@pytest.fixture
+def make(tmp_path: Path) -> Iterator[Make]:
+    """``make(notify_lines, company_lines)`` → an Outbox on a fresh database."""
+    boxes: list[Outbox] = []
+
+    def factory(notify: str = "", companies: str = "") -> Outbox:
+        box = Outbox(load_config(tmp_path, notify, companies), tmp_path / f"data{len(boxes)}")
+        boxes.append(box)
+        return box
+
+    yield factory
+    for box in boxes:
+        box.store.dispose()
+
+
+def sent_ids(messages: list[Message]) -> list[int]:
+    return [i for m in messages for i in m.alert_ids]
+
+
+# --- quiet hours ---------------------------------------------------------------------------
+
+
+async def test_quiet_hours_hold_an_alert_until_they_end(make: Make) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    late = box.queue("Acme", "new", "Backend Engineer", berlin(14, 22, 30))
+
+    assert await box.drain(berlin(14, 22, 31)) == []
+    assert await box.drain(berlin(15, 6, 59)) == []
+    released = await box.drain(berlin(15, 7, 0))
+
+    assert sent_ids(released) == [late]
+    assert released[0].title == "Acme: 1 new"
+    assert await box.drain(berlin(15, 7, 1)) == []  # sent once
+
+
+async def test_outside_quiet_hours_an_alert_goes_at_once(make: Make) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    noon = box.queue("Acme", "new", "Backend Engineer", berlin(14, 12))
+
+    assert sent_ids(await box.drain(berlin(14, 12, 0))) == [noon]
+
+
+async def test_urgent_role_back_breaks_through_quiet_hours(make: Make) -> None:
+    box = make('quiet_hours = "22:00-07:00"\nurgent = ["role_back"]')
+    routine = box.queue("Acme", "new", "Backend Engineer", berlin(14, 23))
+    back = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 23))
+
+    at_night = await box.drain(berlin(14, 23, 1))
+
+    assert sent_ids(at_night) == [back]
+    assert at_night[0].title == "Acme: 1 role back"
+    assert "The role you interviewed for is open again" in at_night[0].body
+    assert sent_ids(await box.drain(berlin(15, 7))) == [routine]
+
+
+async def test_role_back_is_held_like_any_alert_unless_urgent(make: Make) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    back = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 23))
+
+    assert await box.drain(berlin(14, 23, 1)) == []
+    assert sent_ids(await box.drain(berlin(15, 7))) == [back]
+
+
+# --- digest and instant ----------------------------------------------------------------
+
+
+async def test_digest_waits_for_the_slot_then_sends_one_message(make: Make) -> None:
+    box = make('mode = "digest"\ndigest_at = ["09:00"]')
+    first = box.queue("Acme", "new", "Backend Engineer", berlin(14, 10))
+    second = box.queue("Globex", "new", "Data Analyst", berlin(14, 15))
+    third = box.queue("Acme", "reopened", "Frontend Engineer", berlin(15, 8, 59))
+
+    assert await box.drain(berlin(14, 20)) == []
+    assert await box.drain(berlin(15, 8, 59)) == []
+    digest = await box.drain(berlin(15, 9))
+
+    assert len(digest) == 1
+    (message,) = digest
+    assert message.title == "secondchance digest: 1 reopened, 2 new (2 companies)"
+    assert set(message.alert_ids) == {first, second, third}
+    assert message.alert_ids[0] == third  # reopened ranks before new
+    assert "Acme · New: Backend Engineer" in message.body
+    assert "Globex · New: Data Analyst" in message.body
+    assert await box.drain(berlin(15, 9, 1)) == []
+
+
+async def test_digest_alert_after_the_slot_waits_for_the_next_one(make: Make) -> None:
+    box = make('mode = "digest"\ndigest_at = ["09:00", "18:00"]')
+    morning = box.queue("Acme", "new", "Backend Engineer", berlin(14, 9, 1))
+
+    assert await box.drain(berlin(14, 17, 59)) == []
+    assert sent_ids(await box.drain(berlin(14, 18))) == [morning]
+
+
+async def test_urgent_kind_skips_the_digest(make: Make) -> None:
+    box = make('mode = "digest"\ndigest_at = ["09:00"]\nurgent = ["role_back"]')
+    routine = box.queue("Globex", "new", "Data Analyst", berlin(14, 10))
+    back = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 11))
+
+    now = await box.drain(berlin(14, 11, 1))
+
+    assert [(m.title, m.alert_ids) for m in now] == [("Acme: 1 role back", (back,))]
+    later = await box.drain(berlin(15, 9))
+    assert [(m.title, m.alert_ids) for m in later] == [
+        ("secondchance digest: 1 new (1 company)", (routine,))
+    ]
+
+
+async def test_digest_slot_inside_quiet_hours_waits_for_their_end(make: Make) -> None:
+    box = make('mode = "digest"\ndigest_at = ["06:00"]\nquiet_hours = "22:00-07:00"')
+    alert = box.queue("Acme", "new", "Backend Engineer", berlin(14, 12))
+
+    assert await box.drain(berlin(15, 6)) == []
+    assert sent_ids(await box.drain(berlin(15, 7))) == [alert]
+
+
+async def test_instant_mode_sends_one_message_per_company(make: Make) -> None:
+    box = make()
+    a1 = box.queue("Acme", "new", "Backend Engineer", berlin(14, 10))
+    g1 = box.queue("Globex", "new", "Data Analyst", berlin(14, 10))
+    a2 = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 10))
+
+    messages = await box.drain(berlin(14, 10, 1))
+
+    assert [(m.title, m.alert_ids) for m in messages] == [
+        ("Acme: 1 role back, 1 new", (a2, a1)),
+        ("Globex: 1 new", (g1,)),
+    ]
+    assert all(" · " not in m.body.splitlines()[0] for m in messages)
+
+
+async def test_drain_reports_what_it_sent(make: Make) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    box.queue("Acme", "new", "Backend Engineer", berlin(14, 12))
+    box.queue("Acme", "new", "Frontend Engineer", berlin(14, 23))
+
+    report = await box.notifier.drain(now=berlin(14, 23, 30))
+
+    assert (report.sent, report.failed) == (1, 0)
+    assert box.store.pending_total() == 1
+
+
+# --- routing by tag ----------------------------------------------------------------------
+
+URLS = 'urls = ["json://127.0.0.1:1/a?tag=phone", "json://127.0.0.1:1/b"]'
+PHONE_ONLY = '\n[company.filter]\nnotify = ["phone"]\n'
+
+
+def test_tagged_company_is_queued_for_the_tagged_url_only(tmp_path: Path) -> None:
+    config = load_config(tmp_path, URLS, companies=PHONE_ONLY)
+    acme, globex = config.companies
+
+    assert queue_channels(config, globex) == [channel_id("json://127.0.0.1:1/a")]
+    assert queue_channels(config, acme) == [
+        channel_id("json://127.0.0.1:1/a"),
+        channel_id("json://127.0.0.1:1/b"),
+    ]
+
+
+def test_console_is_queued_too_when_on(tmp_path: Path) -> None:
+    config = load_config(tmp_path, URLS + "\nconsole = true", companies=PHONE_ONLY)
+    acme, globex = config.companies
+
+    assert queue_channels(config, globex) == [CONSOLE, channel_id("json://127.0.0.1:1/a")]
+    assert queue_channels(config, acme) == [
+        CONSOLE,
+        channel_id("json://127.0.0.1:1/a"),
+        channel_id("json://127.0.0.1:1/b"),
+    ]
+
+
+def test_channel_ids_are_those_of_the_urls_without_tags(tmp_path: Path) -> None:
+    config = load_config(tmp_path, URLS)
+
+    channels = channels_of(config)
+
+    assert [c.id for c in channels] == [
+        channel_id("json://127.0.0.1:1/a"),
+        channel_id("json://127.0.0.1:1/b"),
+    ]
+    assert [c.tags for c in channels] == [frozenset({"phone"}), frozenset()]
+    assert all("127.0.0.1" not in c.label for c in channels)
+
+
+async def test_tagged_alert_reaches_only_its_url(make: Make, receiver: Receiver) -> None:
+    # The untagged URL points at a closed port: were the alert queued for it,
+    # the drain would report a failure.
+    urls = f'urls = ["{receiver.url}?tag=phone", "json://127.0.0.1:1/desk"]\nconsole = true'
+    box = make(urls, companies=PHONE_ONLY)
+    alert = box.queue("Globex", "new", "Data Analyst", berlin(14, 10))
+
+    report = await box.notifier.drain(now=berlin(14, 10, 1))
+
+    assert (report.sent, report.failed) == (2, 0)  # the receiver and the console
+    assert sent_ids(box.printed) == [alert]
+    (delivered,) = receiver.wait_for(1)
+    assert delivered["title"] == "Globex: 1 new"
+    assert "Data Analyst" in delivered["message"]
