@@ -126,10 +126,16 @@ class Notifier:
                 [c.id for c in self.channels],
                 ignore_backoff=ignore_backoff,
             )
+            released = [
+                (delivery_id, channel, alert)
+                for delivery_id, channel, alert in due
+                if release_time(alert.created_at or now, alert.kind, policy) <= now
+            ]
+            # Another daemon on the same database may be sending some of them.
+            mine = await asyncio.to_thread(self.store.claim, [d for d, _, _ in released])
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
-            for delivery_id, channel, alert in due:
-                created = alert.created_at or now
-                if release_time(created, alert.kind, policy) <= now:
+            for delivery_id, channel, alert in released:
+                if delivery_id in mine:
                     by_channel.setdefault(channel, []).append((delivery_id, alert))
             for target in self.channels:
                 items = by_channel.get(target.id)

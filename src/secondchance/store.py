@@ -27,6 +27,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -179,6 +180,18 @@ class DeliveryRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while one process is sending it, so another process skips it.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MetaRow(Base):
+    """Small facts about the running daemon (the heartbeat)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def now() -> datetime:
@@ -373,11 +386,64 @@ class Store:
                 .order_by(AlertRow.id)
                 .limit(limit)
             )
+            at = now()
+            query = query.where(
+                DeliveryRow.claimed_until.is_(None) | (DeliveryRow.claimed_until < at)
+            )
             if not ignore_backoff:
                 query = query.where(
-                    (DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= now())
+                    (DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= at)
                 )
             return [(d.id, d.channel, a.to_alert()) for d, a in session.execute(query)]
+
+    def claim(self, delivery_ids: Sequence[int], lease: float = 300.0) -> set[int]:
+        """Take these deliveries for sending; returns the ones this process got.
+
+        Two daemons on one PostgreSQL database never send the same delivery:
+        rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED),
+        and rows another process claimed are not pending-and-free any more.
+        A process that dies mid-send frees its claims when the lease runs out.
+        """
+        if not delivery_ids:
+            return set()
+        at = now()
+        with self.sessions.begin() as session:
+            rows = session.scalars(
+                select(DeliveryRow)
+                .where(
+                    DeliveryRow.id.in_(list(delivery_ids)),
+                    DeliveryRow.status == "pending",
+                    DeliveryRow.claimed_until.is_(None) | (DeliveryRow.claimed_until < at),
+                )
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                row.claimed_until = at + timedelta(seconds=lease)
+            return {row.id for row in rows}
+
+    def heartbeat(self, value: str = "alive") -> None:
+        with self.sessions.begin() as session:
+            row = session.get(MetaRow, "heartbeat")
+            if row is None:
+                session.add(MetaRow(key="heartbeat", value=value, updated_at=now()))
+            else:
+                row.value, row.updated_at = value, now()
+
+    def last_heartbeat(self) -> datetime | None:
+        with self.sessions() as session:
+            row = session.get(MetaRow, "heartbeat")
+            return row.updated_at if row is not None else None
+
+    def check_writable(self) -> None:
+        """Raise if the database cannot take a write (rolled back)."""
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                connection.execute(
+                    insert(MetaRow).values(key="health-probe", value="probe", updated_at=now())
+                )
+            finally:
+                transaction.rollback()
 
     def mark_sent(self, delivery_ids: Sequence[int]) -> None:
         with self.sessions.begin() as session:
@@ -388,6 +454,7 @@ class Store:
                 row.sent_at = now()
                 row.attempts += 1
                 row.last_error = None
+                row.claimed_until = None
 
     def mark_failed(
         self, delivery_ids: Sequence[int], error: str, retry_min: float, retry_max: float
@@ -400,6 +467,7 @@ class Store:
                 delay = min(retry_max, retry_min * (2 ** (row.attempts - 1)))
                 row.next_attempt_at = now() + timedelta(seconds=delay)
                 row.last_error = error[:500]
+                row.claimed_until = None
 
     # -- status ---------------------------------------------------------------------
 

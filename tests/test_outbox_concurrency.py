@@ -1,0 +1,63 @@
+"""Two daemons on one database never send the same alert twice."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from conftest import Receiver
+from secondchance.app import open_store
+from secondchance.config import load
+from secondchance.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.store import now
+
+
+async def test_two_notifiers_on_one_database_send_each_alert_once(
+    tmp_path: Path, database: str, receiver: Receiver
+) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(
+        f"""
+[settings]
+database = "{database}"
+[notify]
+urls = ["{receiver.url}"]
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+[[company]]
+name = "Globex"
+greenhouse = "globex"
+""",
+        encoding="utf-8",
+    )
+    config = load(path)
+    first, second = open_store(config, tmp_path), open_store(config, tmp_path)
+    try:
+        with first.sessions.begin() as session:
+            for company in config.companies:
+                ref = SourceRef(company.name, "greenhouse", company.name.lower())
+                source = first.sources_for(session, company.name, [ref])[ref]
+                for number in range(5):
+                    change = Change(
+                        ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")
+                    )
+                    source.attempts += 1
+                    first.queue(session, source, change, queue_channels(config, company), now())
+        daemons = [
+            Notifier(config, store, channels=channels_of(config)) for store in (first, second)
+        ]
+        reports = await asyncio.gather(*(d.drain() for d in daemons))
+        assert sum(r.sent for r in reports) == 10
+        assert sum(r.failed for r in reports) == 0
+        messages = receiver.wait_for(2)
+        bodies = [m["message"] for m in messages]
+        for company in ("Acme", "Globex"):
+            for number in range(5):
+                assert sum(f"{company} role {number}" in b for b in bodies) == 1
+        # Nothing is left for either daemon.
+        assert [r.sent for r in await asyncio.gather(*(d.drain() for d in daemons))] == [0, 0]
+    finally:
+        first.dispose()
+        second.dispose()
