@@ -4,7 +4,7 @@ poller and notifier. Shared by every command that touches the network."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from secondchance import migrate
 from secondchance.config import Config, database_url
 from secondchance.http import Fetcher
-from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.models import ChangeKind
+from secondchance.notify import Notifier, channels_of
 from secondchance.poller import Poller
 from secondchance.render import Message
-from secondchance.store import Store, make_engine
+from secondchance.store import Store, make_engine, now
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,35 @@ class App:
     ) -> App:
         store = open_store(config, data_dir)
         fetcher = make_fetcher(config)
-        poller = Poller(config, store, fetcher, lambda company: queue_channels(config, company))
+        poller = Poller(config, store, fetcher)
         notifier = Notifier(config, store, console=console, channels=channels_of(config))
         return cls(config, store, fetcher, poller, notifier)
+
+    def update(self, config: Config) -> None:
+        """Switch the running pieces to a reloaded watchlist (state is kept)."""
+        self.config = config
+        self.poller.update(config)
+        self.notifier.update(config, channels_of(config))
+        s = config.settings
+        self.fetcher.reconfigure(
+            timeout=s.timeout, per_host=s.per_host, max_body=int(s.max_body_mb * 1024 * 1024)
+        )
+
+    def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:
+        """One alert per invalid edit of the watchlist, to every channel."""
+        channels = [c.id for c in self.notifier.channels]
+        with self.store.sessions.begin() as session:
+            Store.queue_company_alert(
+                session,
+                key=f"config|{fingerprint}",
+                company="secondchance",
+                kind=ChangeKind.CONFIG_REJECTED.value,
+                title="watchlist edit rejected",
+                detail="\n".join(problems),
+                extra={},
+                channels=channels,
+                at=now(),
+            )
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()

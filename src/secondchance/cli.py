@@ -28,6 +28,7 @@ from secondchance.config import (
     default_data_dir,
     load,
 )
+from secondchance.durations import format_duration, parse_duration
 from secondchance.http import Fetcher
 from secondchance.models import SourceRef
 from secondchance.render import Message
@@ -113,6 +114,15 @@ def _parser() -> argparse.ArgumentParser:
         "notify-test", parents=[common], help="send a sample alert through each notification URL"
     )
     test.add_argument("--tag", metavar="TAG", help="only the URLs carrying this tag")
+    health = commands.add_parser(
+        "health", parents=[common], help="exit 0 if the daemon is alive and its database writable"
+    )
+    health.add_argument(
+        "--max-age",
+        default="5m",
+        metavar="DURATION",
+        help="how old the daemon's last heartbeat may be (default 5m)",
+    )
     return parser
 
 
@@ -126,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "jobs": cli_reports.cmd_jobs,
         "cooldowns": cli_reports.cmd_cooldowns,
         "notify-test": cli_reports.cmd_notify_test,
+        "health": cmd_health,
         "check": cmd_check,
         "once": cmd_once,
         "run": cmd_run,
@@ -449,3 +460,32 @@ def _toml_value(value: object) -> str:
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
     return json.dumps(value)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """For HEALTHCHECK and monitoring: is the daemon writing its heartbeat?"""
+    try:
+        max_age = parse_duration(args.max_age)
+    except ValueError as exc:
+        print(f"secondchance: --max-age: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    config = _config(args)
+    store = open_store(config, _data_dir(args))
+    try:
+        try:
+            store.check_writable()
+        except Exception as exc:
+            print(f"unhealthy: the database is not writable: {exc}")
+            return EXIT_FAILED
+        beat = store.last_heartbeat()
+    finally:
+        store.dispose()
+    if beat is None:
+        print("unhealthy: no heartbeat yet (is `secondchance run` running on this database?)")
+        return EXIT_FAILED
+    age = (datetime.now(UTC) - beat).total_seconds()
+    if age > max_age:
+        print(f"unhealthy: last heartbeat {format_duration(age)} ago (limit {args.max_age})")
+        return EXIT_FAILED
+    print(f"ok: heartbeat {format_duration(max(age, 0))} ago, database writable")
+    return EXIT_OK

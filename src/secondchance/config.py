@@ -28,6 +28,7 @@ from secondchance.config_schema import (
     FilterTable,
     Notify,
     NotifyUrl,
+    Server,
     Settings,
     Target,
 )
@@ -89,7 +90,7 @@ def database_url(config: Config | None, data_dir: Path) -> str:
 # --- loading ---------------------------------------------------------------------------
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_TOP_LEVEL = {"settings", "notify", "filter", "company"}
+_TOP_LEVEL = {"settings", "notify", "filter", "server", "company"}
 
 
 def load(path: Path) -> Config:
@@ -120,11 +121,15 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
     for key in raw:
         if key not in _TOP_LEVEL:
             errors.append(
-                ((key,), "unknown section (expected settings, notify, filter or [[company]])")
+                (
+                    (key,),
+                    "unknown section (expected settings, notify, filter, server or [[company]])",
+                )
             )
 
     settings = _model(Settings, raw.get("settings", {}), ("settings",), errors)
     notify = _model(Notify, raw.get("notify", {}), ("notify",), errors)
+    server = _model(Server, raw.get("server", {}), ("server",), errors)
 
     endpoints = default_endpoints()
     raw_settings = raw.get("settings")
@@ -175,11 +180,12 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
                 for line, key, msg in located
             ],
         )
-    assert settings is not None and notify is not None
+    assert settings is not None and notify is not None and server is not None
     return Config(
         path=path,
         settings=settings,
         notify=notify,
+        server=server,
         companies=tuple(companies),
         endpoints=endpoints,
         targets=tuple(targets),

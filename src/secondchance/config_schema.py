@@ -17,6 +17,7 @@ from secondchance.filters import CompiledFilter, Filter
 from secondchance.matching import DEFAULT_THRESHOLD
 from secondchance.models import Posting
 from secondchance.policy import DeliveryPolicy
+from secondchance.server import parse_listen
 from secondchance.sources import BoardSpec
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
@@ -42,6 +43,18 @@ class Settings(_Model):
     # How alike (0-100) a new title must be to a rejected role to count as it.
     role_match: float = Field(default=DEFAULT_THRESHOLD, ge=1, le=100)
     endpoints: dict[str, str] = Field(default_factory=dict)
+
+
+class Server(_Model):
+    # "127.0.0.1:9464" serves /healthz and /metrics; off unless set.
+    listen: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_listen(value)
+        return value
 
 
 class NotifyUrl(_Model):
@@ -141,6 +154,7 @@ class Config:
     path: Path
     settings: Settings
     notify: Notify
+    server: Server
     companies: tuple[Company, ...]
     endpoints: Mapping[str, str]
     targets: tuple[Target, ...]

@@ -114,6 +114,13 @@ class Fetcher:
             transport=transport,
         )
 
+    def reconfigure(self, *, timeout: float, per_host: int, max_body: int) -> None:
+        """New limits from a reloaded watchlist; connections are kept."""
+        self.timeout, self.max_body = timeout, max_body
+        if per_host != self.per_host:
+            self.per_host = per_host
+            self._hosts.clear()  # new semaphores with the new size
+
     async def aclose(self) -> None:
         await self._client.aclose()
 

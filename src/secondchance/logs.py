@@ -72,6 +72,11 @@ class JsonFormatter(logging.Formatter):
 _REDACTOR = Redactor()
 
 
+def setup_secrets(secrets: Iterable[str]) -> None:
+    """Mask a reloaded watchlist's secrets from now on."""
+    _REDACTOR.update(secrets)
+
+
 def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> Redactor:
     _REDACTOR.update(secrets)
     handler = logging.StreamHandler(sys.stderr)

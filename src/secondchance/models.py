@@ -62,6 +62,8 @@ class ChangeKind(StrEnum):
     ROLE_BACK = "role_back"
     # The company's reapply cool-down after a rejection has ended.
     COOLDOWN_OVER = "cooldown_over"
+    # An edited watchlist was invalid; the running one stays.
+    CONFIG_REJECTED = "config_rejected"
 
 
 @dataclass(frozen=True, slots=True)

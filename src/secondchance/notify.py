@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from secondchance import metrics
 from secondchance.config import Company, Config
 from secondchance.models import Alert
 from secondchance.policy import release_time
@@ -110,6 +111,11 @@ class Notifier:
         self._lock = asyncio.Lock()
         self.sender = Sender(config.notify.timeout)
 
+    def update(self, config: Config, channels: Sequence[Channel]) -> None:
+        self.config = config
+        self.channels = list(channels)
+        self.sender.timeout = config.notify.timeout
+
     async def drain(
         self, *, ignore_backoff: bool = False, now: datetime | None = None
     ) -> DrainReport:
@@ -158,6 +164,7 @@ class Notifier:
             if error is None:
                 await asyncio.to_thread(self.store.mark_sent, ids)
                 report.sent += len(ids)
+                metrics.DELIVERIES.labels("sent").inc(len(ids))
             else:
                 await asyncio.to_thread(
                     self.store.mark_failed,
@@ -167,6 +174,7 @@ class Notifier:
                     self.config.notify.retry_max,
                 )
                 report.failed += len(ids)
+                metrics.DELIVERIES.labels("failed").inc(len(ids))
                 log.warning("delivery to %s failed: %s; will retry", channel.label, error)
                 # The channel is down: keep the rest for the next drain.
                 break

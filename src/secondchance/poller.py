@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from secondchance import metrics
 from secondchance.classify import classify, cooldowns_over, rejection_context
 from secondchance.config import Company, Config
 from secondchance.diff import (
@@ -33,6 +34,7 @@ from secondchance.diff import (
 from secondchance.http import Fetcher, NotFound, Validators
 from secondchance.matching import best_match
 from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
+from secondchance.notify import queue_channels
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
 from secondchance.store import PostingRow, SourceRow, Store, now
 
@@ -155,13 +157,17 @@ class Poller:
         config: Config,
         store: Store,
         fetcher: Fetcher,
-        channels: Callable[[Company], Sequence[str]],
+        channels: Callable[[Company], Sequence[str]] | None = None,
     ):
         self.config = config
         self.store = store
         self.fetcher = fetcher
         # Which delivery channels a company's alerts are queued for (tags).
-        self.channels = channels
+        self.channels = channels or (lambda company: queue_channels(self.config, company))
+        self.policy = policy_of(config)
+
+    def update(self, config: Config) -> None:
+        self.config = config
         self.policy = policy_of(config)
 
     async def poll(self, company: Company) -> PollReport:
@@ -174,7 +180,20 @@ class Poller:
             )
         )
         alerts = await asyncio.to_thread(self._apply, company, list(boards))
+        self._measure(company, boards, alerts)
         return PollReport(company.name, list(boards), alerts)
+
+    def _measure(
+        self, company: Company, boards: Sequence[BoardResult], alerts: Sequence[Alert]
+    ) -> None:
+        for board in boards:
+            result = "failed" if board.error else "unchanged" if board.unchanged else "ok"
+            metrics.POLLS.labels(board.ref.kind, result).inc()
+            metrics.POLL_SECONDS.labels(board.ref.kind).observe(board.seconds)
+            if board.error:
+                metrics.FAILURES.labels(board.ref.kind).inc()
+        for alert in alerts:
+            metrics.ALERTS_QUEUED.labels(alert.kind).inc()
 
     # -- the one transaction -------------------------------------------------------
 
@@ -270,6 +289,9 @@ class Poller:
                 if alert is not None:
                     queued.append(alert.to_alert())
             queued.extend(self._cooldowns(session, company, postings, channels, at))
+            metrics.POSTINGS_OPEN.labels(company.name).set(
+                sum(rows[b.ref].open_count for b in boards)
+            )
         return queued
 
     def _same_rejected_role(self, company: Company) -> Callable[[str, str], bool] | None:

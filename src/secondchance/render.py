@@ -23,6 +23,7 @@ _HEADLINES = {
     "cooldown_over": "Your cool-down is over: you can reapply",
     "source_failing": "Board failing",
     "source_recovered": "Board back",
+    "config_rejected": "Watchlist edit rejected; the previous watchlist keeps running",
 }
 # The order a reader wants: what is worth a second try first.
 _RANK = {
@@ -35,12 +36,14 @@ _RANK = {
     "closed": 5,
     "source_failing": 6,
     "source_recovered": 7,
+    "config_rejected": 8,
 }
 _NOUN = {
     "role_back": "role back",
     "cooldown_over": "cool-down over",
     "source_failing": "board failing",
     "source_recovered": "board back",
+    "config_rejected": "watchlist edit rejected",
 }
 
 
@@ -60,6 +63,10 @@ def block(alert: Alert, *, markdown: bool = False, company: bool = False) -> str
     headline = _HEADLINES.get(alert.kind, alert.kind)
     prefix = f"{alert.company} · " if company else ""
     extra = alert.extra
+    if alert.kind == "config_rejected":
+        lines = [_bold(headline, markdown)]
+        lines.extend(f"  {line}" for line in (alert.detail or "").splitlines())
+        return "\n".join(lines)
     if alert.kind in ("source_failing", "source_recovered"):
         lines = [_bold(f"{prefix}{headline}: {alert.source_kind} {alert.source_board}", markdown)]
         if alert.detail:

@@ -1,31 +1,47 @@
-"""The daemon: one APScheduler job per company, a delivery job, clean stops.
+"""The daemon: one APScheduler job per company, a delivery job, reloads, clean stops.
 
 APScheduler 3's shutdown() cancels running coroutines, so on SIGTERM the
 scheduler is paused first and in-flight polls get ``shutdown_timeout`` to
 finish; a poll's database write is one transaction, so an abandoned poll
-leaves the snapshot as it was.
+leaves the snapshot as it was. The watchlist is the source of truth: jobs are
+rebuilt from it at start and on every accepted reload (SIGHUP or an edit).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import signal
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from secondchance import logs, metrics, sdnotify
 from secondchance.app import App
-from secondchance.config import Company
+from secondchance.config import Company, Config, ConfigError, load
 from secondchance.durations import format_duration
+from secondchance.server import StatusServer
 
 log = logging.getLogger(__name__)
 
 DELIVERY_EVERY = 10.0
+WATCH_EVERY = 5.0
+# The heartbeat is written every delivery cycle; this much silence is unhealthy.
+HEALTHY_WITHIN = 120.0
 # Spread the first polls a little so a long watchlist does not start as a burst.
 FIRST_POLL_STAGGER = 0.5
 FIRST_POLL_SPREAD_MAX = 30.0
+
+
+def _fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 class Daemon:
@@ -34,6 +50,13 @@ class Daemon:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.inflight: set[asyncio.Task[None]] = set()
         self.stopping = asyncio.Event()
+        self.last_beat: float | None = None
+        self.beat_error: str | None = None
+        self.loaded = _fingerprint(app.config.path)
+        self._reload_lock = asyncio.Lock()
+        self.server: StatusServer | None = None
+
+    # -- jobs -----------------------------------------------------------------------
 
     async def poll_job(self, name: str) -> None:
         task = asyncio.current_task()
@@ -41,7 +64,7 @@ class Daemon:
             self.inflight.add(task)
         try:
             company = self.app.config.company(name)
-            if company is None or self.stopping.is_set():
+            if company is None or not company.enabled or self.stopping.is_set():
                 return
             report = await self.app.poller.poll(company)
             if report.alerts:
@@ -61,57 +84,149 @@ class Daemon:
             await self.app.notifier.drain()
         except Exception:
             log.exception("delivering alerts failed unexpectedly")
+        await self.beat()
+
+    async def watch_job(self) -> None:
+        """Notice an edited watchlist without waiting for SIGHUP."""
+        if _fingerprint(self.app.config.path) not in (self.loaded, None):
+            await self.reload()
+
+    async def beat(self) -> None:
+        """The heartbeat `secondchance health` and the watchdog look at."""
+        try:
+            await asyncio.to_thread(self.app.store.heartbeat)
+        except Exception as exc:  # the database is down or read-only: say so
+            self.beat_error = f"cannot write the heartbeat: {exc}"
+            log.error("%s", self.beat_error)
+            return
+        self.beat_error = None
+        self.last_beat = time.time()
+        metrics.LAST_CYCLE.set(self.last_beat)
+        sdnotify.watchdog()
+
+    def healthy(self) -> tuple[bool, str]:
+        if self.beat_error:
+            return False, self.beat_error
+        if self.last_beat is None:
+            return False, "starting"
+        age = time.time() - self.last_beat
+        if age > HEALTHY_WITHIN:
+            return False, f"no heartbeat for {format_duration(age)}"
+        return True, f"heartbeat {format_duration(age)} ago"
+
+    # -- scheduling -----------------------------------------------------------------
+
+    def _add_poll(self, company: Company, first: datetime | None) -> None:
+        self.scheduler.add_job(
+            self.poll_job,
+            IntervalTrigger(seconds=company.interval, jitter=company.jitter or None),
+            args=[company.name],
+            id=f"poll:{company.name}",
+            name=f"poll {company.name}",
+            next_run_time=first,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=max(1, int(company.interval / 2)),
+            replace_existing=True,
+        )
 
     def schedule(self, companies: tuple[Company, ...]) -> None:
         start = datetime.now(UTC)
         enabled = [c for c in companies if c.enabled]
         for index, company in enumerate(enabled):
-            first = start + timedelta(
-                seconds=min(index * FIRST_POLL_STAGGER, FIRST_POLL_SPREAD_MAX) + 1.0
-            )
+            delay = min(index * FIRST_POLL_STAGGER, FIRST_POLL_SPREAD_MAX) + 1.0
+            self._add_poll(company, start + timedelta(seconds=delay))
+        for job_id, job, every in (
+            ("deliver", self.delivery_job, DELIVERY_EVERY),
+            ("watch", self.watch_job, WATCH_EVERY),
+        ):
             self.scheduler.add_job(
-                self.poll_job,
-                IntervalTrigger(seconds=company.interval, jitter=company.jitter or None),
-                args=[company.name],
-                id=f"poll:{company.name}",
-                name=f"poll {company.name}",
-                next_run_time=first,
+                job,
+                IntervalTrigger(seconds=every),
+                id=job_id,
+                next_run_time=start + timedelta(seconds=every),
                 max_instances=1,
                 coalesce=True,
-                misfire_grace_time=max(1, int(company.interval / 2)),
-                replace_existing=True,
+                misfire_grace_time=int(every),
             )
-        self.scheduler.add_job(
-            self.delivery_job,
-            IntervalTrigger(seconds=DELIVERY_EVERY),
-            id="deliver",
-            name="deliver alerts",
-            next_run_time=start + timedelta(seconds=DELIVERY_EVERY),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=int(DELIVERY_EVERY),
+        self._announce(enabled)
+
+    def _announce(self, enabled: list[Company]) -> None:
+        intervals = ", ".join(sorted({format_duration(c.interval) for c in enabled})) or "-"
+        message = (
+            f"watching {len(enabled)} compan{'y' if len(enabled) == 1 else 'ies'}, "
+            f"{sum(len(c.boards) for c in enabled)} board(s), every {intervals}"
         )
-        log.info(
-            "watching %d compan%s, %d board(s); first polls now, then every %s",
-            len(enabled),
-            "y" if len(enabled) == 1 else "ies",
-            sum(len(c.boards) for c in enabled),
-            ", ".join(sorted({format_duration(c.interval) for c in enabled})) or "-",
-        )
+        log.info("%s", message)
+        sdnotify.status(message)
+
+    async def reload(self) -> bool:
+        """Apply an edited watchlist; keep the running one if the edit is invalid."""
+        async with self._reload_lock:
+            path = self.app.config.path
+            fingerprint = _fingerprint(path)
+            try:
+                config = await asyncio.to_thread(load, path)
+            except ConfigError as exc:
+                self.loaded = fingerprint  # report each bad edit once
+                for problem in exc.problems:
+                    log.error("watchlist edit rejected: %s", problem)
+                await asyncio.to_thread(
+                    self.app.reject_edit, exc.problems, fingerprint or "unreadable"
+                )
+                await self.app.notifier.drain()
+                return False
+            self.loaded = fingerprint
+            self._apply(config)
+            return True
+
+    def _apply(self, config: Config) -> None:
+        old = self.app.config
+        if config.settings.database != old.settings.database:
+            log.warning("settings.database changed: restart secondchance to use the new one")
+        logs.setup_secrets(config.secrets)
+        self.app.update(config)
+        before = {c.name: c for c in old.companies if c.enabled}
+        after = {c.name: c for c in config.companies if c.enabled}
+        start = datetime.now(UTC)
+        for name in before.keys() - after.keys():
+            self.scheduler.remove_job(f"poll:{name}")
+            log.info("stopped watching %s", name)
+        for index, name in enumerate(sorted(after.keys() - before.keys())):
+            self._add_poll(after[name], start + timedelta(seconds=1 + index * FIRST_POLL_STAGGER))
+            log.info("now watching %s", name)
+        for name in before.keys() & after.keys():
+            was, now = before[name], after[name]
+            if (was.interval, was.jitter) != (now.interval, now.jitter):
+                self.scheduler.reschedule_job(
+                    f"poll:{name}",
+                    trigger=IntervalTrigger(seconds=now.interval, jitter=now.jitter or None),
+                )
+                log.info("%s: now every %s", name, format_duration(now.interval))
+        self._announce(list(after.values()))
+
+    # -- life cycle -----------------------------------------------------------------
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
+        if self.app.config.server.listen:
+            self.server = StatusServer(self.app.config.server.listen, self.healthy)
+            await self.server.start()
         # After a restart, whatever is still pending goes out now, backoff or not.
         await self.app.notifier.drain(ignore_backoff=True)
+        await self.beat()
         self.schedule(self.app.config.companies)
         self.scheduler.start()
+        sdnotify.ready()
         await self.stopping.wait()
         await self.stop()
         return 0
 
     async def stop(self) -> None:
+        sdnotify.stopping()
         timeout = self.app.config.settings.shutdown_timeout
         log.info(
             "stopping: waiting up to %s for %d poll(s)",
@@ -129,5 +244,7 @@ class Daemon:
                 )
                 await asyncio.wait(pending, timeout=1.0)
         self.scheduler.shutdown(wait=False)
+        if self.server is not None:
+            await self.server.close()
         await self.app.aclose()
         log.info("stopped")
