@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -460,3 +461,30 @@ async def test_per_host_limits_concurrent_requests(router: respx.MockRouter) -> 
 
     assert all(r.body == BODY for r in responses)
     assert peak == 2
+
+
+async def test_per_host_delay_spaces_requests_to_one_host() -> None:
+    # A lower bound only: the politeness delay is a minimum, never a deadline.
+    starts: list[float] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        starts.append(time.monotonic())
+        return httpx.Response(200, json=[])
+
+    fetcher = Fetcher(host_delay=0.2, retries=0)
+    try:
+        with respx.mock(assert_all_called=False) as mock:
+            mock.get(url__startswith="https://slow.test/").mock(side_effect=record)
+            mock.get(url__startswith="https://other.test/").mock(side_effect=record)
+            await asyncio.gather(
+                fetcher.fetch(Request("https://slow.test/a")),
+                fetcher.fetch(Request("https://slow.test/b")),
+                fetcher.fetch(Request("https://slow.test/c")),
+            )
+            gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+            assert all(gap >= 0.19 for gap in gaps), gaps
+            # Each host has its own pace.
+            await fetcher.fetch(Request("https://other.test/x"))
+            assert set(fetcher._next_slot) == {"slow.test", "other.test"}
+    finally:
+        await fetcher.aclose()

@@ -47,6 +47,8 @@ def make_fetcher(config: Config) -> Fetcher:
         per_host=s.per_host,
         max_body=int(s.max_body_mb * 1024 * 1024),
         user_agent=s.user_agent,
+        host_delay=s.per_host_delay,
+        concurrency=s.concurrency,
     )
 
 
@@ -79,7 +81,10 @@ class App:
         self.notifier.update(config, channels_of(config))
         s = config.settings
         self.fetcher.reconfigure(
-            timeout=s.timeout, per_host=s.per_host, max_body=int(s.max_body_mb * 1024 * 1024)
+            timeout=s.timeout,
+            per_host=s.per_host,
+            max_body=int(s.max_body_mb * 1024 * 1024),
+            host_delay=s.per_host_delay,
         )
 
     def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:

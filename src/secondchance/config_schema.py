@@ -38,6 +38,10 @@ class Settings(_Model):
     announce_existing: bool = False
     max_body_mb: float = Field(default=20.0, gt=0)
     per_host: int = Field(default=4, ge=1, le=64)
+    # Minimum time between two requests to one host (0: as fast as per_host allows).
+    per_host_delay: Seconds = Field(default=0.0, ge=0)
+    # Requests in flight across all hosts.
+    concurrency: int = Field(default=32, ge=1, le=512)
     user_agent: str | None = None
     shutdown_timeout: Seconds = Field(default=8.0, gt=0)
     # How alike (0-100) a new title must be to a rejected role to count as it.

@@ -91,6 +91,8 @@ class Fetcher:
         retries: int = 2,
         retry_delay: float = 1.0,
         max_retry_wait: float = 10.0,
+        host_delay: float = 0.0,
+        concurrency: int = 32,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.timeout = timeout
@@ -99,7 +101,12 @@ class Fetcher:
         self.retries = retries
         self.retry_delay = retry_delay
         self.max_retry_wait = max_retry_wait
+        self.host_delay = host_delay
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        # All hosts together: a thousand boards must not open a thousand sockets.
+        self._everyone = asyncio.Semaphore(concurrency)
+        # Host → monotonic time its next request may start (the polite minimum delay).
+        self._next_slot: dict[str, float] = {}
         # Host → monotonic time before which we must not ask it again.
         self._backoff: dict[str, float] = {}
         self._client = httpx.AsyncClient(
@@ -114,9 +121,11 @@ class Fetcher:
             transport=transport,
         )
 
-    def reconfigure(self, *, timeout: float, per_host: int, max_body: int) -> None:
+    def reconfigure(
+        self, *, timeout: float, per_host: int, max_body: int, host_delay: float = 0.0
+    ) -> None:
         """New limits from a reloaded watchlist; connections are kept."""
-        self.timeout, self.max_body = timeout, max_body
+        self.timeout, self.max_body, self.host_delay = timeout, max_body, host_delay
         if per_host != self.per_host:
             self.per_host = per_host
             self._hosts.clear()  # new semaphores with the new size
@@ -140,7 +149,8 @@ class Fetcher:
         while True:
             await self._wait_for_host(host)
             try:
-                async with self._semaphore(host):
+                async with self._semaphore(host), self._everyone:
+                    await self._pace(host)
                     return await self._once(request, validators)
             except RateLimited as exc:
                 wait = exc.retry_after if exc.retry_after is not None else self.retry_delay
@@ -175,6 +185,15 @@ class Fetcher:
                 f"{host} asked us to wait {remaining:.0f}s more (Retry-After)", 429, remaining
             )
         await asyncio.sleep(remaining)
+
+    async def _pace(self, host: str) -> None:
+        if self.host_delay <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_slot.get(host, now))
+        self._next_slot[host] = start + self.host_delay
+        if start > now:
+            await asyncio.sleep(start - now)
 
     def _semaphore(self, host: str) -> asyncio.Semaphore:
         semaphore = self._hosts.get(host)
