@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: install run test lint typecheck unit demo clean
+.PHONY: install run test lint typecheck unit demo clean deploy-check docker
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "secondchance needs Python 3.11 or newer (found %d.%d)" % sys.version_info[:2])'
@@ -33,7 +33,15 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck
+# hadolint, docker-compose.yml keys, systemd-analyze verify/security (skipped without it).
+deploy-check: $(STAMP)
+	$(BIN)/python tests/check_deploy.py
+
+# The container image (needs a Docker engine; not run by `make test`). See deploy/.
+docker:
+	docker build -t secondchance .
+
+test: lint typecheck deploy-check
 	$(BIN)/python tests/with_postgres.py $(BIN)/pytest
 
 clean:
