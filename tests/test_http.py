@@ -7,6 +7,7 @@ touches the network; retry delays are zero so the suite stays fast.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -481,7 +482,7 @@ async def test_per_host_delay_spaces_requests_to_one_host() -> None:
                 fetcher.fetch(Request("https://slow.test/b")),
                 fetcher.fetch(Request("https://slow.test/c")),
             )
-            gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(starts)]
             assert all(gap >= 0.19 for gap in gaps), gaps
             # Each host has its own pace.
             await fetcher.fetch(Request("https://other.test/x"))
