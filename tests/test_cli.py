@@ -237,3 +237,28 @@ def test_the_example_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = run(capsys, "check", "--config", str(example))
     assert (code, err) == (0, "")
     assert "OK: 4 companies" in out
+
+
+def test_health_exit_codes(
+    watchlist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from secondchance.app import open_store
+    from secondchance.config import load
+
+    data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
+    code, out, _ = run(capsys, "health", *data)
+    assert code == 1 and "no heartbeat yet" in out
+    store = open_store(load(watchlist), tmp_path / "d")
+    store.heartbeat()
+    store.dispose()
+    code, out, _ = run(capsys, "health", *data)
+    assert code == 0 and out.startswith("ok: heartbeat")
+    code, _, err = run(capsys, "health", "--max-age", "soon", *data)
+    assert code == 2 and "--max-age" in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        watchlist.read_text() + '\n[settings]\ndatabase = "sqlite:////proc/nope/x.db"\n'
+    )
+    code, _, err = run(capsys, "health", "--config", str(broken))
+    assert code != 0
+    assert "Traceback" not in err

@@ -29,7 +29,11 @@ class StorageError(Exception):
 def open_store(config: Config | None, data_dir: Path) -> Store:
     url = database_url(config, data_dir)
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the data directory {folder}: {exc}") from exc
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)

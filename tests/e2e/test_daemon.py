@@ -57,7 +57,8 @@ def serve(boards: BoardServer, gh: dict[str, Any], lv: list[dict[str, Any]], pag
 
 
 @pytest.fixture
-def watchlist(tmp_path: Path, boards: BoardServer, receiver: Receiver) -> Path:
+def watchlist(tmp_path: Path, boards: BoardServer, receiver: Receiver, database: str) -> Path:
+    """The end-to-end watchlist, on SQLite and (when available) PostgreSQL."""
     path = tmp_path / "watchlist.toml"
     careers_line = (
         f'careers = {{ url = "{boards.url}{PAGE}", item = "li.job", title = "a", '
@@ -69,6 +70,7 @@ def watchlist(tmp_path: Path, boards: BoardServer, receiver: Receiver) -> Path:
 interval = "1s"
 jitter = "0s"
 timeout = "5s"
+database = "{database}"
 
 [settings.endpoints]
 greenhouse = "{boards.url}"
