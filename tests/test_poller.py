@@ -316,3 +316,34 @@ async def test_alert_rows_carry_what_json_output_needs(
     ]
     with h.store.sessions() as session:
         assert len(session.scalars(select(AlertRow)).all()) == 1
+
+
+async def test_a_quiet_304_still_lets_the_next_change_through(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")), etag='"v1"')
+    await h.poll()
+    for _ in range(2):
+        assert await h.poll() == []
+        assert h.source().last_result == "unchanged"
+    sent = [r for r in boards.requests if r[1].startswith(GH_PATH)]
+    assert sent[-1][2].get("If-None-Match") == '"v1"'
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B"), (3, "C")), etag='"v2"')
+    assert await h.poll() == [("new", "3")]
+    assert h.postings() == {"1": ("open", 0), "2": ("open", 0), "3": ("open", 0)}
+
+
+async def test_an_unchanged_body_without_etag_still_lets_changes_through(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
+    await h.poll()
+    assert await h.poll() == []
+    assert h.source().last_result == "unchanged"  # same hash: nothing decoded or diffed
+    boards.set(GH_PATH, gh_board((1, "A")))
+    assert await h.poll() == []
+    assert await h.poll() == [("closed", "2")]  # the same body twice still confirms it
+    boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
+    assert await h.poll() == [("reopened", "2")]

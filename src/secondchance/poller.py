@@ -17,11 +17,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from secondchance import metrics
+from secondchance import metrics, snapshot
 from secondchance.classify import classify, cooldowns_over, rejection_context
 from secondchance.config import Company, Config
 from secondchance.diff import (
     Health,
+    Known,
     Policy,
     SourceDiff,
     Status,
@@ -36,7 +37,7 @@ from secondchance.matching import best_match
 from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
 from secondchance.notify import queue_channels
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
-from secondchance.store import PostingRow, SourceRow, Store, now
+from secondchance.store import SourceRow, Store, now
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +203,22 @@ class Poller:
         queued: list[Alert] = []
         with self.store.sessions.begin() as session:
             rows = self.store.sources_for(session, company.name, [b.ref for b in boards])
-            postings = self.store.postings_for(session, [r.id for r in rows.values()])
-            known = {ref: Store.known(postings[row.id]) for ref, row in rows.items()}
+            # Load only what can change: a board that answered "unchanged" with
+            # nothing pending confirmation has nothing to diff.
+            quiet = {
+                b.ref
+                for b in boards
+                if b.error is None
+                and b.unchanged
+                and rows[b.ref].baseline_done
+                and rows[b.ref].missing == 0
+                and rows[b.ref].collapse_streak == 0
+            }
+            live = [row for ref, row in rows.items() if ref in {b.ref for b in boards}]
+            loaded = snapshot.load_known(session, [r.id for r in live if r.ref not in quiet])
+            known: dict[SourceRef, dict[str, Known]] = {
+                row.ref: loaded[row.id] for row in live if row.id in loaded
+            }
             diffs: list[SourceDiff] = []
             baselines = {ref: not row.baseline_done for ref, row in rows.items()}
             events: list[tuple[SourceRow, Change]] = []
@@ -218,6 +233,12 @@ class Poller:
                         health, board.ref, board.error, self.config.settings.failure_alert_after
                     )
                     row.last_result, row.last_error = "failed", board.error
+                    if change:
+                        events.append((row, change))
+                elif board.ref in quiet:
+                    health, change = after_success(health, board.ref)
+                    row.last_result, row.last_error = "unchanged", None
+                    row.last_success_at = at
                     if change:
                         events.append((row, change))
                 else:
@@ -273,13 +294,21 @@ class Poller:
                 row.consecutive_failures = health.consecutive_failures
                 row.failing_alerted = health.alerted
 
-            find_reposts(diffs, known, self._same_rejected_role(company))
+            if any(c.kind is ChangeKind.NEW for d in diffs for c in d.changes):
+                # Reposts are looked for across the company, closed roles included.
+                others = [row for row in rows.values() if row.ref not in known]
+                closed = snapshot.load_known(session, [r.id for r in others], closed_only=True)
+                history = {**{r.ref: closed[r.id] for r in others}, **known}
+            else:
+                history = known
+            find_reposts(diffs, history, self._same_rejected_role(company))
             by_ref = {row.ref: row for row in rows.values()}
             threshold = self.config.settings.role_match
             for diff in diffs:
                 row = by_ref[diff.source]
-                self._write_snapshot(session, row, postings[row.id], diff, at)
+                snapshot.write_diff(session, row.id, known[diff.source], diff, at)
                 row.open_count = diff.open_count
+                row.missing = sum(1 for misses in diff.missed.values() if misses > 0)
                 for change in classify(diff.changes, company, threshold):
                     events.append((row, change))
                 self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
@@ -288,7 +317,9 @@ class Poller:
                 alert = Store.queue(session, row, change, channels, at)
                 if alert is not None:
                     queued.append(alert.to_alert())
-            queued.extend(self._cooldowns(session, company, postings, channels, at))
+            queued.extend(
+                self._cooldowns(session, company, [r.id for r in rows.values()], channels, at)
+            )
             metrics.POSTINGS_OPEN.labels(company.name).set(
                 sum(rows[b.ref].open_count for b in boards)
             )
@@ -311,7 +342,7 @@ class Poller:
         self,
         session: Session,
         company: Company,
-        postings: Mapping[int, Mapping[str, PostingRow]],
+        source_ids: Sequence[int],
         channels: Sequence[str],
         at: datetime,
     ) -> list[Alert]:
@@ -321,12 +352,7 @@ class Poller:
         over = cooldowns_over(company, today)
         if not over:
             return []
-        open_now = [
-            row.to_posting()
-            for rows in postings.values()
-            for row in rows.values()
-            if row.status == Status.OPEN.value
-        ]
+        open_now = snapshot.open_postings(session, source_ids)
         wanted = [p for p in open_now if company.passes(p)]
         listing = "\n".join(
             f"{p.title} — {p.location}  {p.url or ''}".rstrip() for p in wanted[:20]
@@ -351,34 +377,6 @@ class Poller:
             if alert is not None:
                 queued.append(alert.to_alert())
         return queued
-
-    @staticmethod
-    def _write_snapshot(
-        session: Session,
-        row: SourceRow,
-        current: dict[str, PostingRow],
-        diff: SourceDiff,
-        at: datetime,
-    ) -> None:
-        for posting in diff.seen:
-            existing = current.get(posting.id)
-            if existing is None:
-                existing = PostingRow(
-                    source_id=row.id, posting_id=posting.id, first_seen=at, status="open"
-                )
-                session.add(existing)
-                current[posting.id] = existing
-            existing.fill(posting)
-            existing.status = Status.OPEN.value
-            existing.misses = 0
-            existing.last_seen = at
-            existing.closed_at = None
-        for posting_id, misses in diff.missed.items():
-            current[posting_id].misses = misses
-        for posting_id in diff.closed:
-            closed = current[posting_id]
-            closed.status = Status.CLOSED.value
-            closed.closed_at = at
 
     def _log_failure(self, row: SourceRow, board: BoardResult) -> None:
         streak = row.consecutive_failures + 1

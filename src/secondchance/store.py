@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +32,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from secondchance.diff import Known, Status
 from secondchance.models import Alert, Change, Posting, Remote, SourceRef
 
 
@@ -79,6 +78,9 @@ class SourceRow(Base):
     failing_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
     collapse_streak: Mapped[int] = mapped_column(Integer, default=0)
     open_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Open postings missing from the last poll(s), not yet confirmed closed: while
+    # it is 0, an unchanged body (304, same hash) cannot change anything.
+    missing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def ref(self) -> SourceRef:
@@ -118,16 +120,6 @@ class PostingRow(Base):
             posted_at=self.posted_at,
             updated_at=self.updated_at,
         )
-
-    def fill(self, posting: Posting) -> None:
-        self.title = posting.title
-        self.url = posting.url
-        self.locations = json.dumps(list(posting.locations), ensure_ascii=False)
-        self.remote = posting.remote.value
-        self.department = posting.department
-        self.employment_type = posting.employment_type
-        self.posted_at = posting.posted_at
-        self.updated_at = posting.updated_at
 
 
 class AlertRow(Base):
@@ -272,24 +264,6 @@ class Store:
                 by_ref[ref] = row
         session.flush()
         return by_ref
-
-    def postings_for(
-        self, session: Session, source_ids: Iterable[int]
-    ) -> dict[int, dict[str, PostingRow]]:
-        ids = list(source_ids)
-        out: dict[int, dict[str, PostingRow]] = {i: {} for i in ids}
-        if not ids:
-            return out
-        for row in session.scalars(select(PostingRow).where(PostingRow.source_id.in_(ids))):
-            out[row.source_id][row.posting_id] = row
-        return out
-
-    @staticmethod
-    def known(rows: dict[str, PostingRow]) -> dict[str, Known]:
-        return {
-            pid: Known(row.to_posting(), Status(row.status), row.misses)
-            for pid, row in rows.items()
-        }
 
     def validators(self, company: str) -> dict[SourceRef, SourceRow]:
         with self.sessions() as session:

@@ -1,0 +1,168 @@
+"""Bulk reads and writes of the postings snapshot, in SQLAlchemy Core.
+
+A poll of a thousand boards touches a hundred thousand postings; ORM objects
+per row would dominate the poll. Reads build diff values straight from rows,
+and writes are one executemany per kind of change, only for postings whose
+stored state actually changes (an unchanged posting costs no write).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from secondchance.diff import Known, SourceDiff, Status
+from secondchance.models import Posting, Remote
+from secondchance.store import PostingRow
+
+_T = cast(Table, PostingRow.__table__)
+_COLUMNS = (
+    _T.c.source_id,
+    _T.c.posting_id,
+    _T.c.title,
+    _T.c.url,
+    _T.c.locations,
+    _T.c.remote,
+    _T.c.department,
+    _T.c.employment_type,
+    _T.c.posted_at,
+    _T.c.updated_at,
+    _T.c.status,
+    _T.c.misses,
+)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # UTCDateTime already makes these aware; a naive one would break comparisons.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def load_known(
+    session: Session, source_ids: Iterable[int], *, closed_only: bool = False
+) -> dict[int, dict[str, Known]]:
+    ids = list(source_ids)
+    out: dict[int, dict[str, Known]] = {i: {} for i in ids}
+    if not ids:
+        return out
+    query = select(*_COLUMNS).where(_T.c.source_id.in_(ids))
+    if closed_only:
+        query = query.where(_T.c.status == Status.CLOSED.value)
+    for row in session.execute(query):
+        posting = Posting(
+            id=row.posting_id,
+            title=row.title,
+            url=row.url,
+            locations=tuple(json.loads(row.locations or "[]")),
+            remote=Remote(row.remote),
+            department=row.department,
+            employment_type=row.employment_type,
+            posted_at=_aware(row.posted_at),
+            updated_at=_aware(row.updated_at),
+        )
+        out[row.source_id][row.posting_id] = Known(posting, Status(row.status), row.misses)
+    return out
+
+
+def _values(posting: Posting) -> dict[str, Any]:
+    return {
+        "title": posting.title,
+        "url": posting.url,
+        "locations": json.dumps(list(posting.locations), ensure_ascii=False),
+        "remote": posting.remote.value,
+        "department": posting.department,
+        "employment_type": posting.employment_type,
+        "posted_at": posting.posted_at,
+        "updated_at": posting.updated_at,
+    }
+
+
+# Parameter names of the executemany updates; they may not equal column names.
+_SET = (
+    "title",
+    "url",
+    "locations",
+    "remote",
+    "department",
+    "employment_type",
+    "posted_at",
+    "updated_at",
+    "last_seen",
+)
+
+
+def write_diff(
+    session: Session,
+    source_id: int,
+    known: Mapping[str, Known],
+    diff: SourceDiff,
+    at: datetime,
+) -> None:
+    """Apply one board's diff to the snapshot with a handful of statements."""
+    inserts: list[dict[str, Any]] = []
+    refreshed: list[dict[str, Any]] = []
+    for posting in diff.seen:
+        before = known.get(posting.id)
+        if before is None:
+            inserts.append(
+                {
+                    **_values(posting),
+                    "source_id": source_id,
+                    "posting_id": posting.id,
+                    "status": Status.OPEN.value,
+                    "misses": 0,
+                    "first_seen": at,
+                    "last_seen": at,
+                    "closed_at": None,
+                }
+            )
+        elif before.status is not Status.OPEN or before.misses or before.posting != posting:
+            values = {**_values(posting), "last_seen": at}
+            refreshed.append({"_pid": posting.id, **{f"v_{k}": v for k, v in values.items()}})
+    misses = [
+        {"_pid": pid, "v_misses": count}
+        for pid, count in diff.missed.items()
+        if known[pid].misses != count
+    ]
+    closed = [{"_pid": pid, "v_closed_at": at} for pid in diff.closed]
+
+    if inserts:
+        session.execute(insert(PostingRow), inserts)
+    where = and_(_T.c.source_id == source_id, _T.c.posting_id == bindparam("_pid"))
+    if refreshed:
+        statement = (
+            update(_T)
+            .where(where)
+            .values(
+                **{key: bindparam(f"v_{key}") for key in _SET},
+                status=Status.OPEN.value,
+                misses=0,
+                closed_at=None,
+            )
+        )
+        session.execute(statement, refreshed)
+    if misses:
+        session.execute(update(_T).where(where).values(misses=bindparam("v_misses")), misses)
+    if closed:
+        statement = (
+            update(_T)
+            .where(where)
+            .values(status=Status.CLOSED.value, closed_at=bindparam("v_closed_at"))
+        )
+        session.execute(statement, closed)
+
+
+def open_postings(session: Session, source_ids: Iterable[int]) -> list[Posting]:
+    known = load_known(session, source_ids)
+    return [
+        item.posting
+        for board in known.values()
+        for item in board.values()
+        if item.status is Status.OPEN
+    ]
