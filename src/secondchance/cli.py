@@ -22,6 +22,7 @@ from rich.table import Table
 from secondchance import __version__, logs
 from secondchance.app import App, StorageError, make_fetcher, open_store
 from secondchance.config import (
+    Company,
     Config,
     ConfigError,
     default_config_path,
@@ -31,6 +32,7 @@ from secondchance.config import (
 from secondchance.durations import format_duration, parse_duration
 from secondchance.http import Fetcher
 from secondchance.models import SourceRef
+from secondchance.poller import PollReport
 from secondchance.render import Message
 
 log = logging.getLogger("secondchance")
@@ -206,11 +208,19 @@ def cmd_once(args: argparse.Namespace) -> int:
     return asyncio.run(_once(config, _data_dir(args), companies, as_json=args.json))
 
 
-async def _once(config: Config, data_dir: Path, companies: list, *, as_json: bool) -> int:  # type: ignore[type-arg]
+async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_json: bool) -> int:
     app = App.open(config, data_dir, console=None if as_json else _print_message)
     failed: list[tuple[str, str, str]] = []
     try:
-        reports = await asyncio.gather(*(app.poller.poll(c) for c in companies if c.enabled))
+        # A bounded number of companies in flight keeps memory flat on long watchlists
+        # (each holds its decoded boards until they are stored).
+        gate = asyncio.Semaphore(16)
+
+        async def poll(company: Company) -> PollReport:
+            async with gate:
+                return await app.poller.poll(company)
+
+        reports = await asyncio.gather(*(poll(c) for c in companies if c.enabled))
         for report in reports:
             for alert in report.alerts:
                 if as_json:

@@ -182,6 +182,10 @@ class Poller:
         )
         alerts = await asyncio.to_thread(self._apply, company, list(boards))
         self._measure(company, boards, alerts)
+        for board in boards:
+            # Stored now: holding every board's postings until the end of a
+            # thousand-board poll would make memory grow with the watchlist.
+            board.postings = []
         return PollReport(company.name, list(boards), alerts)
 
     def _measure(

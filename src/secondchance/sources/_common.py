@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from secondchance.sources.interface import ParseError, SpecError
 
@@ -41,8 +42,9 @@ def load_json(body: bytes) -> Any:
             raise ParseError("got a bot-protection challenge page instead of JSON")
         raise ParseError("got HTML where JSON was expected")
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # orjson: several times faster than json on the multi-MB boards.
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
         raise ParseError(f"malformed JSON: {exc}") from exc
 
 
