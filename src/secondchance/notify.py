@@ -50,13 +50,13 @@ class Channel:
 
 def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]:
     """The configured delivery channels; the terminal when there is no URL."""
-    import apprise
-
     out: list[Channel] = []
     use_console = config.console_alerts if console is None else console
     if use_console:
         out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
     for index, target in enumerate(config.targets):
+        import apprise  # only with URLs: it is the largest import of all
+
         url = target.url
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
