@@ -127,7 +127,7 @@ class Notifier:
         now = now or datetime.now(UTC)
         policy = self.config.policy
         async with self._lock:
-            due = await asyncio.to_thread(
+            due = await self.store.call(
                 self.store.due_deliveries,
                 [c.id for c in self.channels],
                 ignore_backoff=ignore_backoff,
@@ -138,7 +138,7 @@ class Notifier:
                 if release_time(alert.created_at or now, alert.kind, policy) <= now
             ]
             # Another daemon on the same database may be sending some of them.
-            mine = await asyncio.to_thread(self.store.claim, [d for d, _, _ in released])
+            mine = await self.store.call(self.store.claim, [d for d, _, _ in released])
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
             for delivery_id, channel, alert in released:
                 if delivery_id in mine:
@@ -162,11 +162,11 @@ class Notifier:
             ids = [delivery_of[a] for a in message.alert_ids]
             error = await self._send(channel, message)
             if error is None:
-                await asyncio.to_thread(self.store.mark_sent, ids)
+                await self.store.call(self.store.mark_sent, ids)
                 report.sent += len(ids)
                 metrics.DELIVERIES.labels("sent").inc(len(ids))
             else:
-                await asyncio.to_thread(
+                await self.store.call(
                     self.store.mark_failed,
                     ids,
                     error,

@@ -119,7 +119,7 @@ async def fetch_board(
             digest.update(response.body)
             if result.pages == 0:
                 result.validators = response.validators
-                single = hashlib.sha256(response.body).hexdigest()
+                single = digest.copy().hexdigest()
                 if conditional and prior is not None and single == prior.body_hash:
                     result.unchanged = True
                     result.body_hash = single
@@ -173,14 +173,14 @@ class Poller:
 
     async def poll(self, company: Company) -> PollReport:
         refs = [SourceRef(company.name, b.kind, b.key) for b in company.boards]
-        prior = await asyncio.to_thread(self.store.validators, company.name)
+        prior = await self.store.call(self.store.validators, company.name)
         boards = await asyncio.gather(
             *(
                 fetch_board(self.fetcher, spec, self.config.endpoints, ref, prior.get(ref))
                 for spec, ref in zip(company.boards, refs, strict=True)
             )
         )
-        alerts = await asyncio.to_thread(self._apply, company, list(boards))
+        alerts = await self.store.call(self._apply, company, list(boards))
         self._measure(company, boards, alerts)
         for board in boards:
             # Stored now: holding every board's postings until the end of a

@@ -94,7 +94,7 @@ class Daemon:
     async def beat(self) -> None:
         """The heartbeat `secondchance health` and the watchdog look at."""
         try:
-            await asyncio.to_thread(self.app.store.heartbeat)
+            await self.app.store.call(self.app.store.heartbeat)
         except Exception as exc:  # the database is down or read-only: say so
             self.beat_error = f"cannot write the heartbeat: {exc}"
             log.error("%s", self.beat_error)
@@ -171,7 +171,7 @@ class Daemon:
                 self.loaded = fingerprint  # report each bad edit once
                 for problem in exc.problems:
                     log.error("watchlist edit rejected: %s", problem)
-                await asyncio.to_thread(
+                await self.app.store.call(
                     self.app.reject_edit, exc.problems, fingerprint or "unreadable"
                 )
                 await self.app.notifier.drain()

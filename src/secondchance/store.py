@@ -7,12 +7,15 @@ are written in ONE transaction, so a crash can lose neither half alone.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -33,6 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from secondchance.models import Alert, Change, Posting, Remote, SourceRef
+
+_R = TypeVar("_R")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -231,8 +236,23 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # One thread for all database work of this process: threads taking turns
+        # on SQLite's write lock would spend the poll in its busy-wait sleeps.
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def call(self, function: Callable[..., _R], *args: Any, **kwargs: Any) -> _R:
+        """Run a blocking database function on the store's own thread."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="secondchance-db")
+        loop = asyncio.get_running_loop()
+        call = functools.partial(function, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, call)
 
     def dispose(self) -> None:
+        if self._executor is not None:
+            # Lets a write in progress (an abandoned poll's) finish: never half-written.
+            self._executor.shutdown(wait=True)
+            self._executor = None
         self.engine.dispose()
 
     # -- reads used by the poller ---------------------------------------------------
