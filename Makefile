@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: install run test lint typecheck unit demo clean deploy-check docker
+.PHONY: install run test lint typecheck unit demo clean deploy-check docker bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "secondchance needs Python 3.11 or newer (found %d.%d)" % sys.version_info[:2])'
@@ -40,6 +40,10 @@ deploy-check: $(STAMP)
 # The container image (needs a Docker engine; not run by `make test`). See deploy/.
 docker:
 	docker build -t secondchance .
+
+# secondchance against the bare httpx/curl floor on synthetic local boards (see benchmarks/).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 test: lint typecheck deploy-check
 	$(BIN)/python tests/with_postgres.py $(BIN)/pytest

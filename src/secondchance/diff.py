@@ -76,6 +76,8 @@ def is_collapse(previous: int, current: int, policy: Policy) -> bool:
 
 
 def _differs(old: Posting, new: Posting) -> bool:
+    if old.title == new.title and old.locations == new.locations:
+        return False  # the common case, without normalising anything
     if normalise_title(old.title) != normalise_title(new.title):
         return True
     return sorted(loc.casefold() for loc in old.locations) != sorted(

@@ -214,6 +214,10 @@ class Fetcher:
                 request.method, request.url, headers=headers, json=request.json_body
             ) as response:
                 status = response.status_code
+                if status == 304 or status >= 400:
+                    # Read the (empty or short) body, so the connection goes back to
+                    # the pool instead of being closed: a 304 must stay cheap.
+                    await self._read_capped(response)
                 if status == 304:
                     return Response(304, b"", validators or Validators(), not_modified=True)
                 if status >= 400:

@@ -97,7 +97,8 @@ class PostingRow(Base):
     __table_args__ = (UniqueConstraint("source_id", "posting_id", name="uq_postings_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    # No index of its own: uq_postings_id (source_id, posting_id) serves lookups by source.
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     posting_id: Mapped[str] = mapped_column(String(1000))
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,141 @@
+"""`make bench`: secondchance against the floor, on N local boards.
+
+    python benchmarks/run.py [--sizes 100,1000,5000] [--quick] [--seed 1]
+
+For each N: start boards.py, then time (as whole processes: wall, CPU, peak RSS)
+secondchance's first poll, the httpx and curl floors, a round of changes, the
+steady-state poll and the httpx floor with ETags. Then the diff time of one
+10,000-posting board and the RSS of an idle daemon on 100 boards. Prints figures;
+asserts nothing about them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+from extras import diff_figure, idle_figure, startup_figures
+from floor import curl_config
+from harness import HERE, BoardServer, query, stats_delta, write_watchlist
+from measure import Measured, run
+from report import Row, SizeResult, print_size
+
+PYTHON = sys.executable
+SECONDCHANCE = str(Path(sys.executable).parent / "secondchance")
+
+
+def machine() -> list[str]:
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    curl = shutil.which("curl")
+    curl_version = (
+        subprocess.run([curl, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        if curl
+        else "curl: not installed"
+    )
+    return [
+        f"machine: {os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}",
+        f"python {platform.python_version()}, httpx {httpx.__version__}, {curl_version[:40]}",
+    ]
+
+
+def bench_size(boards: int, seed: int, work: Path, timeout: float) -> SizeResult:
+    work.mkdir(parents=True, exist_ok=True)
+    watchlist, data = work / "watchlist.toml", work / "data"
+    urls_file, etags = work / "urls.txt", work / "etags.json"
+    print(f"\n== N = {boards}: rendering boards ...", flush=True)
+    with BoardServer(boards, seed, work / "boards.log") as server:
+        write_watchlist(watchlist, boards, server.base)
+        result = SizeResult(boards, server.json("/_meta"))
+        urls_file.write_text("\n".join(server.urls()) + "\n")
+        floor = [PYTHON, str(HERE / "floor.py"), str(urls_file)]
+
+        def measured(key: str, label: str, command: list[str]) -> Row:
+            before = server.stats()
+            print(f"   {label} ...", flush=True)
+            row = Row(run(label, command, timeout=timeout))
+            row.stats = stats_delta(before, server.stats())
+            result.rows[key] = row
+            return row
+
+        first = measured("first", "secondchance first poll", _once_cmd(watchlist, data))
+        result.notes.append(_db_note("after the first poll", first.measured, data))
+        measured("floor", "httpx floor", floor)
+        curl = shutil.which("curl")
+        if curl:
+            config = work / "curl.cfg"
+            curl_config(urls_file.read_text().split(), config)
+            command = [curl, "--parallel", "--parallel-max", "8", "--compressed", "-sS"]
+            measured("curl", "curl floor", [*command, "-K", str(config)])
+        else:
+            result.notes.append("curl floor skipped: curl is not installed")
+        measured(
+            "record", "httpx floor recording ETags (not compared)", [*floor, "--etags", str(etags)]
+        )
+
+        changed = server.json("/_round", "POST")
+        result.notes.append(
+            f"round 1: {changed['changed']} of {boards} boards changed "
+            f"(server re-rendered them in {changed['seconds']}s, outside any timing)"
+        )
+        urls_file.write_text("\n".join(server.urls()) + "\n")
+        steady = measured("steady", "secondchance steady state", _once_cmd(watchlist, data))
+        result.notes.append(_db_note("after the steady-state poll", steady.measured, data))
+        rows = query(
+            data / "secondchance.db", "select last_result, count(*) from sources group by 1"
+        )
+        result.notes.append("boards by last result: " + ", ".join(f"{r} {n}" for r, n in rows))
+        measured("floor_etags", "httpx floor with ETags", [*floor, "--etags", str(etags)])
+    return result
+
+
+def _once_cmd(watchlist: Path, data: Path) -> list[str]:
+    return [SECONDCHANCE, "once", "--config", str(watchlist), "--data-dir", str(data)]
+
+
+def _db_note(when: str, measured: Measured, data: Path) -> str:
+    rows = query(data / "secondchance.db", "select count(*) from postings")
+    stored = rows[0][0] if rows else "?"
+    note = f"{when}: exit code {measured.returncode}, {stored} postings in the database"
+    if measured.returncode != 0:
+        tail = [line for line in measured.stderr.splitlines() if line.strip()][-3:]
+        note += " — " + " | ".join(tail)
+    return note
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated board counts")
+    parser.add_argument("--quick", action="store_true", help="100 boards only")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900, help="per command, seconds")
+    parser.add_argument("--keep", type=Path, help="keep the work files in this directory")
+    args = parser.parse_args(argv)
+    sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    print("\n".join(machine()))
+    print("\n".join(startup_figures(args.timeout)))
+    with tempfile.TemporaryDirectory(prefix="secondchance-bench-") as scratch:
+        work = args.keep or Path(scratch)
+        results = []
+        for boards in sizes:
+            results.append(bench_size(boards, args.seed, work / f"n{boards}", args.timeout))
+            print_size(results[-1])
+        print()
+        print(diff_figure(args.timeout))
+        print(idle_figure(args.seed, work / "idle"))
+
+
+if __name__ == "__main__":
+    main()
