@@ -53,7 +53,7 @@ def idle_rss(
                 break
             time.sleep(0.5)
         seconds = time.monotonic() - started
-        time.sleep(5)  # the last transaction commits, deliveries run, the loop goes quiet
+        time.sleep(12)  # the last transaction commits, a delivery cycle (10 s) runs, all quiet
         status = _status(process.pid) if process.poll() is None else {}
     finally:
         if process.poll() is None:
