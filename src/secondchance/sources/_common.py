@@ -58,21 +58,28 @@ def expect_type(value: Any, kind: type, what: str) -> Any:
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
-def company_slug(value: object, example: str, detect: Callable[[str], object | None]) -> str:
-    """The company slug of a kind whose host carries it (acme.bamboohr.com).
+def board_slug(
+    value: object,
+    *,
+    example: str,
+    domain: str,
+    detect: Callable[[str], object | None],
+    noun: str = "company slug",
+    article: str = "the",
+) -> str:
+    """The board's name as written in the watchlist (``acme`` for acme.bamboohr.com).
 
-    A pasted URL is refused with the slug ``detect`` finds in it, so the fix
-    is in the message.
+    A pasted URL (or host name) is refused with the name ``detect`` finds in it,
+    so the fix is in the message; otherwise the request would go to a host like
+    acme.bamboohr.com.bamboohr.com.
     """
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"expected the company slug ({example})")
+        raise SpecError(f"expected {article} {noun} ({example})")
     slug = value.strip()
-    if "/" in slug or ":" in slug:
-        hint = detect(slug)
-        use = f" ({hint!r})" if hint else ""
-        raise SpecError(f"use the company slug{use}, not the URL")
+    if "/" in slug or ":" in slug or domain in slug.lower():
+        hint = detect(slug if "://" in slug else f"https://{slug}")
+        use = f" ({hint!r})" if isinstance(hint, str) else ""
+        raise SpecError(f"use the {noun}{use}, not the URL")
     if not _SLUG.match(slug):
-        raise SpecError(
-            f"company slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
-        )
+        raise SpecError(f"{noun} may only contain letters, digits, '-', '_' and '.' (got {slug!r})")
     return slug

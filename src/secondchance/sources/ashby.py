@@ -12,13 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean, clean_or_none, parse_datetime
@@ -49,15 +48,14 @@ class AshbySource:
         return org if _ORG.match(org) else None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected an Ashby org name string")
-        org = value.strip()
-        if "/" in org or ":" in org or "ashbyhq.com" in org.lower():
-            raise SpecError("use the Ashby org name (jobs.ashbyhq.com/<org>), not the URL")
-        if not _ORG.match(org):
-            raise SpecError(
-                f"org name may only contain letters, digits, '-', '_' and '.' (got {org!r})"
-            )
+        org = board_slug(
+            value,
+            example="acme for jobs.ashbyhq.com/acme",
+            domain="ashbyhq.com",
+            detect=self.detect,
+            noun="Ashby org name",
+            article="an",
+        )
         return BoardSpec(kind=self.kind, key=org)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

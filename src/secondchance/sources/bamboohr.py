@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import company_slug, expect_type, load_json
+from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -53,7 +53,9 @@ class BambooHRSource:
         return match.group(1)
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = company_slug(value, "acme for acme.bamboohr.com", self.detect)
+        slug = board_slug(
+            value, example="acme for acme.bamboohr.com", domain="bamboohr.com", detect=self.detect
+        )
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import company_slug, looks_like_challenge
+from secondchance.sources._common import board_slug, looks_like_challenge
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -47,7 +47,12 @@ class PersonioSource:
         return match.group(1) if match else None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = company_slug(value, "acme for acme.jobs.personio.de", self.detect)
+        slug = board_slug(
+            value,
+            example="acme for acme.jobs.personio.de",
+            domain="jobs.personio",
+            detect=self.detect,
+        )
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

@@ -12,13 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean, clean_or_none, parse_datetime
@@ -45,16 +44,14 @@ class RecruiteeSource:
         return company if _COMPANY.match(company) else None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected a Recruitee company subdomain string")
-        company = value.strip()
-        if "/" in company or ":" in company or "recruitee.com" in company.lower():
-            raise SpecError("use the company subdomain (<company>.recruitee.com), not the URL")
-        if not _COMPANY.match(company):
-            raise SpecError(
-                f"company subdomain may only contain letters, digits, '-', '_' and '.' "
-                f"(got {company!r})"
-            )
+        company = board_slug(
+            value,
+            example="acme for acme.recruitee.com",
+            domain="recruitee.com",
+            detect=self.detect,
+            noun="Recruitee company subdomain",
+            article="a",
+        )
         return BoardSpec(kind=self.kind, key=company)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

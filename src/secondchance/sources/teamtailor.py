@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from secondchance.models import Posting
 from secondchance.sources import jsonld
-from secondchance.sources._common import company_slug, expect_type, load_json
+from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -45,7 +45,12 @@ class TeamtailorSource:
         return match.group(1)
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = company_slug(value, "acme for acme.teamtailor.com", self.detect)
+        slug = board_slug(
+            value,
+            example="acme for acme.teamtailor.com",
+            domain="teamtailor.com",
+            detect=self.detect,
+        )
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:

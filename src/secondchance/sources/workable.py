@@ -14,13 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
     ParseError,
     Request,
-    SpecError,
     endpoint,
 )
 from secondchance.text import clean, clean_or_none, parse_datetime
@@ -57,17 +56,14 @@ class WorkableSource:
         return slug if _SLUG.match(slug) else None
 
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        if not isinstance(value, str) or not value.strip():
-            raise SpecError("expected a Workable account slug string")
-        slug = value.strip()
-        if "/" in slug or ":" in slug or "workable.com" in slug.lower():
-            raise SpecError(
-                "use the Workable account slug (apply.workable.com/<slug>), not the URL"
-            )
-        if not _SLUG.match(slug):
-            raise SpecError(
-                f"account slug may only contain letters, digits, '-', '_' and '.' (got {slug!r})"
-            )
+        slug = board_slug(
+            value,
+            example="acme for apply.workable.com/acme",
+            domain="workable.com",
+            detect=self.detect,
+            noun="Workable account slug",
+            article="a",
+        )
         return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
