@@ -138,7 +138,10 @@ class Notifier:
                 if release_time(alert.created_at or now, alert.kind, policy) <= now
             ]
             # Another daemon on the same database may be sending some of them.
-            mine = await self.store.call(self.store.claim, [d for d, _, _ in released])
+            # The lease outlives a delivery that times out, yet a process killed
+            # mid-send does not hold its alerts back for long after a restart.
+            lease = 2 * self.config.notify.timeout + 30
+            mine = await self.store.call(self.store.claim, [d for d, _, _ in released], lease)
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
             for delivery_id, channel, alert in released:
                 if delivery_id in mine:
