@@ -489,3 +489,19 @@ async def test_per_host_delay_spaces_requests_to_one_host() -> None:
             assert set(fetcher._next_slot) == {"slow.test", "other.test"}
     finally:
         await fetcher.aclose()
+
+
+async def test_aiohttp_transport_tells_a_refused_connection_from_a_timeout() -> None:
+    import socket
+
+    from httpx_aiohttp import AiohttpTransport
+
+    with socket.socket() as probe:  # a port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fetcher = Fetcher(retries=0, transport=AiohttpTransport())
+    try:
+        with pytest.raises(FetchError, match="connection failed"):
+            await fetcher.fetch(Request(f"http://127.0.0.1:{port}/v1/boards/x/jobs"))
+    finally:
+        await fetcher.aclose()

@@ -227,6 +227,11 @@ class Fetcher:
                     raise FetchError(f"empty response (HTTP {status} with no body)")
                 return Response(status, body, _validators(response.headers))
         except httpx.TimeoutException as exc:
+            cause = exc.__cause__
+            # The aiohttp transport reports every connection failure (DNS, refused)
+            # as a ConnectTimeout; its cause says what really happened.
+            if cause is not None and not isinstance(cause, TimeoutError):
+                raise _Transient(f"connection failed: {cause}") from exc
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
             raise _Transient(f"connection failed: {str(exc) or type(exc).__name__}") from exc
