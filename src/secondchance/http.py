@@ -230,7 +230,7 @@ class Fetcher:
             cause = exc.__cause__
             # The aiohttp transport reports every connection failure (DNS, refused)
             # as a ConnectTimeout; its cause says what really happened.
-            if cause is not None and not isinstance(cause, TimeoutError):
+            if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
                 raise _Transient(f"connection failed: {cause}") from exc
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
