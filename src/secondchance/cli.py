@@ -215,6 +215,7 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
         # A bounded number of companies in flight keeps memory flat on long watchlists
         # (each holds its decoded boards until they are stored).
         gate = asyncio.Semaphore(16)
+        await app.poller.prefetch()
 
         async def poll(company: Company) -> PollReport:
             async with gate:

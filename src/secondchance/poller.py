@@ -166,14 +166,26 @@ class Poller:
         # Which delivery channels a company's alerts are queued for (tags).
         self.channels = channels or (lambda company: queue_channels(self.config, company))
         self.policy = policy_of(config)
+        # Source rows read ahead by prefetch(), each used once.
+        self._prior: dict[str, dict[SourceRef, SourceRow]] = {}
 
     def update(self, config: Config) -> None:
         self.config = config
         self.policy = policy_of(config)
 
+    async def prefetch(self) -> None:
+        """Read every company's source rows in one query, for a poll of them all
+        (`once`): a thousand companies need not make a thousand reads first."""
+        rows = await self.store.call(self.store.validators)
+        self._prior = {company.name: {} for company in self.config.companies}
+        for ref, row in rows.items():
+            self._prior.setdefault(ref.company, {})[ref] = row
+
     async def poll(self, company: Company) -> PollReport:
         refs = [SourceRef(company.name, b.kind, b.key) for b in company.boards]
-        prior = await self.store.call(self.store.validators, company.name)
+        prior = self._prior.pop(company.name, None)
+        if prior is None:
+            prior = await self.store.call(self.store.validators, company.name)
         boards = await asyncio.gather(
             *(
                 fetch_board(self.fetcher, spec, self.config.endpoints, ref, prior.get(ref))

@@ -286,10 +286,13 @@ class Store:
         session.flush()
         return by_ref
 
-    def validators(self, company: str) -> dict[SourceRef, SourceRow]:
+    def validators(self, company: str | None = None) -> dict[SourceRef, SourceRow]:
+        """Source rows (validators, page counts) of one company, or of all."""
         with self.sessions() as session:
-            rows = session.scalars(select(SourceRow).where(SourceRow.company == company)).all()
-            return {row.ref: row for row in rows}
+            query = select(SourceRow)
+            if company is not None:
+                query = query.where(SourceRow.company == company)
+            return {row.ref: row for row in session.scalars(query)}
 
     # -- the outbox -----------------------------------------------------------------
 
