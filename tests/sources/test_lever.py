@@ -220,3 +220,14 @@ def test_endpoint_override() -> None:
     following = parse(synthetic(100), EU, eu).next
     assert following is not None
     assert following.url.startswith("http://127.0.0.1:9090/eu/v0/postings/acme?")
+
+
+def test_a_server_that_ignores_the_limit_gives_the_whole_board_at_once() -> None:
+    request = SOURCE.first_request(
+        BoardSpec(kind="lever", key="acme", options={"site": "acme", "region": "us"}),
+        SOURCE.endpoints,
+    )
+    body = json.dumps([{"id": f"p{i}", "text": f"Role {i}"} for i in range(150)]).encode()
+    page = SOURCE.parse(BoardSpec(kind="lever", key="acme"), request, body)
+    assert len(page.postings) == 150
+    assert page.next is None

@@ -123,8 +123,9 @@ def _next_request(request: Request, count: int) -> Request | None:
         # Without a usable limit Lever returns the whole board in one answer.
         return None
     # A short page is the last one; a full page may or may not be followed by
-    # more, and asking once too often costs one empty answer.
-    if limit <= 0 or count < limit:
+    # more, and asking once too often costs one empty answer. A page longer than
+    # the limit means the server ignores paging: that page was the whole board.
+    if limit <= 0 or count != limit:
         return None
     query["skip"] = str(skip + limit)
     url = urlunsplit(parts._replace(query=urlencode(query)))
