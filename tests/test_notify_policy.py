@@ -8,6 +8,7 @@ explicit ``now``. Times are in Europe/Berlin (UTC+1 in January).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import count
@@ -290,3 +291,17 @@ async def test_tagged_alert_reaches_only_its_url(make: Make, receiver: Receiver)
     (delivered,) = receiver.wait_for(1)
     assert delivered["title"] == "Globex: 1 new"
     assert "Data Analyst" in delivered["message"]
+
+
+async def test_held_alerts_are_logged_once_with_their_release(
+    make: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    box.queue("Acme", "new", "Backend Engineer", berlin(14, 22, 30))
+    with caplog.at_level(logging.INFO, logger="secondchance.notify"):
+        await box.drain(berlin(14, 22, 31))
+        await box.drain(berlin(14, 23, 0))
+    held = [
+        r.getMessage() for r in caplog.records if "held by the delivery policy" in r.getMessage()
+    ]
+    assert held == ["1 alert(s) held by the delivery policy until 2026-01-15 07:00"]

@@ -17,7 +17,7 @@ from typing import Any
 from secondchance import metrics
 from secondchance.config import Company, Config
 from secondchance.models import Alert
-from secondchance.policy import release_time
+from secondchance.policy import next_release, release_time
 from secondchance.render import Message, render
 from secondchance.store import CONSOLE, Store, channel_id
 
@@ -110,6 +110,20 @@ class Notifier:
         self.channels = list(channels) if channels is not None else channels_of(config)
         self._lock = asyncio.Lock()
         self.sender = Sender(config.notify.timeout)
+        self._held = 0
+
+    def _say_held(self, held: int, due: Sequence[tuple[int, str, Alert]], now: datetime) -> None:
+        """Tell once (per change) that quiet hours or a digest are holding alerts."""
+        if held == self._held:
+            return
+        self._held = held
+        if held:
+            pending = [(a.created_at or now, a.kind) for _, _, a in due]
+            when = next_release(pending, self.config.policy, now)
+            local = (
+                when.astimezone(self.config.policy.tz).strftime("%Y-%m-%d %H:%M") if when else "?"
+            )
+            log.info("%d alert(s) held by the delivery policy until %s", held, local)
 
     def update(self, config: Config, channels: Sequence[Channel]) -> None:
         self.config = config
@@ -137,6 +151,7 @@ class Notifier:
                 for delivery_id, channel, alert in due
                 if release_time(alert.created_at or now, alert.kind, policy) <= now
             ]
+            self._say_held(len(due) - len(released), due, now)
             # Another daemon on the same database may be sending some of them.
             # The lease outlives a delivery that times out, yet a process killed
             # mid-send does not hold its alerts back for long after a restart.
