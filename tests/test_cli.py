@@ -262,3 +262,13 @@ def test_health_exit_codes(
     code, _, err = run(capsys, "health", "--config", str(broken))
     assert code != 0
     assert "Traceback" not in err
+
+
+def test_a_watchlist_that_sends_alerts_nowhere_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text('[notify]\nconsole = false\n\n[[company]]\nname = "A"\ngreenhouse = "a"\n')
+    code, _, err = run(capsys, "check", "--config", str(path))
+    assert code == 2
+    assert f"{path}:2: notify.console: false with no [notify] urls" in err

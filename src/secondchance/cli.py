@@ -183,12 +183,11 @@ def _print_message(message: Message) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     boards = sum(len(c.boards) for c in config.companies)
-    where = "the terminal" if config.console_alerts else ""
-    urls = len(config.notify.urls)
-    targets = f"{urls} notification URL(s)" + (" and the terminal" if urls and where else "")
+    places = [f"{len(config.targets)} notification URL(s)"] if config.targets else []
+    places += ["the terminal"] if config.console_alerts else []
     print(
         f"{config.path}: OK: {len(config.companies)} companies, {boards} boards; "
-        f"alerts go to {targets if urls else 'the terminal'}"
+        f"alerts go to {' and '.join(places)}"
     )
     return EXIT_OK
 

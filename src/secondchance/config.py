@@ -163,6 +163,11 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
         targets = _targets(notify, errors)
         secrets.update(t.url for t in targets)
         policy = _policy(notify, errors)
+        if notify.console is False and not notify.urls:
+            # Alerts queued for no channel at all would be lost without a trace.
+            errors.append(
+                (("notify", "console"), "false with no [notify] urls: alerts would go nowhere")
+            )
 
     global_filter = _model(FilterTable, raw.get("filter", {}), ("filter",), errors)
     _check_filter(global_filter, ("filter",), errors)

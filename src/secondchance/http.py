@@ -166,8 +166,6 @@ class Fetcher:
                 if attempt >= self.retries:
                     raise FetchError(str(exc)) from None
                 wait = self.retry_delay * (2**attempt)
-            else:  # pragma: no cover - the try returns
-                raise AssertionError
             attempt += 1
             log.debug("retrying %s in %.1fs (attempt %d)", request.url, wait, attempt + 1)
             await asyncio.sleep(wait)

@@ -128,7 +128,8 @@ class Daemon:
             return
         self.beat_error = None
         self.last_beat = time.time()
-        _return_memory()
+        if not self.inflight:  # between polls only: a full gc pass is not free
+            _return_memory()
         metrics.LAST_CYCLE.set(self.last_beat)
         sdnotify.watchdog()
 
