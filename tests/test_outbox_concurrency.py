@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from conftest import Receiver
+from secondchance import boardstate
 from secondchance.app import open_store
 from secondchance.config import load
 from secondchance.models import Change, ChangeKind, Posting, SourceRef
@@ -38,7 +39,7 @@ greenhouse = "globex"
         with first.sessions.begin() as session:
             for company in config.companies:
                 ref = SourceRef(company.name, "greenhouse", company.name.lower())
-                source = first.sources_for(session, company.name, [ref])[ref]
+                source = boardstate.lock(session, [company.name], [ref])[ref]
                 for number in range(5):
                     change = Change(
                         ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from secondchance import migrate, snapshot
+from secondchance import boardstate, migrate, snapshot
 from secondchance.diff import Policy, diff_source
 from secondchance.models import Posting, Remote, SourceRef
 from secondchance.store import PostingRow, Store, make_engine
@@ -32,7 +32,7 @@ def test_written_postings_read_back_equal(database: str) -> None:
     at = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     try:
         with store.sessions.begin() as session:
-            source = store.sources_for(session, "Acme", [REF])[REF]
+            source = boardstate.lock(session, ["Acme"], [REF])[REF]
             diff = diff_source(REF, {}, [posting], Policy(), baseline=True)
             snapshot.write_diff(session, source.id, {}, diff, at)
             source_id = source.id

@@ -1,8 +1,11 @@
 """One poll of one company: fetch every board, diff, and store + queue alerts.
 
 Fetching is concurrent and async; the read-diff-write runs in one database
-transaction in a worker thread, so the snapshot and its alerts land together
-or not at all (an abandoned poll leaves no half-written snapshot).
+transaction on the store's thread, so the snapshot and its alerts land together
+or not at all (an abandoned poll leaves no half-written snapshot). Companies
+whose fetches finish while the database is busy are written together, in one
+transaction per batch: a thousand-company `once` makes tens of commits, not a
+thousand.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from secondchance import metrics, snapshot
+from secondchance import boardstate, metrics, snapshot
+from secondchance.boardstate import BoardState
 from secondchance.classify import classify, cooldowns_over, rejection_context
 from secondchance.config import Company, Config
 from secondchance.diff import (
@@ -37,7 +42,7 @@ from secondchance.matching import best_match
 from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
 from secondchance.notify import queue_channels
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
-from secondchance.store import SourceRow, Store, now
+from secondchance.store import Store, now
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +91,7 @@ async def fetch_board(
     spec: BoardSpec,
     endpoints: Mapping[str, str],
     ref: SourceRef,
-    prior: SourceRow | None = None,
+    prior: BoardState | None = None,
 ) -> BoardResult:
     """Fetch and parse every page of one board; never raises for board trouble."""
     source = SOURCES[spec.kind]
@@ -152,6 +157,22 @@ async def fetch_board(
     return result
 
 
+# Companies written per transaction at most: bounds the work a failed batch
+# repeats one company at a time, and how long one transaction holds the lock.
+MAX_BATCH = 64
+
+
+@dataclass(slots=True)
+class _Write:
+    """A company's fetched boards waiting for the database thread."""
+
+    company: Company
+    boards: list[BoardResult]
+    alerts: list[Alert] = field(default_factory=list)
+    error: BaseException | None = None
+    done: bool = False
+
+
 class Poller:
     def __init__(
         self,
@@ -167,7 +188,10 @@ class Poller:
         self.channels = channels or (lambda company: queue_channels(self.config, company))
         self.policy = policy_of(config)
         # Source rows read ahead by prefetch(), each used once.
-        self._prior: dict[str, dict[SourceRef, SourceRow]] = {}
+        self._prior: dict[str, dict[SourceRef, BoardState]] = {}
+        # Fetched companies not yet written; appended on the event loop, taken
+        # on the database thread (deque appends and pops are atomic).
+        self._writes: deque[_Write] = deque()
 
     def update(self, config: Config) -> None:
         self.config = config
@@ -176,7 +200,7 @@ class Poller:
     async def prefetch(self) -> None:
         """Read every company's source rows in one query, for a poll of them all
         (`once`): a thousand companies need not make a thousand reads first."""
-        rows = await self.store.call(self.store.validators)
+        rows = await self.store.call(self._read_states, None)
         self._prior = {company.name: {} for company in self.config.companies}
         for ref, row in rows.items():
             self._prior.setdefault(ref.company, {})[ref] = row
@@ -185,14 +209,19 @@ class Poller:
         refs = [SourceRef(company.name, b.kind, b.key) for b in company.boards]
         prior = self._prior.pop(company.name, None)
         if prior is None:
-            prior = await self.store.call(self.store.validators, company.name)
+            prior = await self.store.call(self._read_states, [company.name])
         boards = await asyncio.gather(
             *(
                 fetch_board(self.fetcher, spec, self.config.endpoints, ref, prior.get(ref))
                 for spec, ref in zip(company.boards, refs, strict=True)
             )
         )
-        alerts = await self.store.call(self._apply, company, list(boards))
+        write = _Write(company, list(boards))
+        self._writes.append(write)
+        await self.store.call(self._write_queued, write)
+        if write.error is not None:
+            raise write.error
+        alerts = write.alerts
         self._measure(company, boards, alerts)
         for board in boards:
             # Stored now: holding every board's postings until the end of a
@@ -212,133 +241,188 @@ class Poller:
         for alert in alerts:
             metrics.ALERTS_QUEUED.labels(alert.kind).inc()
 
+    def _read_states(self, companies: Sequence[str] | None) -> dict[SourceRef, BoardState]:
+        with self.store.sessions() as session:
+            return boardstate.read(session, companies)
+
     # -- the one transaction -------------------------------------------------------
 
-    def _apply(self, company: Company, boards: list[BoardResult]) -> list[Alert]:
-        at = now()
-        queued: list[Alert] = []
-        with self.store.sessions.begin() as session:
-            rows = self.store.sources_for(session, company.name, [b.ref for b in boards])
-            # Load only what can change: a board that answered "unchanged" with
-            # nothing pending confirmation has nothing to diff.
-            quiet = {
-                b.ref
-                for b in boards
-                if b.error is None
-                and b.unchanged
-                and rows[b.ref].baseline_done
-                and rows[b.ref].missing == 0
-                and rows[b.ref].collapse_streak == 0
-            }
-            live = [row for ref, row in rows.items() if ref in {b.ref for b in boards}]
-            loaded = snapshot.load_known(session, [r.id for r in live if r.ref not in quiet])
-            known: dict[SourceRef, dict[str, Known]] = {
-                row.ref: loaded[row.id] for row in live if row.id in loaded
-            }
-            diffs: list[SourceDiff] = []
-            baselines = {ref: not row.baseline_done for ref, row in rows.items()}
-            events: list[tuple[SourceRow, Change]] = []
-            for board in boards:
-                row = rows[board.ref]
-                row.attempts += 1
-                row.last_poll_at = at
-                health = Health(row.consecutive_failures, row.failing_alerted)
-                if board.error is not None:
-                    self._log_failure(row, board)
-                    health, change = after_failure(
-                        health, board.ref, board.error, self.config.settings.failure_alert_after
-                    )
-                    row.last_result, row.last_error = "failed", board.error
-                    if change:
-                        events.append((row, change))
-                elif board.ref in quiet:
-                    health, change = after_success(health, board.ref)
-                    row.last_result, row.last_error = "unchanged", None
-                    row.last_success_at = at
-                    if change:
-                        events.append((row, change))
-                else:
-                    observed = board.postings
-                    if board.unchanged:
-                        observed = [
-                            k.posting
-                            for k in known[board.ref].values()
-                            if k.status is Status.OPEN and k.misses == 0
-                        ]
-                    diff = diff_source(
-                        board.ref,
-                        known[board.ref],
-                        observed,
-                        self.policy,
-                        baseline=not row.baseline_done,
-                        collapse_streak=row.collapse_streak,
-                        complete=board.complete,
-                    )
-                    diffs.append(diff)
-                    if diff.collapsed:
-                        row.collapse_streak += 1
-                        health, change = after_collapse(
-                            health, board.ref, diff.previous_count, len(diff.seen)
-                        )
-                        row.last_result = "suspect"
-                        row.last_error = (
-                            f"board shrank from {diff.previous_count} to {len(diff.seen)}"
-                        )
-                        # Forget validators: a 304 next time must not hide the shrink.
-                        row.etag = row.last_modified = row.body_hash = None
-                        log.warning(
-                            "%s %s: board shrank from %d to %d postings; holding the snapshot",
-                            company.name,
-                            board.ref.label,
-                            diff.previous_count,
-                            len(diff.seen),
-                        )
-                    else:
-                        row.collapse_streak = 0
-                        health, change = after_success(health, board.ref)
-                        row.last_result = "unchanged" if board.unchanged else "ok"
-                        row.last_error = None
-                        if board.validators is not None:
-                            row.etag = board.validators.etag
-                            row.last_modified = board.validators.last_modified
-                        row.body_hash = board.body_hash
-                        row.pages = board.pages
-                    row.baseline_done = True
-                    row.last_success_at = at
-                    if change:
-                        events.append((row, change))
-                row.consecutive_failures = health.consecutive_failures
-                row.failing_alerted = health.alerted
+    def _write_queued(self, write: _Write) -> None:
+        """On the database thread: write every queued company, in batches,
+        until ``write`` is done (an earlier call may already have taken it)."""
+        while not write.done and self._writes:
+            batch = [self._writes.popleft() for _ in range(min(MAX_BATCH, len(self._writes)))]
+            self._write_batch(batch)
 
-            if any(c.kind is ChangeKind.NEW for d in diffs for c in d.changes):
-                # Reposts are looked for across the company, closed roles included.
-                others = [row for row in rows.values() if row.ref not in known]
-                closed = snapshot.load_known(session, [r.id for r in others], closed_only=True)
-                history = {**{r.ref: closed[r.id] for r in others}, **known}
-            else:
-                history = known
-            find_reposts(diffs, history, self._same_rejected_role(company))
-            by_ref = {row.ref: row for row in rows.values()}
-            threshold = self.config.settings.role_match
-            for diff in diffs:
-                row = by_ref[diff.source]
-                snapshot.write_diff(session, row.id, known[diff.source], diff, at)
-                row.open_count = diff.open_count
-                row.missing = sum(1 for misses in diff.missed.values() if misses > 0)
-                for change in classify(diff.changes, company, threshold):
+    def _write_batch(self, batch: list[_Write]) -> None:
+        try:
+            with self.store.sessions.begin() as session:
+                results = self._apply_all(session, batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].error, batch[0].done = exc, True
+                return
+            # One company's trouble (a lock conflict, a constraint) must not fail
+            # the others: each gets a transaction of its own.
+            for item in batch:
+                self._write_batch([item])
+            return
+        for item, alerts in zip(batch, results, strict=True):
+            item.alerts, item.done = alerts, True
+
+    def _apply_all(self, session: Session, batch: list[_Write]) -> list[list[Alert]]:
+        at = now()
+        rows = boardstate.lock(
+            session,
+            list(dict.fromkeys(item.company.name for item in batch)),
+            [board.ref for item in batch for board in item.boards],
+        )
+        # Load only what can change: a board that answered "unchanged" with
+        # nothing pending confirmation has nothing to diff, and a board seen for
+        # the first time has nothing stored.
+        polled = [board for item in batch for board in item.boards]
+        load = [
+            rows[b.ref].id
+            for b in polled
+            if not rows[b.ref].new and not self._quiet(b, rows[b.ref])
+        ]
+        loaded = snapshot.load_known(session, load)
+        by_company: dict[str, dict[SourceRef, BoardState]] = {}
+        for ref, row in rows.items():
+            by_company.setdefault(ref.company, {})[ref] = row
+        results = [
+            self._apply(session, item.company, item.boards, by_company, loaded, at)
+            for item in batch
+        ]
+        boardstate.write(session, [rows[b.ref] for b in polled])
+        return results
+
+    @staticmethod
+    def _quiet(board: BoardResult, row: BoardState) -> bool:
+        return (
+            board.error is None
+            and board.unchanged
+            and row.baseline_done
+            and row.missing == 0
+            and row.collapse_streak == 0
+        )
+
+    def _apply(
+        self,
+        session: Session,
+        company: Company,
+        boards: list[BoardResult],
+        by_company: Mapping[str, dict[SourceRef, BoardState]],
+        loaded: Mapping[int, dict[str, Known]],
+        at: datetime,
+    ) -> list[Alert]:
+        queued: list[Alert] = []
+        rows = by_company[company.name]
+        quiet = {b.ref for b in boards if self._quiet(b, rows[b.ref])}
+        live = [rows[b.ref] for b in boards]
+        known: dict[SourceRef, dict[str, Known]] = {
+            row.ref: loaded.get(row.id, {}) for row in live if row.ref not in quiet
+        }
+        diffs: list[SourceDiff] = []
+        baselines = {ref: not row.baseline_done for ref, row in rows.items()}
+        events: list[tuple[BoardState, Change]] = []
+        for board in boards:
+            row = rows[board.ref]
+            row.attempts += 1
+            row.last_poll_at = at
+            health = Health(row.consecutive_failures, row.failing_alerted)
+            if board.error is not None:
+                self._log_failure(row, board)
+                health, change = after_failure(
+                    health, board.ref, board.error, self.config.settings.failure_alert_after
+                )
+                row.last_result, row.last_error = "failed", board.error
+                if change:
                     events.append((row, change))
-                self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
-            channels = self.channels(company)
-            for row, change in events:
-                alert = Store.queue(session, row, change, channels, at)
-                if alert is not None:
-                    queued.append(alert.to_alert())
-            queued.extend(
-                self._cooldowns(session, company, [r.id for r in rows.values()], channels, at)
-            )
-            metrics.POSTINGS_OPEN.labels(company.name).set(
-                sum(rows[b.ref].open_count for b in boards)
-            )
+            elif board.ref in quiet:
+                health, change = after_success(health, board.ref)
+                row.last_result, row.last_error = "unchanged", None
+                row.last_success_at = at
+                if change:
+                    events.append((row, change))
+            else:
+                observed = board.postings
+                if board.unchanged:
+                    observed = [
+                        k.posting
+                        for k in known[board.ref].values()
+                        if k.status is Status.OPEN and k.misses == 0
+                    ]
+                diff = diff_source(
+                    board.ref,
+                    known[board.ref],
+                    observed,
+                    self.policy,
+                    baseline=not row.baseline_done,
+                    collapse_streak=row.collapse_streak,
+                    complete=board.complete,
+                )
+                diffs.append(diff)
+                if diff.collapsed:
+                    row.collapse_streak += 1
+                    health, change = after_collapse(
+                        health, board.ref, diff.previous_count, len(diff.seen)
+                    )
+                    row.last_result = "suspect"
+                    row.last_error = f"board shrank from {diff.previous_count} to {len(diff.seen)}"
+                    # Forget validators: a 304 next time must not hide the shrink.
+                    row.etag = row.last_modified = row.body_hash = None
+                    log.warning(
+                        "%s %s: board shrank from %d to %d postings; holding the snapshot",
+                        company.name,
+                        board.ref.label,
+                        diff.previous_count,
+                        len(diff.seen),
+                    )
+                else:
+                    row.collapse_streak = 0
+                    health, change = after_success(health, board.ref)
+                    row.last_result = "unchanged" if board.unchanged else "ok"
+                    row.last_error = None
+                    if board.validators is not None:
+                        row.etag = board.validators.etag
+                        row.last_modified = board.validators.last_modified
+                    row.body_hash = board.body_hash
+                    row.pages = board.pages
+                row.baseline_done = True
+                row.last_success_at = at
+                if change:
+                    events.append((row, change))
+            row.consecutive_failures = health.consecutive_failures
+            row.failing_alerted = health.alerted
+
+        if any(c.kind is ChangeKind.NEW for d in diffs for c in d.changes):
+            # Reposts are looked for across the company, closed roles included.
+            others = [row for row in rows.values() if row.ref not in known]
+            closed = snapshot.load_known(session, [r.id for r in others], closed_only=True)
+            history = {**{r.ref: closed[r.id] for r in others}, **known}
+        else:
+            history = known
+        find_reposts(diffs, history, self._same_rejected_role(company))
+        by_ref = {row.ref: row for row in rows.values()}
+        threshold = self.config.settings.role_match
+        for diff in diffs:
+            row = by_ref[diff.source]
+            snapshot.write_diff(session, row.id, known[diff.source], diff, at)
+            row.open_count = diff.open_count
+            row.missing = sum(1 for misses in diff.missed.values() if misses > 0)
+            for change in classify(diff.changes, company, threshold):
+                events.append((row, change))
+            self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
+        channels = self.channels(company)
+        for row, change in events:
+            alert = Store.queue(session, row, change, channels, at)
+            if alert is not None:
+                queued.append(alert.to_alert())
+        queued.extend(
+            self._cooldowns(session, company, [r.id for r in rows.values()], channels, at)
+        )
+        metrics.POSTINGS_OPEN.labels(company.name).set(sum(rows[b.ref].open_count for b in boards))
         return queued
 
     def _same_rejected_role(self, company: Company) -> Callable[[str, str], bool] | None:
@@ -394,7 +478,7 @@ class Poller:
                 queued.append(alert.to_alert())
         return queued
 
-    def _log_failure(self, row: SourceRow, board: BoardResult) -> None:
+    def _log_failure(self, row: BoardState, board: BoardResult) -> None:
         streak = row.consecutive_failures + 1
         if streak == 1 or row.last_error != board.error:
             log.warning("%s %s: poll failed: %s", row.company, board.ref.label, board.error)

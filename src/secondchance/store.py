@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -192,6 +192,16 @@ class MetaRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BoardLike(Protocol):
+    """What queuing an alert needs of a board's row (an ORM row or a BoardState)."""
+
+    id: int
+    company: str
+    kind: str
+    board: str
+    attempts: int
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -256,50 +266,12 @@ class Store:
             self._executor = None
         self.engine.dispose()
 
-    # -- reads used by the poller ---------------------------------------------------
-
-    def sources_for(
-        self, session: Session, company: str, refs: Sequence[SourceRef]
-    ) -> dict[SourceRef, SourceRow]:
-        # FOR UPDATE: on PostgreSQL two daemons polling one company take turns
-        # (SQLite already serialises writers with BEGIN IMMEDIATE).
-        rows = session.scalars(
-            select(SourceRow).where(SourceRow.company == company).with_for_update()
-        ).all()
-        by_ref = {row.ref: row for row in rows}
-        for ref in refs:
-            if ref not in by_ref:
-                row = SourceRow(
-                    company=ref.company,
-                    kind=ref.kind,
-                    board=ref.board,
-                    pages=0,
-                    baseline_done=False,
-                    attempts=0,
-                    consecutive_failures=0,
-                    failing_alerted=False,
-                    collapse_streak=0,
-                    open_count=0,
-                )
-                session.add(row)
-                by_ref[ref] = row
-        session.flush()
-        return by_ref
-
-    def validators(self, company: str | None = None) -> dict[SourceRef, SourceRow]:
-        """Source rows (validators, page counts) of one company, or of all."""
-        with self.sessions() as session:
-            query = select(SourceRow)
-            if company is not None:
-                query = query.where(SourceRow.company == company)
-            return {row.ref: row for row in session.scalars(query)}
-
     # -- the outbox -----------------------------------------------------------------
 
     @staticmethod
     def queue(
         session: Session,
-        source: SourceRow,
+        source: BoardLike,
         change: Change,
         channels: Sequence[str],
         at: datetime,

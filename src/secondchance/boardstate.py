@@ -1,0 +1,129 @@
+"""Each board's poll state (validators, health, counters), read and written in bulk.
+
+The poller touches every board's row on every poll; going through ORM objects
+(identity map, unit of work, one flush per company) cost more than the rest
+of a quiet poll. Here a poll reads the rows of a whole batch of companies in
+one SELECT into plain mutable values and writes them back in one executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from secondchance.models import SourceRef
+from secondchance.store import SourceRow
+
+_T = cast(Table, SourceRow.__table__)
+
+
+@dataclass(slots=True)
+class BoardState:
+    """One row of ``sources`` as the poller reads and updates it."""
+
+    id: int
+    company: str
+    kind: str
+    board: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    pages: int = 0
+    baseline_done: bool = False
+    attempts: int = 0
+    last_poll_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_result: str | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    failing_alerted: bool = False
+    collapse_streak: int = 0
+    open_count: int = 0
+    missing: int = 0
+    # Inserted by this transaction: it has no postings yet, so nothing to load.
+    new: bool = False
+
+    @property
+    def ref(self) -> SourceRef:
+        return SourceRef(self.company, self.kind, self.board)
+
+
+_STORED = tuple(f.name for f in fields(BoardState) if f.name != "new")
+_MUTABLE = tuple(name for name in _STORED if name not in ("id", "company", "kind", "board"))
+_COLUMNS = tuple(_T.c[name] for name in _STORED)
+
+
+def _state(row: Any) -> BoardState:
+    # The columns' own types (UTCDateTime, Boolean) already converted the values.
+    return BoardState(*row)
+
+
+def read(session: Session, companies: Iterable[str] | None = None) -> dict[SourceRef, BoardState]:
+    """Every board row of these companies (of all companies when None)."""
+    query = select(*_COLUMNS)
+    if companies is not None:
+        query = query.where(_T.c.company.in_(list(companies)))
+    return {state.ref: state for state in map(_state, session.execute(query))}
+
+
+def lock(
+    session: Session, companies: Sequence[str], refs: Iterable[SourceRef]
+) -> dict[SourceRef, BoardState]:
+    """The rows of these companies, locked for this transaction, with a row
+    created for every board in ``refs`` that has none yet."""
+    # FOR UPDATE, in id order: two daemons on one PostgreSQL database take turns
+    # on a company and lock rows in the same order (SQLite already serialises
+    # writers with BEGIN IMMEDIATE).
+    query = (
+        select(*_COLUMNS)
+        .where(_T.c.company.in_(list(companies)))
+        .order_by(_T.c.id)
+        .with_for_update()
+    )
+    states = {state.ref: state for state in map(_state, session.execute(query))}
+    missing = [ref for ref in dict.fromkeys(refs) if ref not in states]
+    if missing:
+        created = session.execute(
+            insert(_T).returning(_T.c.id, _T.c.company, _T.c.kind, _T.c.board),
+            [
+                {
+                    "company": ref.company,
+                    "kind": ref.kind,
+                    "board": ref.board,
+                    "pages": 0,
+                    "baseline_done": False,
+                    "attempts": 0,
+                    "consecutive_failures": 0,
+                    "failing_alerted": False,
+                    "collapse_streak": 0,
+                    "open_count": 0,
+                    "missing": 0,
+                }
+                for ref in missing
+            ],
+        )
+        for id_, company, kind, board in created:
+            state = BoardState(id_, company, kind, board, new=True)
+            states[state.ref] = state
+    return states
+
+
+def write(session: Session, states: Iterable[BoardState]) -> None:
+    """Store the mutable fields of these rows in one executemany."""
+    rows = [
+        {"_id": state.id, **{f"v_{name}": getattr(state, name) for name in _MUTABLE}}
+        for state in states
+    ]
+    if not rows:
+        return
+    statement = (
+        update(_T)
+        .where(_T.c.id == bindparam("_id"))
+        .values(**{name: bindparam(f"v_{name}") for name in _MUTABLE})
+    )
+    session.execute(statement, rows)

@@ -1,0 +1,157 @@
+"""Companies fetched while the database is busy are written together.
+
+One transaction per batch keeps a thousand-company poll cheap; these tests
+check that batching changes nothing a user can see: every company still gets
+its own snapshot and alerts, and one company's failure does not take the rest
+of its batch down with it. Real board server, real database (both backends).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from conftest import BoardServer
+from secondchance.app import open_store
+from secondchance.config import Config, load
+from secondchance.http import Fetcher
+from secondchance.poller import Poller
+from secondchance.store import AlertRow, PostingRow, SourceRow, Store
+
+COMPANIES = [f"Co{index}" for index in range(6)]
+
+
+def board(token: str, *ids: int) -> dict[str, Any]:
+    return {"jobs": [{"id": i, "title": f"{token} role {i}"} for i in ids]}
+
+
+def path(token: str) -> str:
+    return f"/v1/boards/{token}/jobs"
+
+
+class Setup:
+    def __init__(self, config: Config, store: Store, poller: Poller, fetcher: Fetcher):
+        self.config, self.store, self.poller, self.fetcher = config, store, poller, fetcher
+        self.commits = 0
+        event.listen(store.engine, "commit", self._count)
+
+    def _count(self, *_: object) -> None:
+        self.commits += 1
+
+    async def poll_all_at_once(self) -> list[Any]:
+        """Hold the database thread while every company fetches, so their
+        writes queue up and go as one batch."""
+        await self.poller.prefetch()  # as `once` does: no per-company reads
+        release = threading.Event()
+        busy = asyncio.ensure_future(self.store.call(release.wait, 10))
+        polls = [
+            asyncio.ensure_future(self.poller.poll(company)) for company in self.config.companies
+        ]
+        for _ in range(500):
+            if len(self.poller._writes) == len(polls) or any(p.done() for p in polls):
+                break
+            await asyncio.sleep(0.01)
+        release.set()
+        await busy
+        return await asyncio.gather(*polls, return_exceptions=True)
+
+
+@pytest.fixture
+async def setup(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIterator[Setup]:
+    companies = "".join(
+        f'[[company]]\nname = "{name}"\ngreenhouse = "{name.lower()}"\n\n' for name in COMPANIES
+    )
+    watchlist = tmp_path / "watchlist.toml"
+    watchlist.write_text(
+        f'[settings]\ndatabase = "{database}"\n\n'
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n{companies}',
+        encoding="utf-8",
+    )
+    config = load(watchlist)
+    store = open_store(config, tmp_path / "data")
+    fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
+    yield Setup(config, store, Poller(config, store, fetcher, lambda company: ["test"]), fetcher)
+    await fetcher.aclose()
+    store.dispose()
+
+
+def alerts_by_company(store: Store) -> dict[str, list[tuple[str, str | None]]]:
+    with store.sessions() as session:
+        out: dict[str, list[tuple[str, str | None]]] = {}
+        for row in session.scalars(select(AlertRow).order_by(AlertRow.id)):
+            out.setdefault(row.company, []).append((row.kind, row.posting_id))
+        return out
+
+
+async def test_a_batch_keeps_every_company_apart(setup: Setup, boards: BoardServer) -> None:
+    for index, name in enumerate(COMPANIES):
+        boards.set(path(name.lower()), board(name, *range(1, index + 2)))
+    before = setup.commits
+    reports = await setup.poll_all_at_once()
+    assert all(not isinstance(r, BaseException) for r in reports)
+    # The six companies went in one transaction (plus the blocking call's none).
+    assert setup.commits - before == 1
+    with setup.store.sessions() as session:
+        sources = session.scalars(select(SourceRow)).all()
+        assert {s.company: s.open_count for s in sources} == {
+            name: index + 1 for index, name in enumerate(COMPANIES)
+        }
+        assert all(s.baseline_done and s.attempts == 1 for s in sources)
+        stored = session.scalars(select(PostingRow)).all()
+        assert len(stored) == sum(range(1, len(COMPANIES) + 1))
+
+    # Next round: each company gets exactly its own change, nothing else.
+    for index, name in enumerate(COMPANIES):
+        boards.set(path(name.lower()), board(name, *range(1, index + 2), 100 + index))
+    reports = await setup.poll_all_at_once()
+    for name, report in zip(COMPANIES, reports, strict=True):
+        index = COMPANIES.index(name)
+        assert [(a.kind, a.posting_id) for a in report.alerts] == [("new", str(100 + index))]
+        assert all(a.company == name for a in report.alerts)
+    assert alerts_by_company(setup.store) == {
+        name: [("new", str(100 + index))] for index, name in enumerate(COMPANIES)
+    }
+
+
+async def test_one_failing_company_does_not_fail_its_batch(
+    setup: Setup, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in COMPANIES:
+        boards.set(path(name.lower()), board(name, 1, 2))
+    await setup.poll_all_at_once()
+    for name in COMPANIES:
+        boards.set(path(name.lower()), board(name, 1, 2, 3))
+
+    original = Poller._apply
+
+    def flaky(self: Poller, session: Any, company: Any, *args: Any) -> Any:
+        if company.name == "Co3":
+            raise RuntimeError("disk trouble for Co3")
+        return original(self, session, company, *args)
+
+    monkeypatch.setattr(Poller, "_apply", flaky)
+    reports = await setup.poll_all_at_once()
+    failed = [r for r in reports if isinstance(r, BaseException)]
+    assert [str(e) for e in failed] == ["disk trouble for Co3"]
+    alerts = alerts_by_company(setup.store)
+    assert sorted(alerts) == sorted(n for n in COMPANIES if n != "Co3")
+    assert all(kinds == [("new", "3")] for kinds in alerts.values())
+    with setup.store.sessions() as session:
+        # Co3's write was rolled back whole: its snapshot and counters are as before.
+        co3 = session.scalars(select(SourceRow).where(SourceRow.company == "Co3")).one()
+        assert (co3.attempts, co3.open_count) == (1, 2)
+        ids = session.scalars(
+            select(PostingRow.posting_id).where(PostingRow.source_id == co3.id)
+        ).all()
+        assert sorted(ids) == ["1", "2"]
+
+    # Once the trouble is gone, Co3's next poll finds the change as usual.
+    monkeypatch.setattr(Poller, "_apply", original)
+    report = await setup.poller.poll(setup.config.companies[3])
+    assert [(a.kind, a.posting_id) for a in report.alerts] == [("new", "3")]
