@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import hashlib
 import logging
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -55,12 +57,75 @@ class Validators:
     last_modified: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Response:
-    status: int
-    body: bytes
-    validators: Validators
-    not_modified: bool = False
+    """One answer. A 200's body stays as it came over the wire until it is read:
+    the poller compares ``digest`` (SHA-256 of the wire bytes) with the last
+    poll's first, and a body that did not change is never decompressed or parsed.
+    """
+
+    __slots__ = ("_cap", "_coding", "_raw", "digest", "not_modified", "status", "validators")
+
+    def __init__(
+        self,
+        status: int,
+        raw: bytes,
+        validators: Validators,
+        *,
+        not_modified: bool = False,
+        content_encoding: str = "",
+        max_body: int = 20 * 1024 * 1024,
+    ) -> None:
+        self.status = status
+        self.validators = validators
+        self.not_modified = not_modified
+        self.digest = hashlib.sha256(raw).digest()
+        self._raw = raw
+        self._coding = content_encoding
+        self._cap = max_body
+
+    @property
+    def body(self) -> bytes:
+        """The decoded body; raises FetchError if it cannot be decoded or is
+        over the size cap once decompressed."""
+        if self._coding:
+            self._raw, self._coding = decode_body(self._raw, self._coding, self._cap), ""
+        return self._raw
+
+
+def _too_large(cap: int) -> FetchError:
+    return FetchError(f"response larger than {cap / (1024 * 1024):g} MB; not read")
+
+
+def decode_body(raw: bytes, content_encoding: str, cap: int) -> bytes:
+    """Undo a Content-Encoding (gzip, deflate, identity), never producing more
+    than ``cap`` bytes: a small compressed body can expand to gigabytes."""
+    body = raw
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    for coding in reversed(codings):  # listed in the order they were applied
+        if coding == "identity":
+            continue
+        if coding in ("gzip", "x-gzip"):
+            candidates = [zlib.MAX_WBITS | 16]
+        elif coding == "deflate":
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
+            candidates = [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+        else:
+            raise FetchError(f"the server used an unsupported Content-Encoding {coding!r}")
+        for index, wbits in enumerate(candidates):
+            decompressor = zlib.decompressobj(wbits)
+            try:
+                out = decompressor.decompress(body, cap + 1)
+            except zlib.error as exc:
+                if index + 1 < len(candidates):
+                    continue
+                raise FetchError(f"could not decode the response body ({coding}): {exc}") from None
+            break
+        if len(out) > cap or decompressor.unconsumed_tail:
+            raise _too_large(cap)
+        if not decompressor.eof:
+            raise FetchError(f"the response body ends early (incomplete {coding} data)")
+        body = out
+    return body
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -220,10 +285,16 @@ class Fetcher:
                     return Response(304, b"", validators or Validators(), not_modified=True)
                 if status >= 400:
                     raise _status_error(response)
-                body = await self._read_capped(response)
-                if not body:
+                raw = await self._read_capped(response)
+                if not raw:
                     raise FetchError(f"empty response (HTTP {status} with no body)")
-                return Response(status, body, _validators(response.headers))
+                return Response(
+                    status,
+                    raw,
+                    _validators(response.headers),
+                    content_encoding=response.headers.get("content-encoding", ""),
+                    max_body=self.max_body,
+                )
         except httpx.TimeoutException as exc:
             cause = exc.__cause__
             # The aiohttp transport reports every connection failure (DNS, refused)
@@ -235,8 +306,6 @@ class Fetcher:
             raise _Transient(f"connection failed: {str(exc) or type(exc).__name__}") from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(f"server broke the connection: {exc}") from exc
-        except httpx.DecodingError as exc:
-            raise FetchError(f"could not decode the response body: {exc}") from exc
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
@@ -245,14 +314,14 @@ class Fetcher:
             raise FetchError(f"{type(exc).__name__}: {exc}") from exc
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        # The wire bytes, still compressed: decompressing is Response.body's job,
+        # in one call (cheaper than httpx's chunk by chunk) and only when needed.
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
+        async for chunk in response.aiter_raw():
             size += len(chunk)
             if size > self.max_body:
-                raise FetchError(
-                    f"response larger than {self.max_body / (1024 * 1024):g} MB; not read"
-                )
+                raise _too_large(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
 

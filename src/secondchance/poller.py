@@ -121,7 +121,9 @@ async def fetch_board(
                 result.unchanged = True
                 result.validators = validators
                 break
-            digest.update(response.body)
+            # The digest of the wire bytes: an unchanged body is skipped before
+            # it is even decompressed.
+            digest.update(response.digest)
             if result.pages == 0:
                 result.validators = response.validators
                 single = digest.copy().hexdigest()
