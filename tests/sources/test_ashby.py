@@ -175,6 +175,66 @@ def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
         parse(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'"jobs"', "ashby response: expected dict, got str"),
+        (b'{"jobs": null}', "ashby 'jobs': expected list, got NoneType"),
+        (b'{"jobs": "a"}', "ashby 'jobs': expected list, got str"),
+        (b'{"jobs": [{"id": "a", "title": "A"}, [1]]}', "ashby job #1: expected dict, got list"),
+        (b'{"jobs": [{"id": null, "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": " ", "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": "a", "title": 5}]}', "ashby job a: missing or invalid 'title'"),
+        (b'{"jobs": [{"id": "a", "title": "A", "isRemote": -1e999}]}', "ashby response: Number"),
+        # A job that is not an object fails even when it would be unlisted.
+        (b'{"jobs": [{"isListed": false}, 7]}', "ashby job #1: expected dict, got int"),
+    ],
+)
+def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
+        parse(raw)
+
+
+def test_an_unlisted_job_is_skipped_before_its_fields_are_checked() -> None:
+    raw = jobs_body({"isListed": False}, {"id": "b", "title": 5, "isListed": False})
+    assert parse(raw).postings == []
+    # Only false hides a job.
+    listed = jobs_body({"id": "a", "title": "A", "isListed": "false"})
+    assert parse(listed).postings == [Posting(id="a", title="A")]
+
+
+def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:
+    names = ["jobUrl", "applyUrl", "location", "address", "secondaryLocations", "workplaceType"]
+    names += ["isRemote", "department", "team", "employmentType", "publishedAt", "updatedAt"]
+    odd = {
+        "location": ["Berlin"],
+        "address": {"postalAddress": ["Berlin"]},
+        "secondaryLocations": [
+            ["Berlin"],
+            {"location": 5, "address": "Berlin"},
+            {"address": {"postalAddress": {"addressLocality": ["Berlin"], "addressCountry": 5}}},
+        ],
+        "workplaceType": None,
+        "isRemote": "true",
+        "employmentType": ["FullTime"],
+        "jobUrl": {"href": "x"},
+        "publishedAt": [2024],
+        # Skipped fields may hold anything.
+        "compensation": [None],
+        "descriptionHtml": {"html": 1},
+    }
+    raw = jobs_body(
+        {"id": "a", "title": "A", **dict.fromkeys(names)},
+        {"id": "b", "title": "B", **odd},
+        {"id": "c", "title": "C", "secondaryLocations": {"location": "Berlin"}},
+    )
+    assert parse(raw).postings == [
+        Posting(id="a", title="A"),
+        Posting(id="b", title="B"),
+        Posting(id="c", title="C"),
+    ]
+
+
 @pytest.mark.parametrize("value", ["acme", "Nango", "acme-corp_2", "acme.io", "  ramp "])
 def test_good_org_names(value: str) -> None:
     assert SOURCE.parse_spec(value, {}) == BoardSpec(kind="ashby", key=value.strip())

@@ -201,6 +201,71 @@ def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
         parse(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'"jobs"', "greenhouse response: expected dict, got str"),
+        (b"null", "greenhouse response: expected dict, got NoneType"),
+        (b'{"jobs": {"id": 1}}', "greenhouse 'jobs': expected list, got dict"),
+        (b'{"jobs": null}', "greenhouse 'jobs': expected list, got NoneType"),
+        (b'{"jobs": [{"id": 1, "title": "A"}, [1]]}', "greenhouse job #1: expected dict, got list"),
+        (b'{"jobs": [null]}', "greenhouse job #0: expected dict, got NoneType"),
+        (b'{"jobs": [{"id": false, "title": "A"}]}', "greenhouse job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": " ", "title": "A"}]}', "greenhouse job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": 1.5, "title": "A"}]}', "greenhouse job #0: missing or invalid 'id'"),
+        (
+            b'{"jobs": [{"id": {"n": 1}, "title": "A"}]}',
+            "greenhouse job #0: missing or invalid 'id'",
+        ),
+        (b'{"jobs": [{"id": 7, "title": null}]}', "greenhouse job 7: missing or invalid 'title'"),
+        (b'{"jobs": [{"id": 7, "title": ["A"]}]}', "greenhouse job 7: missing or invalid 'title'"),
+        (b'{"jobs": [{"id": 7, "title": 1e999}]}', "greenhouse response: Number out of range"),
+        (b'{"jobs": [{"id": 7, "title": "caf\xe9"}]}', "malformed JSON: 'utf-8' codec"),
+    ],
+)
+def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
+        parse(raw)
+
+
+def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:
+    nulls = dict.fromkeys(
+        [
+            "absolute_url",
+            "location",
+            "offices",
+            "departments",
+            "metadata",
+            "first_published",
+            "updated_at",
+        ]
+    )
+    odd = {
+        "absolute_url": 5,
+        "location": ["Berlin"],
+        "offices": {"name": "Berlin"},
+        "departments": [["Sales"], {"name": None}, "Sales"],
+        "metadata": {"name": "Location Type", "value": "Remote"},
+        "first_published": {"at": "2024-01-01"},
+        "updated_at": [2024],
+        # Skipped fields may hold anything.
+        "content": {"html": ["<p>", None]},
+        "data_compliance": "x",
+    }
+    bare, other = parse(
+        jobs_body({"id": 1, "title": "A", **nulls}, {"id": 2, "title": "B", **odd})
+    ).postings
+    assert bare == Posting(id="1", title="A")
+    assert other == Posting(id="2", title="B")
+
+
+def test_unknown_and_skipped_fields_do_not_matter() -> None:
+    job = {"id": 4, "title": "Eng", "location": {"name": "Berlin", "id": 9}, "new_field": [1]}
+    plain = parse(jobs_body(job)).postings
+    assert parse(jobs_body({**job, "content": "&lt;p&gt;" * 1000})).postings == plain
+    assert plain == [Posting(id="4", title="Eng", locations=("Berlin",))]
+
+
 def test_empty_board_is_an_empty_page() -> None:
     assert parse(b'{"jobs": [], "meta": {"total": 0}}').postings == []
 

@@ -127,6 +127,56 @@ def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
         parse(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"null", "lever response: expected list, got NoneType"),
+        (b"1.5", "lever response: expected list, got float"),
+        (b'{"ok": false, "error": null}', "lever answered an error: "),
+        (b'[{"id": "a", "text": "A"}, [1]]', "lever posting #1: expected dict, got list"),
+        (b'[{"id": "a", "text": "A"}, "b"]', "lever posting #1: expected dict, got str"),
+        (b'[{"id": null, "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": "  ", "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": ["a"], "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": "a", "text": null}]', "lever posting a: missing or invalid 'text' (title)"),
+        (b'[{"id": "a", "text": {"en": "A"}}]', "lever posting a: missing or invalid 'text'"),
+        (b'[{"id": "a", "text": "A", "createdAt": 1e999}]', "lever response: Number out of"),
+    ],
+)
+def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
+        parse(raw)
+
+
+def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:
+    names = ["categories", "hostedUrl", "workplaceType", "createdAt", "updatedAt"]
+    categories = ["location", "allLocations", "department", "team", "commitment"]
+    raw = json.dumps(
+        [
+            {"id": "a", "text": "A", **dict.fromkeys(names)},
+            {"id": "b", "text": "B", "categories": dict.fromkeys(categories)},
+            {"id": "c", "text": "C", "categories": ["Berlin"], "hostedUrl": ["x"]},
+            {
+                "id": "d",
+                "text": "D",
+                "categories": {"location": "Paris", "allLocations": "Berlin", "team": 5},
+                "workplaceType": {"type": "remote"},
+                "createdAt": "yesterday",
+                # Skipped fields may hold anything.
+                "lists": {"text": None},
+                "description": 5,
+            },
+        ]
+    ).encode()
+    a, b, c, d = parse(raw).postings
+    assert (a, b, c) == (
+        Posting(id="a", title="A"),
+        Posting(id="b", title="B"),
+        Posting(id="c", title="C"),
+    )
+    assert d == Posting(id="d", title="D", locations=("Paris",))
+
+
 def test_empty_site_is_an_empty_page() -> None:
     assert parse(b"[]") == Page(postings=[], next=None)
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
+import msgspec
 import orjson
 
 from secondchance.sources.interface import ParseError, SpecError
+from secondchance.text import clean, parse_datetime
+
+T = TypeVar("T")
+
+# The JSON values other than an object (NotObject) or an array (NotArray). A typed
+# field declared ``SomeStruct | NotObject`` or ``list[...] | NotArray`` accepts any
+# JSON value, so a surprising shape reaches the parser's own checks (and their
+# messages) instead of failing the whole decode.
+Scalar = str | int | float | bool | None
+NotObject = list[Any] | Scalar
+NotArray = dict[str, Any] | Scalar
 
 # Markers of bot-protection interstitials served with status 200.
 _CHALLENGE_MARKERS = (
@@ -27,13 +40,9 @@ def looks_like_challenge(body: bytes) -> bool:
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
-def load_json(body: bytes) -> Any:
-    """Decode a JSON API body, telling apart the ways it can be wrong.
-
-    An empty body, an HTML page (a login wall, a challenge, an error page
-    served with 200) and truncated JSON are all failures of the poll, never
-    an empty board.
-    """
+def _refuse_non_json(body: bytes) -> None:
+    """An empty body and an HTML page (a login wall, a challenge, an error page
+    served with 200) are failures of the poll, never an empty board."""
     stripped = body.lstrip()
     if not stripped:
         raise ParseError("empty response body")
@@ -41,6 +50,14 @@ def load_json(body: bytes) -> Any:
         if looks_like_challenge(body):
             raise ParseError("got a bot-protection challenge page instead of JSON")
         raise ParseError("got HTML where JSON was expected")
+
+
+def load_json(body: bytes) -> Any:
+    """Decode a JSON API body, telling apart the ways it can be wrong.
+
+    Besides what ``_refuse_non_json`` refuses, truncated JSON fails the poll too.
+    """
+    _refuse_non_json(body)
     try:
         # orjson: several times faster than json on the multi-MB boards.
         return orjson.loads(body)
@@ -48,11 +65,65 @@ def load_json(body: bytes) -> Any:
         raise ParseError(f"malformed JSON: {exc}") from exc
 
 
+def decode_json(body: bytes, decoder: msgspec.json.Decoder[T], what: str) -> T:
+    """``load_json`` into the decoder's typed Structs, which skip (never build) the
+    fields they do not declare: the multi-MB descriptions of the big boards.
+
+    A value the decoder refuses (one that does not fit a strictly typed field, a
+    number out of range) fails as "{what}: {reason} - at `$.path`", for example
+    "greenhouse response: Number out of range - at `$.jobs[3].id`".
+    """
+    _refuse_non_json(body)
+    try:
+        return decoder.decode(body)
+    except msgspec.ValidationError as exc:  # a DecodeError subclass: it goes first
+        raise ParseError(f"{what}: {exc}") from exc
+    # Invalid UTF-8 in a field that is read surfaces as UnicodeDecodeError (in a
+    # skipped one it goes unread), and nesting past the recursion limit as RecursionError.
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+        reason = str(exc).removeprefix("JSON is malformed: ")
+        raise ParseError(f"malformed JSON: {reason}") from exc
+
+
 def expect_type(value: Any, kind: type, what: str) -> Any:
     """Raise ParseError unless ``value`` is of ``kind`` (schema drift guard)."""
     if not isinstance(value, kind):
         raise ParseError(f"{what}: expected {kind.__name__}, got {type(value).__name__}")
     return value
+
+
+def expect_object(value: object, kind: type[T], what: str) -> T:
+    """``expect_type`` for a JSON object decoded into the Struct ``kind``, in the
+    words it used for dicts."""
+    if not isinstance(value, kind):
+        raise ParseError(f"{what}: expected dict, got {type(value).__name__}")
+    return value
+
+
+def clean_str(value: str) -> str:
+    """``text.clean`` of a str, without its per-character translate when the text is
+    ASCII (every character clean deletes is outside ASCII): most feed strings are."""
+    return " ".join(value.split()) if value.isascii() else clean(value)
+
+
+def clean_text(value: object) -> str | None:
+    """A string field, cleaned; None when it is not a string or cleans to nothing."""
+    return (clean_str(value) or None) if isinstance(value, str) else None
+
+
+def parse_datetime_fast(value: object) -> datetime | None:
+    """``text.parse_datetime``, minus clean()'s cost on the ISO 8601 strings the JSON
+    boards send: printable ASCII without a space is clean already, and " UTC" has one."""
+    if isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value:
+        # parse_datetime's remaining steps for a clean string.
+        try:
+            parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    return parse_datetime(value)
 
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")

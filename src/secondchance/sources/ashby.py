@@ -11,8 +11,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
+
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import board_slug, expect_type, load_json
+from secondchance.sources._common import (
+    NotArray,
+    NotObject,
+    board_slug,
+    clean_str,
+    clean_text,
+    decode_json,
+    expect_object,
+    expect_type,
+    parse_datetime_fast,
+)
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -20,12 +32,55 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none, parse_datetime
 
 _ORG = re.compile(r"^[A-Za-z0-9._-]+$")
 _WORKPLACE = {"remote": Remote.YES, "hybrid": Remote.HYBRID, "onsite": Remote.NO}
 # Ashby's enum values, spelled the way the other boards spell them.
 _EMPLOYMENT = {"fulltime": "Full-time", "parttime": "Part-time"}
+
+
+# Only the fields _posting reads are declared: ``descriptionHtml``,
+# ``descriptionPlain``, compensation and the other fields are skipped, never built.
+# Each accepts any JSON value (Any, or a union with NotObject/NotArray), so the checks
+# below, not the decoder, decide what is drift, with the messages they always gave.
+class _PostalAddress(msgspec.Struct, rename="camel"):
+    address_locality: Any = None
+    address_region: Any = None
+    address_country: Any = None
+
+
+class _Address(msgspec.Struct, rename="camel"):
+    postal_address: _PostalAddress | NotObject = None
+
+
+class _Place(msgspec.Struct):
+    """An entry of ``secondaryLocations``, or a job's own primary location."""
+
+    location: Any = None
+    address: _Address | NotObject = None
+
+
+class _Job(_Place, rename="camel"):
+    id: Any = None
+    title: Any = None
+    job_url: Any = None
+    apply_url: Any = None
+    secondary_locations: list[_Place | NotObject] | NotArray = None
+    workplace_type: Any = None
+    is_remote: Any = None
+    is_listed: Any = None
+    department: Any = None
+    team: Any = None
+    employment_type: Any = None
+    published_at: Any = None
+    updated_at: Any = None
+
+
+class _Board(msgspec.Struct):
+    jobs: list[_Job | NotObject] | NotArray = None
+
+
+_DECODER = msgspec.json.Decoder(_Board | NotObject)
 
 
 class AshbySource:
@@ -64,77 +119,73 @@ class AshbySource:
         return Request(url=url, expect="json")
 
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
-        document = expect_type(load_json(body), dict, "ashby response")
-        jobs = expect_type(document.get("jobs"), list, "ashby 'jobs'")
+        what = "ashby response"
+        document = expect_object(decode_json(body, _DECODER, what), _Board, what)
+        jobs = expect_type(document.jobs, list, "ashby 'jobs'")
         postings: list[Posting] = []
         for index, job in enumerate(jobs):
-            job = expect_type(job, dict, f"ashby job #{index}")
+            job = expect_object(job, _Job, f"ashby job #{index}")
             # Unlisted jobs are reachable by link only: not part of the board.
-            if job.get("isListed") is False:
+            if job.is_listed is False:
                 continue
             postings.append(_posting(job, index))
         return Page(postings=postings)
 
 
-def _posting(job: Mapping[str, Any], index: int) -> Posting:
-    raw_id = job.get("id")
+def _posting(job: _Job, index: int) -> Posting:
+    raw_id = job.id
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise ParseError(f"ashby job #{index}: missing or invalid 'id'")
-    title = job.get("title")
+    title = job.title
     if not isinstance(title, str):
         raise ParseError(f"ashby job {raw_id}: missing or invalid 'title'")
     return Posting(
         id=raw_id.strip(),
-        title=clean(title),
-        url=_text(job.get("jobUrl")) or _text(job.get("applyUrl")),
+        title=clean_str(title),
+        url=clean_text(job.job_url) or clean_text(job.apply_url),
         locations=_locations(job),
         remote=_remote(job),
-        department=_text(job.get("department")) or _text(job.get("team")),
-        employment_type=_employment_type(job.get("employmentType")),
-        posted_at=parse_datetime(job.get("publishedAt")),
-        updated_at=parse_datetime(job.get("updatedAt")),
+        department=clean_text(job.department) or clean_text(job.team),
+        employment_type=_employment_type(job.employment_type),
+        posted_at=parse_datetime_fast(job.published_at),
+        updated_at=parse_datetime_fast(job.updated_at),
     )
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
-def _place(entry: Mapping[str, Any]) -> str | None:
+def _place(entry: _Place) -> str | None:
     """An entry's display name, else its postal address ("City, Region, Country")."""
-    name = _text(entry.get("location"))
+    name = clean_text(entry.location)
     if name:
         return name
-    address = entry.get("address")
-    postal = address.get("postalAddress") if isinstance(address, dict) else None
-    if not isinstance(postal, dict):
+    address = entry.address
+    postal = address.postal_address if isinstance(address, _Address) else None
+    if not isinstance(postal, _PostalAddress):
         return None
-    keys = ("addressLocality", "addressRegion", "addressCountry")
-    parts = _unique(_text(postal.get(key)) for key in keys)
-    return ", ".join(parts) or None
+    parts = (postal.address_locality, postal.address_region, postal.address_country)
+    return ", ".join(_unique(clean_text(part) for part in parts)) or None
 
 
-def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
-    secondary = job.get("secondaryLocations")
+def _locations(job: _Job) -> tuple[str, ...]:
+    secondary = job.secondary_locations
     entries = [job, *(secondary if isinstance(secondary, list) else [])]
-    return _unique(_place(entry) for entry in entries if isinstance(entry, dict))
+    return _unique(_place(entry) for entry in entries if isinstance(entry, _Place))
 
 
 def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
-def _remote(job: Mapping[str, Any]) -> Remote:
-    workplace = _text(job.get("workplaceType"))
+def _remote(job: _Job) -> Remote:
+    workplace = clean_text(job.workplace_type)
     if workplace is not None:
         return _WORKPLACE.get(workplace.lower().replace("-", ""), Remote.UNKNOWN)
     # Older boards lack workplaceType; isRemote is also true for hybrid jobs
     # and false says nothing about hybrid, so only true carries weight.
-    return Remote.YES if job.get("isRemote") is True else Remote.UNKNOWN
+    return Remote.YES if job.is_remote is True else Remote.UNKNOWN
 
 
 def _employment_type(value: object) -> str | None:
-    text = _text(value)
+    text = clean_text(value)
     if text is None:
         return None
     return _EMPLOYMENT.get(text.lower(), text)

@@ -6,15 +6,26 @@ so there is never a second page.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import msgspec
+
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import (
+    NotArray,
+    NotObject,
+    clean_str,
+    clean_text,
+    decode_json,
+    expect_object,
+    expect_type,
+    parse_datetime_fast,
+)
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
-from secondchance.text import clean, clean_or_none, parse_datetime
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]+$")
 _BOARD_HOSTS = {
@@ -30,9 +41,44 @@ _LOCATION_SEPARATORS = re.compile(r"[|;]")
 _REMOTE_WORD = re.compile(r"\bremote\b", re.IGNORECASE)
 # Custom metadata names boards use for the work arrangement (free text per board).
 _WORKPLACE_NAMES = ("location type", "workplace type", "work model", "working model", "remote")
+_WORKPLACE_FIELD = re.compile("|".join(map(re.escape, _WORKPLACE_NAMES)))
 # When a multi-select lists several arrangements, the most flexible one is what
 # a candidate can get, so it wins.
 _REMOTE_RANK = {Remote.YES: 3, Remote.HYBRID: 2, Remote.NO: 1, Remote.UNKNOWN: 0}
+
+
+# Only the fields _posting reads are declared: ``content`` (the description, most of
+# the body) and the other fields are skipped, never built. Each accepts any JSON value
+# (Any, or a union with NotObject/NotArray), so the checks below, not the decoder,
+# decide what is drift, with the messages they always gave.
+class _Named(msgspec.Struct):
+    """A location, office or department."""
+
+    name: Any = None
+
+
+class _Metadata(msgspec.Struct):
+    name: Any = None
+    value: Any = None
+
+
+class _Job(msgspec.Struct):
+    id: Any = None
+    title: Any = None
+    absolute_url: Any = None
+    location: _Named | NotObject = None
+    offices: list[_Named | NotObject] | NotArray = None
+    departments: list[_Named | NotObject] | NotArray = None
+    metadata: list[_Metadata | NotObject] | NotArray = None
+    first_published: Any = None
+    updated_at: Any = None
+
+
+class _Board(msgspec.Struct):
+    jobs: list[_Job | NotObject] | NotArray = None
+
+
+_DECODER = msgspec.json.Decoder(_Board | NotObject)
 
 
 class GreenhouseSource:
@@ -73,57 +119,79 @@ class GreenhouseSource:
         return Request(url=f"{base}/v1/boards/{spec.key}/jobs?content=true", expect="json")
 
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
-        document = expect_type(load_json(body), dict, "greenhouse response")
-        jobs = expect_type(document.get("jobs"), list, "greenhouse 'jobs'")
+        what = "greenhouse response"
+        document = expect_object(decode_json(body, _DECODER, what), _Board, what)
+        jobs = expect_type(document.jobs, list, "greenhouse 'jobs'")
         return Page(postings=[_posting(job, index) for index, job in enumerate(jobs)])
 
 
-def _posting(job: Any, index: int) -> Posting:
-    job = expect_type(job, dict, f"greenhouse job #{index}")
-    raw_id = job.get("id")
+def _posting(job: object, index: int) -> Posting:
+    job = expect_object(job, _Job, f"greenhouse job #{index}")
+    raw_id = job.id
     # bool is an int subclass; a true/false id is drift, not an identity.
     if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
         raise ParseError(f"greenhouse job #{index}: missing or invalid 'id'")
-    title = job.get("title")
+    title = job.title
     if not isinstance(title, str):
         raise ParseError(f"greenhouse job {raw_id}: missing or invalid 'title'")
-    metadata = _metadata(job.get("metadata"))
+    metadata = _metadata(job.metadata)
     locations = _locations(job)
-    url = job.get("absolute_url")
     return Posting(
         id=str(raw_id).strip(),
-        title=clean(title),
-        url=clean_or_none(url) if isinstance(url, str) else None,
+        title=clean_str(title),
+        url=clean_text(job.absolute_url),
         locations=locations,
         remote=_remote(metadata, locations),
-        department=_first_name(job.get("departments")),
+        department=_first_name(job.departments),
         employment_type=_employment_type(metadata),
-        posted_at=parse_datetime(job.get("first_published")),
-        updated_at=parse_datetime(job.get("updated_at")),
+        posted_at=parse_datetime_fast(job.first_published),
+        updated_at=parse_datetime_fast(job.updated_at),
     )
 
 
 def _metadata(value: object) -> list[tuple[str, Any]]:
-    """(lower-cased name, raw value) pairs; entries of any other shape are ignored."""
+    """(lower-cased name, raw value) of the fields _remote and _employment_type
+    read; other fields and entries of any other shape are left out."""
     if not isinstance(value, list):
         return []
     pairs: list[tuple[str, Any]] = []
     for entry in value:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            pairs.append((clean(entry["name"]).lower(), entry.get("value")))
+        if isinstance(entry, _Metadata) and isinstance(entry.name, str):
+            name = _field_name(entry.name)
+            if name is not None:
+                pairs.append((name, entry.value))
     return pairs
 
 
-def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
-    location = job.get("location")
-    name = location.get("name") if isinstance(location, dict) else None
-    if isinstance(name, str) and clean(name):
-        parts: Iterable[object] = _LOCATION_SEPARATORS.split(name)
-    else:
-        offices = job.get("offices")
-        offices = offices if isinstance(offices, list) else []
-        parts = [office.get("name") for office in offices if isinstance(office, dict)]
-    return _unique(clean(part) for part in parts if isinstance(part, str))
+# Cached: every job of a board repeats the same metadata names, a dozen on some.
+@functools.lru_cache(maxsize=1024)
+def _field_name(name: str) -> str | None:
+    lowered = clean_str(name).lower()
+    if _WORKPLACE_FIELD.search(lowered) or "employment type" in lowered:
+        return lowered
+    return None
+
+
+def _locations(job: _Job) -> tuple[str, ...]:
+    location = job.location
+    name = location.name if isinstance(location, _Named) else None
+    if isinstance(name, str) and (places := _places(name)) is not None:
+        return places
+    offices = job.offices if isinstance(job.offices, list) else []
+    return _unique(
+        clean_str(office.name)
+        for office in offices
+        if isinstance(office, _Named) and isinstance(office.name, str)
+    )
+
+
+# Cached: most jobs of a board share a few location names.
+@functools.lru_cache(maxsize=4096)
+def _places(name: str) -> tuple[str, ...] | None:
+    """The places of a location name; None when it is blank."""
+    if not clean_str(name):
+        return None
+    return _unique(clean_str(part) for part in _LOCATION_SEPARATORS.split(name))
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -133,19 +201,19 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 def _first_name(entries: object) -> str | None:
     if isinstance(entries, list):
         for entry in entries:
-            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                return clean_or_none(entry["name"])
+            if isinstance(entry, _Named) and isinstance(entry.name, str):
+                return clean_text(entry.name)
     return None
 
 
 def _remote(metadata: list[tuple[str, Any]], locations: tuple[str, ...]) -> Remote:
     best = Remote.UNKNOWN
     for name, value in metadata:
-        if not any(marker in name for marker in _WORKPLACE_NAMES):
+        if not _WORKPLACE_FIELD.search(name):
             continue
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            found = _classify(item, remote_named="remote" in name)
+        remote_named = "remote" in name
+        for item in value if isinstance(value, list) else [value]:
+            found = _classify(item, remote_named=remote_named)
             if _REMOTE_RANK[found] > _REMOTE_RANK[best]:
                 best = found
     if best is not Remote.UNKNOWN:
@@ -161,7 +229,13 @@ def _classify(value: object, *, remote_named: bool) -> Remote:
         return Remote.YES
     if not isinstance(value, str):
         return Remote.UNKNOWN
-    text = clean(value).lower()
+    return _classify_text(value, remote_named)
+
+
+# Cached: a board's arrangement values are a handful of options.
+@functools.lru_cache(maxsize=1024)
+def _classify_text(value: str, remote_named: bool) -> Remote:
+    text = clean_str(value).lower()
     if remote_named and text == "yes":
         return Remote.YES
     if "remote" in text:
@@ -176,7 +250,7 @@ def _classify(value: object, *, remote_named: bool) -> Remote:
 def _employment_type(metadata: list[tuple[str, Any]]) -> str | None:
     for name, value in metadata:
         if "employment type" in name and isinstance(value, str):
-            return clean_or_none(value)
+            return clean_text(value)
     return None
 
 

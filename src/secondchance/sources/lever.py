@@ -11,10 +11,21 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import msgspec
+
 from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.sources._common import (
+    NotObject,
+    Scalar,
+    clean_str,
+    clean_text,
+    decode_json,
+    expect_object,
+    expect_type,
+    parse_datetime_fast,
+)
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
-from secondchance.text import clean, clean_or_none, parse_datetime
+from secondchance.text import clean
 
 PAGE_SIZE = 100
 _SITE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -26,6 +37,33 @@ _WORKPLACE = {
     "onsite": Remote.NO,
     "on-site": Remote.NO,
 }
+
+
+# Only the fields _posting reads are declared: the descriptions (``description``,
+# ``descriptionPlain``, ``lists``, ``additional``) and the rest are skipped, never
+# built. Each accepts any JSON value (Any, or a union with NotObject), so the checks
+# below, not the decoder, decide what is drift, with the messages they always gave.
+class _Categories(msgspec.Struct, rename="camel"):
+    location: Any = None
+    all_locations: Any = None
+    department: Any = None
+    team: Any = None
+    commitment: Any = None
+
+
+class _Posting(msgspec.Struct, rename="camel"):
+    id: Any = None
+    text: Any = None
+    categories: _Categories | NotObject = None
+    hosted_url: Any = None
+    workplace_type: Any = None
+    created_at: Any = None
+    updated_at: Any = None
+
+
+_NO_CATEGORIES = _Categories()
+# An object answer is an error ({"ok": false, "error": ...}): a plain dict, it is small.
+_DECODER = msgspec.json.Decoder(list[_Posting | NotObject] | dict[str, Any] | Scalar)
 
 
 class LeverSource:
@@ -80,7 +118,7 @@ class LeverSource:
         return Request(url=f"{base}/v0/postings/{site}?{query}", expect="json", page=0)
 
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
-        document = load_json(body)
+        document = decode_json(body, _DECODER, "lever response")
         if isinstance(document, dict) and "error" in document:
             raise ParseError(f"lever answered an error: {clean(document['error'])}")
         postings = expect_type(document, list, "lever response")
@@ -132,38 +170,34 @@ def _next_request(request: Request, count: int) -> Request | None:
     return Request(url=url, method=request.method, expect=request.expect, page=request.page + 1)
 
 
-def _posting(item: Any, index: int) -> Posting:
-    item = expect_type(item, dict, f"lever posting #{index}")
-    raw_id = item.get("id")
+def _posting(item: object, index: int) -> Posting:
+    item = expect_object(item, _Posting, f"lever posting #{index}")
+    raw_id = item.id
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise ParseError(f"lever posting #{index}: missing or invalid 'id'")
-    title = item.get("text")
+    title = item.text
     if not isinstance(title, str):
         raise ParseError(f"lever posting {raw_id}: missing or invalid 'text' (title)")
-    categories = item.get("categories")
-    categories = categories if isinstance(categories, dict) else {}
-    url = item.get("hostedUrl")
+    categories = item.categories
+    if not isinstance(categories, _Categories):
+        categories = _NO_CATEGORIES
     return Posting(
         id=raw_id.strip(),
-        title=clean(title),
-        url=clean_or_none(url) if isinstance(url, str) else None,
+        title=clean_str(title),
+        url=clean_text(item.hosted_url),
         locations=_locations(categories),
-        remote=_WORKPLACE.get((_text(item.get("workplaceType")) or "").lower(), Remote.UNKNOWN),
-        department=_text(categories.get("department")) or _text(categories.get("team")),
-        employment_type=_text(categories.get("commitment")),
-        posted_at=parse_datetime(item.get("createdAt")),
-        updated_at=parse_datetime(item.get("updatedAt")),
+        remote=_WORKPLACE.get((clean_text(item.workplace_type) or "").lower(), Remote.UNKNOWN),
+        department=clean_text(categories.department) or clean_text(categories.team),
+        employment_type=clean_text(categories.commitment),
+        posted_at=parse_datetime_fast(item.created_at),
+        updated_at=parse_datetime_fast(item.updated_at),
     )
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
-def _locations(categories: Mapping[str, Any]) -> tuple[str, ...]:
-    every = categories.get("allLocations")
-    raw = every if isinstance(every, list) and every else [categories.get("location")]
-    cleaned = (clean(value) for value in raw if isinstance(value, str))
+def _locations(categories: _Categories) -> tuple[str, ...]:
+    every = categories.all_locations
+    raw = every if isinstance(every, list) and every else [categories.location]
+    cleaned = (clean_str(value) for value in raw if isinstance(value, str))
     return tuple(dict.fromkeys(value for value in cleaned if value))
 
 
