@@ -160,14 +160,14 @@ def test_an_older_database_still_goes_through_the_migrations(new_database: NewDa
 FUTURE_MIGRATION = '''
     """a future migration, only for the test: rebuilds tables on SQLite
 
-    Revision ID: 0006
+    Revision ID: {future}
     Revises: {head}
     """
 
     import sqlalchemy as sa
     from alembic import op
 
-    revision = "0006"
+    revision = "{future}"
     down_revision = "{head}"
     branch_labels = None
     depends_on = None
@@ -203,8 +203,9 @@ def test_a_later_migration_applies_to_a_new_database(
         scripts,
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    (scripts / "versions" / "0006_future.py").write_text(
-        textwrap.dedent(FUTURE_MIGRATION).format(head=migrate.HEAD)
+    future = f"{int(migrate.HEAD) + 1:04d}"  # the revision after the real head
+    (scripts / "versions" / f"{future}_future.py").write_text(
+        textwrap.dedent(FUTURE_MIGRATION).format(head=migrate.HEAD, future=future)
     )
     migrated, created = new_database(), new_database()
     migrate.run_migrations(migrated)
@@ -221,7 +222,7 @@ def test_a_later_migration_applies_to_a_new_database(
     migrate.run_migrations(migrated, str(scripts))
     migrate.run_migrations(created, str(scripts))
 
-    assert migrate.current_revision(created) == "0006"
+    assert migrate.current_revision(created) == future
     assert_same_schema(created, migrated)
     assert "notes" in schema(created)["tables"]
     with created.connect() as conn:

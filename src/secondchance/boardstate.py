@@ -45,6 +45,7 @@ class BoardState:
     collapse_streak: int = 0
     open_count: int = 0
     missing: int = 0
+    page_validators: str | None = None
     # Inserted by this transaction: it has no postings yet, so nothing to load.
     new: bool = False
 

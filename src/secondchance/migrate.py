@@ -31,7 +31,7 @@ from secondchance.store import Base
 # The newest revision in migrations/versions (a test keeps this in step). A
 # database already there needs no Alembic at all, which keeps the daemon's
 # start-up and resident memory small.
-HEAD = "0005"
+HEAD = "0006"
 
 SCRIPTS = "secondchance:migrations"
 
@@ -45,7 +45,7 @@ VERSION_TABLE = "alembic_version"
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "alerts": ("extra",),  # 0002
     "deliveries": ("claimed_until",),  # 0003
-    "sources": ("missing",),  # 0004
+    "sources": ("missing", "page_validators"),  # 0004, 0006
 }
 
 

@@ -18,7 +18,9 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from secondchance import boardstate, metrics, snapshot
@@ -37,7 +39,7 @@ from secondchance.diff import (
     diff_source,
     find_reposts,
 )
-from secondchance.http import Fetcher, NotFound, Validators
+from secondchance.http import Fetcher, NotFound, Response, Validators
 from secondchance.matching import best_match
 from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
 from secondchance.notify import queue_channels
@@ -60,6 +62,8 @@ class BoardResult:
     validators: Validators | None = None
     body_hash: str | None = None
     pages: int = 0
+    # A paged board's requests and validators (JSON), for the next poll's replay.
+    pages_log: str | None = None
     # False when paging stopped early (page cap, a server repeating pages):
     # what is missing may just be unread, so nothing may be closed from it.
     complete: bool = True
@@ -97,12 +101,26 @@ async def fetch_board(
     source = SOURCES[spec.kind]
     started = time.monotonic()
     result = BoardResult(spec=spec, ref=ref)
-    # Conditional requests only where one response is the whole board.
+    # A single-page board asks with its validators; a paged one replays its pages.
     conditional = prior is not None and prior.baseline_done and prior.pages == 1
     validators = Validators(prior.etag, prior.last_modified) if conditional and prior else None
     digest = hashlib.sha256()
+    pages_log: list[dict[str, Any]] = []
     try:
-        request: Request | None = source.first_request(spec, endpoints)
+        first = source.first_request(spec, endpoints)
+        request: Request | None = first
+        reuse: Response | None = None
+        plan = replay_plan(prior, first)
+        if plan is not None and prior is not None:
+            changed, reuse = await _replay(fetcher, plan)
+            if not changed:
+                # Every page answered 304: the board is as it was.
+                result.unchanged = True
+                result.pages = prior.pages
+                result.body_hash = prior.body_hash
+                result.pages_log = prior.page_validators
+                result.seconds = time.monotonic() - started
+                return result
         seen_urls: set[str] = set()
         seen_ids: set[str] = set()
         while request is not None:
@@ -116,7 +134,10 @@ async def fetch_board(
                 result.complete = False
                 break
             seen_urls.add(request.url + repr(request.json_body))
-            response = await fetcher.fetch(request, validators if result.pages == 0 else None)
+            if reuse is not None:
+                response, reuse = reuse, None
+            else:
+                response = await fetcher.fetch(request, validators if result.pages == 0 else None)
             if response.not_modified:
                 result.unchanged = True
                 result.validators = validators
@@ -124,6 +145,7 @@ async def fetch_board(
             # The digest of the wire bytes: an unchanged body is skipped before
             # it is even decompressed.
             digest.update(response.digest)
+            pages_log.append(page_entry(request, response.validators))
             if result.pages == 0:
                 result.validators = response.validators
                 single = digest.copy().hexdigest()
@@ -147,6 +169,18 @@ async def fetch_board(
                 break
         if not result.unchanged:
             result.body_hash = digest.hexdigest()
+            if result.pages > 1 and result.complete:
+                if all(e["etag"] or e["last_modified"] for e in pages_log):
+                    result.pages_log = orjson.dumps(pages_log).decode()
+                if (
+                    prior is not None
+                    and prior.baseline_done
+                    and prior.body_hash == result.body_hash
+                ):
+                    # Same bytes on every page (a server without validators): nothing
+                    # to diff or store.
+                    result.unchanged = True
+                    result.postings = []
     except NotFound as exc:
         result.error = f"{spec.kind} board {spec.key!r} {exc}"
         result.not_found = True
@@ -157,6 +191,67 @@ async def fetch_board(
         result.error = f"internal error: {type(exc).__name__}: {exc}"
     result.seconds = time.monotonic() - started
     return result
+
+
+def page_entry(request: Request, validators: Validators) -> dict[str, Any]:
+    """One page of a paged board as stored for the next poll's replay."""
+    return {
+        "url": request.url,
+        "method": request.method,
+        "json": request.json_body,
+        "headers": [list(header) for header in request.headers],
+        "expect": request.expect,
+        "etag": validators.etag,
+        "last_modified": validators.last_modified,
+    }
+
+
+def replay_plan(
+    prior: BoardState | None, first: Request
+) -> list[tuple[Request, Validators]] | None:
+    """The requests and validators of a paged board's last complete fetch, if
+    every page had validators and the board still starts where it did."""
+    if prior is None or not prior.baseline_done or prior.pages < 2 or not prior.page_validators:
+        return None
+    try:
+        entries = orjson.loads(prior.page_validators)
+        plan = [
+            (
+                Request(
+                    url=e["url"],
+                    method=e["method"],
+                    json_body=e["json"],
+                    headers=tuple((str(k), str(v)) for k, v in e["headers"]),
+                    expect=e["expect"],
+                    page=index,
+                ),
+                Validators(e["etag"], e["last_modified"]),
+            )
+            for index, e in enumerate(entries)
+        ]
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None  # an unreadable log costs one full fetch, nothing else
+    if not plan or any(not (v.etag or v.last_modified) for _, v in plan):
+        return None
+    start = plan[0][0]
+    if (start.url, start.method, start.json_body) != (first.url, first.method, first.json_body):
+        return None  # the endpoint or board moved (a watchlist edit)
+    return plan
+
+
+async def _replay(
+    fetcher: Fetcher, plan: Sequence[tuple[Request, Validators]]
+) -> tuple[bool, Response | None]:
+    """Ask for every page with its validators: (changed, first page to reuse).
+
+    If any page changed, the whole board is fetched again (a 304 page has no
+    content to parse); a changed first page is handed back so it is not asked
+    for twice."""
+    for index, (request, validators) in enumerate(plan):
+        response = await fetcher.fetch(request, validators)
+        if not response.not_modified:
+            return True, (response if index == 0 else None)
+    return False, None
 
 
 # Companies written per transaction at most: bounds the work a failed batch
@@ -374,6 +469,7 @@ class Poller:
                     row.last_error = f"board shrank from {diff.previous_count} to {len(diff.seen)}"
                     # Forget validators: a 304 next time must not hide the shrink.
                     row.etag = row.last_modified = row.body_hash = None
+                    row.page_validators = None
                     log.warning(
                         "%s %s: board shrank from %d to %d postings; holding the snapshot",
                         company.name,
@@ -391,6 +487,7 @@ class Poller:
                         row.last_modified = board.validators.last_modified
                     row.body_hash = board.body_hash
                     row.pages = board.pages
+                    row.page_validators = board.pages_log
                 row.baseline_done = True
                 row.last_success_at = at
                 if change:

@@ -86,6 +86,9 @@ class SourceRow(Base):
     # Open postings missing from the last poll(s), not yet confirmed closed: while
     # it is 0, an unchanged body (304, same hash) cannot change anything.
     missing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A paged board's page requests and their validators (JSON), so the next poll
+    # can ask for every page conditionally (see poller.replay_plan).
+    page_validators: Mapped[str | None] = mapped_column(Text)
 
     @property
     def ref(self) -> SourceRef:
