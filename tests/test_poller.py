@@ -229,7 +229,7 @@ async def test_snapshot_and_outbox_commit_together(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("killed while writing the outbox")
 
-    monkeypatch.setattr(Store, "queue", staticmethod(crash))
+    monkeypatch.setattr(Store, "queue_many", staticmethod(crash))
     with pytest.raises(RuntimeError):
         await h.poll()
     assert "2" not in h.postings()

@@ -514,10 +514,7 @@ class Poller:
                 events.append((row, change))
             self._log_success(diff, boards, baseline=baselines.get(diff.source, False))
         channels = self.channels(company)
-        for row, change in events:
-            alert = Store.queue(session, row, change, channels, at)
-            if alert is not None:
-                queued.append(alert.to_alert())
+        queued.extend(Store.queue_many(session, events, channels, at))
         queued.extend(
             self._cooldowns(session, company, [r.id for r in rows.values()], channels, at)
         )
@@ -574,7 +571,7 @@ class Poller:
                 at=at,
             )
             if alert is not None:
-                queued.append(alert.to_alert())
+                queued.append(alert)
         return queued
 
     def _log_failure(self, row: BoardState, board: BoardResult) -> None:

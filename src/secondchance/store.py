@@ -278,28 +278,100 @@ class Store:
         change: Change,
         channels: Sequence[str],
         at: datetime,
-    ) -> AlertRow | None:
-        posting = change.posting
-        key = f"{source.id}|{posting.id if posting else ''}|{change.kind.value}|{source.attempts}"
-        if session.scalar(select(AlertRow.id).where(AlertRow.key == key)) is not None:
-            return None
-        alert = AlertRow(
-            key=key,
-            company=source.company,
-            source_id=source.id,
-            source_kind=source.kind,
-            source_board=source.board,
-            kind=change.kind.value,
-            posting_id=posting.id if posting else None,
-            title=posting.title if posting else None,
-            location=posting.location if posting else None,
-            url=posting.url if posting else None,
-            previous_title=change.previous.title if change.previous else None,
-            detail=change.detail or None,
-            extra=json.dumps(dict(change.extra), ensure_ascii=False) if change.extra else None,
-            created_at=at,
-        )
-        return Store._add(session, alert, channels, at)
+    ) -> Alert | None:
+        queued = Store.queue_many(session, [(source, change)], channels, at)
+        return queued[0] if queued else None
+
+    @staticmethod
+    def queue_many(
+        session: Session,
+        events: Sequence[tuple[BoardLike, Change]],
+        channels: Sequence[str],
+        at: datetime,
+    ) -> list[Alert]:
+        """Write these changes to the outbox, one pending delivery per channel,
+        in a few statements. A change whose key is already there (the same poll
+        written twice) is skipped, so nothing is ever sent twice."""
+        rows: dict[str, dict[str, Any]] = {}
+        for source, change in events:
+            posting = change.posting
+            key = (
+                f"{source.id}|{posting.id if posting else ''}|{change.kind.value}|{source.attempts}"
+            )
+            if key in rows:
+                continue
+            rows[key] = {
+                "key": key,
+                "company": source.company,
+                "source_id": source.id,
+                "source_kind": source.kind,
+                "source_board": source.board,
+                "kind": change.kind.value,
+                "posting_id": posting.id if posting else None,
+                "title": posting.title if posting else None,
+                "location": posting.location if posting else None,
+                "url": posting.url if posting else None,
+                "previous_title": change.previous.title if change.previous else None,
+                "detail": change.detail or None,
+                "extra": json.dumps(dict(change.extra), ensure_ascii=False)
+                if change.extra
+                else None,
+                "created_at": at,
+            }
+        return Store._insert_alerts(session, list(rows.values()), channels, at)
+
+    @staticmethod
+    def _insert_alerts(
+        session: Session, rows: list[dict[str, Any]], channels: Sequence[str], at: datetime
+    ) -> list[Alert]:
+        keys = [row["key"] for row in rows]
+        existing: set[str] = set()
+        for start in range(0, len(keys), 500):  # bounded IN lists
+            chunk = keys[start : start + 500]
+            existing.update(session.scalars(select(AlertRow.key).where(AlertRow.key.in_(chunk))))
+        rows = [row for row in rows if row["key"] not in existing]
+        if not rows:
+            return []
+        # One executemany; the ids come back with their keys (in no promised order).
+        ids: dict[str, int] = {
+            key: id_
+            for id_, key in session.execute(
+                insert(AlertRow).returning(AlertRow.id, AlertRow.key), rows
+            )
+        }
+        if channels:
+            session.execute(
+                insert(DeliveryRow),
+                [
+                    {
+                        "alert_id": ids[row["key"]],
+                        "channel": channel,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": at,
+                    }
+                    for row in rows
+                    for channel in channels
+                ],
+            )
+        return [
+            Alert(
+                id=ids[row["key"]],
+                company=row["company"],
+                kind=row["kind"],
+                source_kind=row["source_kind"],
+                source_board=row["source_board"],
+                posting_id=row["posting_id"],
+                title=row["title"],
+                location=row["location"],
+                url=row["url"],
+                previous_title=row["previous_title"],
+                detail=row["detail"],
+                extra=json.loads(row["extra"]) if row["extra"] else {},
+                created_at=at,
+            )
+            for row in rows
+        ]
 
     @staticmethod
     def queue_company_alert(
@@ -313,39 +385,26 @@ class Store:
         extra: Mapping[str, str],
         channels: Sequence[str],
         at: datetime,
-    ) -> AlertRow | None:
+    ) -> Alert | None:
         """An alert about the company rather than one board (cool-down over)."""
-        if session.scalar(select(AlertRow.id).where(AlertRow.key == key)) is not None:
-            return None
-        alert = AlertRow(
-            key=key,
-            company=company,
-            source_id=None,
-            source_kind="company",
-            source_board="",
-            kind=kind,
-            title=title,
-            detail=detail,
-            extra=json.dumps(dict(extra), ensure_ascii=False),
-            created_at=at,
-        )
-        return Store._add(session, alert, channels, at)
-
-    @staticmethod
-    def _add(session: Session, alert: AlertRow, channels: Sequence[str], at: datetime) -> AlertRow:
-        session.add(alert)
-        session.flush()
-        for channel in channels:
-            session.add(
-                DeliveryRow(
-                    alert_id=alert.id,
-                    channel=channel,
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=at,
-                )
-            )
-        return alert
+        row = {
+            "key": key,
+            "company": company,
+            "source_id": None,
+            "source_kind": "company",
+            "source_board": "",
+            "kind": kind,
+            "posting_id": None,
+            "title": title,
+            "location": None,
+            "url": None,
+            "previous_title": None,
+            "detail": detail,
+            "extra": json.dumps(dict(extra), ensure_ascii=False),
+            "created_at": at,
+        }
+        queued = Store._insert_alerts(session, [row], channels, at)
+        return queued[0] if queued else None
 
     def due_deliveries(
         self, channels: Sequence[str], *, ignore_backoff: bool = False, limit: int = 500
