@@ -139,6 +139,25 @@ _SET = (
 )
 
 
+# Built once: constructing and caching a statement per board cost more than
+# running it on a steady-state poll where most boards change by a posting or two.
+_ONE = and_(_T.c.source_id == bindparam("_sid"), _T.c.posting_id == bindparam("_pid"))
+_REFRESH = (
+    update(_T)
+    .where(_ONE)
+    .values(
+        **{key: bindparam(f"v_{key}") for key in _SET},
+        status=Status.OPEN.value,
+        misses=0,
+        closed_at=None,
+    )
+)
+_MISSES = update(_T).where(_ONE).values(misses=bindparam("v_misses"))
+_CLOSE = (
+    update(_T).where(_ONE).values(status=Status.CLOSED.value, closed_at=bindparam("v_closed_at"))
+)
+
+
 def write_diff(
     session: Session,
     source_id: int,
@@ -155,38 +174,22 @@ def write_diff(
             new.append(posting)
         elif before.status is not Status.OPEN or before.misses or before.posting != posting:
             values = {**_values(posting), "last_seen": at}
-            refreshed.append({"_pid": posting.id, **{f"v_{k}": v for k, v in values.items()}})
+            refreshed.append(
+                {"_sid": source_id, "_pid": posting.id, **{f"v_{k}": v for k, v in values.items()}}
+            )
     misses = [
-        {"_pid": pid, "v_misses": count}
+        {"_sid": source_id, "_pid": pid, "v_misses": count}
         for pid, count in diff.missed.items()
         if known[pid].misses != count
     ]
-    closed = [{"_pid": pid, "v_closed_at": at} for pid in diff.closed]
+    closed = [{"_sid": source_id, "_pid": pid, "v_closed_at": at} for pid in diff.closed]
 
     if new:
         _insert(session, source_id, new, at)
-    where = and_(_T.c.source_id == source_id, _T.c.posting_id == bindparam("_pid"))
-    if refreshed:
-        statement = (
-            update(_T)
-            .where(where)
-            .values(
-                **{key: bindparam(f"v_{key}") for key in _SET},
-                status=Status.OPEN.value,
-                misses=0,
-                closed_at=None,
-            )
-        )
-        session.execute(statement, refreshed)
-    if misses:
-        session.execute(update(_T).where(where).values(misses=bindparam("v_misses")), misses)
-    if closed:
-        statement = (
-            update(_T)
-            .where(where)
-            .values(status=Status.CLOSED.value, closed_at=bindparam("v_closed_at"))
-        )
-        session.execute(statement, closed)
+    connection = session.connection()
+    for statement, rows in ((_REFRESH, refreshed), (_MISSES, misses), (_CLOSE, closed)):
+        if rows:
+            connection.execute(statement, rows)
 
 
 _INSERT_COLUMNS = (

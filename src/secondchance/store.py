@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     func,
@@ -210,6 +211,11 @@ def _table(mapped: type[Base]) -> Table:
     return cast(Table, mapped.__table__)
 
 
+_QUEUED = select(_table(AlertRow).c.key).where(
+    _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
+)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -331,9 +337,10 @@ class Store:
     ) -> list[Alert]:
         keys = [row["key"] for row in rows]
         existing: set[str] = set()
+        connection = session.connection()
         for start in range(0, len(keys), 500):  # bounded IN lists
             chunk = keys[start : start + 500]
-            existing.update(session.scalars(select(AlertRow.key).where(AlertRow.key.in_(chunk))))
+            existing.update(connection.execute(_QUEUED, {"keys": chunk}).scalars())
         rows = [row for row in rows if row["key"] not in existing]
         if not rows:
             return []
@@ -343,12 +350,12 @@ class Store:
         alerts, deliveries = _table(AlertRow), _table(DeliveryRow)
         ids: dict[str, int] = {
             key: id_
-            for id_, key in session.execute(
+            for id_, key in connection.execute(
                 insert(alerts).returning(alerts.c.id, alerts.c.key), rows
             )
         }
         if channels:
-            session.execute(
+            connection.execute(
                 insert(deliveries),
                 [
                     {
