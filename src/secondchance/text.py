@@ -60,6 +60,15 @@ def parse_datetime(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return as_utc(parsed)
+
+
+def as_utc(parsed: datetime) -> datetime | None:
+    """``parsed`` in UTC (naive means UTC); None for a date at the calendar's edge
+    that UTC cannot hold ("0001-01-01T00:00:00+01:00")."""
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return None

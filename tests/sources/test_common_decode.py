@@ -176,3 +176,9 @@ def test_parse_datetime_fast_is_parse_datetime_on_odd_strings() -> None:
     for _ in range(3000):
         value = "".join(rng.choices(pieces, k=rng.randint(1, 9)))
         assert _outcome(parse_datetime_fast, value) == _outcome(text.parse_datetime, value)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_date_utc_cannot_hold_is_no_date_not_a_failed_poll(value: str) -> None:
+    assert text.parse_datetime(value) is None
+    assert parse_datetime_fast(value) is None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import msgspec
 import orjson
 
 from secondchance.sources.interface import ParseError, SpecError
-from secondchance.text import clean, parse_datetime
+from secondchance.text import as_utc, clean, parse_datetime
 
 T = TypeVar("T")
 
@@ -120,9 +120,7 @@ def parse_datetime_fast(value: object) -> datetime | None:
             parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
         except ValueError:
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        return as_utc(parsed)
     return parse_datetime(value)
 
 
