@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 
 from secondchance import boardstate, migrate, snapshot
 from secondchance.diff import Policy, diff_source
@@ -45,3 +47,20 @@ def test_written_postings_read_back_equal(database: str) -> None:
         assert (row.first_seen, row.last_seen, row.closed_at) == (at, at, None)
     finally:
         store.dispose()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
+        datetime(2026, 3, 1, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(2026, 3, 1, 1, 0, tzinfo=timezone(timedelta(hours=2))),
+    ],
+)
+def test_sqlite_time_is_what_sqlalchemy_would_store(value: datetime) -> None:
+    dialect = sqlite.dialect()
+    process = sqlite.DATETIME().bind_processor(dialect)
+    assert process is not None
+    expected = process(value.astimezone(UTC).replace(tzinfo=None))
+    assert snapshot._sqlite_time(value) == expected

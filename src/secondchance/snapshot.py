@@ -217,12 +217,21 @@ _SQLITE_INSERT = (
 
 def _sqlite_time(value: datetime | None) -> str | None:
     # SQLAlchemy's own SQLite DATETIME text form of the UTCDateTime column value
-    # (isoformat runs in C; strftime showed up in profiles).
+    # (its storage_format; tests read the rows back through the ORM).
     if value is None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # %-formatting the fields is twice as fast as replace() + isoformat().
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 def _insert(session: Session, source_id: int, postings: list[Posting], at: datetime) -> None:
