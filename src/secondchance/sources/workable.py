@@ -7,11 +7,12 @@ all with the same shortcode, so rows are merged into one posting.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 from secondchance.models import Posting, Remote
 from secondchance.sources._common import board_slug, expect_type, load_json
@@ -84,7 +85,7 @@ class WorkableSource:
 def _merge(first: Posting, other: Posting) -> Posting:
     """The first row wins for every field but the places, which add up."""
     remote = first.remote if first.remote is not Remote.UNKNOWN else other.remote
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         first, locations=_unique((*first.locations, *other.locations)), remote=remote
     )
 
