@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import msgspec
+
 from secondchance.models import Change, ChangeKind, Posting, SourceRef
 from secondchance.text import normalise_title
 
@@ -20,9 +22,9 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A posting as the snapshot remembers it."""
+class Known(msgspec.Struct, frozen=True, gc=False):
+    """A posting as the snapshot remembers it (a Struct, as Posting is: one is
+    built per stored posting a poll reads)."""
 
     posting: Posting
     status: Status = Status.OPEN
