@@ -89,8 +89,10 @@ def lock(
     states = {state.ref: state for state in map(_state, session.execute(query))}
     missing = [ref for ref in dict.fromkeys(refs) if ref not in states]
     if missing:
-        created = session.execute(
-            insert(_T).returning(_T.c.id, _T.c.company, _T.c.kind, _T.c.board),
+        # No RETURNING: SQLite before 3.35 (still shipped by some distributions)
+        # has none; reading the new rows back is one more query on a first poll.
+        session.execute(
+            insert(_T),
             [
                 {
                     "company": ref.company,
@@ -108,9 +110,10 @@ def lock(
                 for ref in missing
             ],
         )
-        for id_, company, kind, board in created:
-            state = BoardState(id_, company, kind, board, new=True)
-            states[state.ref] = state
+        created = {state.ref: state for state in map(_state, session.execute(query))}
+        for ref in missing:
+            created[ref].new = True
+        states = created
     return states
 
 

@@ -318,6 +318,8 @@ class Poller:
         await self.store.call(self._write_queued, write)
         if write.error is not None:
             raise write.error
+        if not write.done:  # only if the batch it was in died of a BaseException
+            raise RuntimeError(f"the poll of {company.name} was not stored")
         alerts = write.alerts
         self._measure(company, boards, alerts)
         for board in boards:

@@ -214,6 +214,9 @@ def _table(mapped: type[Base]) -> Table:
 _QUEUED = select(_table(AlertRow).c.key).where(
     _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
 )
+_IDS = select(_table(AlertRow).c.id, _table(AlertRow).c.key).where(
+    _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
+)
 
 
 def now() -> datetime:
@@ -344,16 +347,15 @@ class Store:
         rows = [row for row in rows if row["key"] not in existing]
         if not rows:
             return []
-        # One executemany; the ids come back with their keys (in no promised order).
         # Core tables, not the mapped classes: the ORM's bulk path costs more per
-        # row than the insert itself.
+        # row than the insert itself. One executemany, then the ids read back by
+        # key: no RETURNING, which SQLite before 3.35 lacks.
         alerts, deliveries = _table(AlertRow), _table(DeliveryRow)
-        ids: dict[str, int] = {
-            key: id_
-            for id_, key in connection.execute(
-                insert(alerts).returning(alerts.c.id, alerts.c.key), rows
-            )
-        }
+        connection.execute(insert(alerts), rows)
+        ids: dict[str, int] = {}
+        for start in range(0, len(rows), 500):
+            chunk = [row["key"] for row in rows[start : start + 500]]
+            ids.update((key, id_) for id_, key in connection.execute(_IDS, {"keys": chunk}))
         if channels:
             connection.execute(
                 insert(deliveries),
