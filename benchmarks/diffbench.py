@@ -14,7 +14,7 @@ import json
 import statistics
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import UTC, datetime, timedelta
 
 from secondchance.diff import Known, Policy, diff_source
