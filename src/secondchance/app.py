@@ -7,18 +7,21 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-from sqlalchemy.exc import SQLAlchemyError
-
-from secondchance import migrate
 from secondchance.config import Config, database_url
-from secondchance.http import Fetcher
-from secondchance.models import ChangeKind
-from secondchance.notify import Notifier, channels_of
-from secondchance.poller import Poller
-from secondchance.render import Message
-from secondchance.store import Store, make_engine, now
+
+# Only for the annotations: `status`, `history` and the other commands that
+# only read the database import this module too, and must not pay for HTTP,
+# the poller or the notifier (imported where they are built, below).
+if TYPE_CHECKING:
+    import httpx
+
+    from secondchance.http import Fetcher
+    from secondchance.notify import Notifier
+    from secondchance.poller import Poller
+    from secondchance.render import Message
+    from secondchance.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,11 @@ class StorageError(Exception):
 
 
 def open_store(config: Config | None, data_dir: Path) -> Store:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from secondchance import migrate
+    from secondchance.store import Store, make_engine
+
     url = database_url(config, data_dir)
     if url.startswith("sqlite:///"):
         folder = Path(url.removeprefix("sqlite:///")).parent
@@ -48,6 +56,8 @@ def open_store(config: Config | None, data_dir: Path) -> Store:
 def fast_transport(config: Config) -> httpx.AsyncBaseTransport | None:
     """aiohttp's C HTTP parser under the httpx API, when installed: the same
     requests for a fraction of the CPU (see benchmarks/README.md)."""
+    import httpx
+
     try:
         from httpx_aiohttp import AiohttpTransport
     except ImportError:
@@ -59,6 +69,8 @@ def fast_transport(config: Config) -> httpx.AsyncBaseTransport | None:
 
 
 def make_fetcher(config: Config) -> Fetcher:
+    from secondchance.http import Fetcher
+
     s = config.settings
     return Fetcher(
         transport=fast_transport(config),
@@ -87,6 +99,9 @@ class App:
         *,
         console: Callable[[Message], None] | None,
     ) -> App:
+        from secondchance.notify import Notifier, channels_of
+        from secondchance.poller import Poller
+
         store = open_store(config, data_dir)
         fetcher = make_fetcher(config)
         poller = Poller(config, store, fetcher)
@@ -95,6 +110,8 @@ class App:
 
     def update(self, config: Config) -> None:
         """Switch the running pieces to a reloaded watchlist (state is kept)."""
+        from secondchance.notify import channels_of
+
         self.config = config
         self.poller.update(config)
         self.notifier.update(config, channels_of(config))
@@ -108,6 +125,9 @@ class App:
 
     def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:
         """One alert per invalid edit of the watchlist, to every channel."""
+        from secondchance.models import ChangeKind
+        from secondchance.store import Store, now
+
         channels = [c.id for c in self.notifier.channels]
         with self.store.sessions.begin() as session:
             Store.queue_company_alert(
@@ -121,6 +141,23 @@ class App:
                 channels=channels,
                 at=now(),
             )
+
+    def shrink_database_cache(self) -> None:
+        """Hand SQLite's page cache back (up to 2 MB per connection), which an idle
+        daemon would otherwise keep from its last poll for the whole interval.
+        Blocking: run it on the store's thread, between polls."""
+        engine = self.store.engine
+        if engine.dialect.name != "sqlite":
+            return
+        # The DBAPI connection: SQLAlchemy's would begin a transaction, and on
+        # SQLite every transaction here takes the write lock (BEGIN IMMEDIATE).
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA shrink_memory")
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool, open
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()

@@ -8,32 +8,24 @@ clear line each, never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from secondchance import __version__, logs
-from secondchance.app import App, StorageError, make_fetcher, open_store
-from secondchance.config import (
-    Company,
-    Config,
-    ConfigError,
-    default_config_path,
-    default_data_dir,
-    load,
-)
 from secondchance.durations import format_duration, parse_duration
-from secondchance.http import Fetcher
-from secondchance.models import SourceRef
-from secondchance.poller import PollReport
-from secondchance.render import Message
+
+# Every process starts here, `--help` included, so the heavy imports (pydantic
+# models, SQLAlchemy, httpx/aiohttp, rich, the poller, the scheduler) happen in
+# the commands that use them, not at module level.
+if TYPE_CHECKING:
+    from secondchance.config import Company, Config
+    from secondchance.poller import PollReport
+    from secondchance.render import Message
 
 log = logging.getLogger("secondchance")
 
@@ -132,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logs.setup(args.log_level, args.log_format)
     from secondchance import cli_reports
+    from secondchance.app import StorageError
+    from secondchance.config import ConfigError
 
     handler = {
         "history": cli_reports.cmd_history,
@@ -160,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from secondchance.config import default_config_path, load
+
     config = load(args.config or default_config_path())
     # From here on, the secrets the watchlist resolved are masked in every log line.
     logs.setup(args.log_level, args.log_format, config.secrets)
@@ -167,10 +163,14 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
+    from secondchance.config import default_data_dir
+
     return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
 
 
 def _print_message(message: Message) -> None:
+    from rich.console import Console
+
     out = Console(highlight=False, markup=False, soft_wrap=True)
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
@@ -204,10 +204,16 @@ def cmd_once(args: argparse.Namespace) -> int:
             )
             return EXIT_CONFIG
         companies = [c for c in wanted if c is not None]
+    import asyncio
+
     return asyncio.run(_once(config, _data_dir(args), companies, as_json=args.json))
 
 
 async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_json: bool) -> int:
+    import asyncio
+
+    from secondchance.app import App
+
     app = App.open(config, data_dir, console=None if as_json else _print_message)
     failed: list[tuple[str, str, str]] = []
     try:
@@ -238,6 +244,9 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from secondchance.app import App
     from secondchance.scheduler import Daemon
 
     config = _config(args)
@@ -251,6 +260,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from secondchance.app import open_store
+    from secondchance.config import default_config_path
+    from secondchance.models import SourceRef
+
     config: Config | None = None
     path = args.config or default_config_path()
     if args.config is not None or path.exists():
@@ -290,6 +303,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print("No polls yet: run `secondchance once` or `secondchance run`.")
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="secondchance status", title_justify="left")
     for column in ("company", "board", "last poll", "result", "open", "failures", "pending"):
         table.add_column(
@@ -329,6 +345,13 @@ def _ago(when: datetime | None) -> str:
 
 
 def cmd_peek(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from secondchance.app import make_fetcher
+    from secondchance.models import SourceRef
     from secondchance.poller import fetch_board
 
     config = _config(args)
@@ -399,6 +422,8 @@ def cmd_peek(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    import asyncio
+
     from secondchance import discover as finder
     from secondchance.sources import default_endpoints
 
@@ -410,6 +435,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     async def run() -> finder.Discovery:
         if args.offline:
             return await finder.discover(args.target, fetcher=None, offline=True)
+        from secondchance.http import Fetcher
+
         fetcher = Fetcher(timeout=20.0, retries=1)
         try:
             return await finder.discover(args.target, fetcher=fetcher, endpoints=endpoints)
@@ -460,6 +487,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
         print(f"secondchance: no job board found for {found.target}", file=sys.stderr)
         return EXIT_FAILED
     if args.add:
+        from secondchance.config import default_config_path
+
         path = args.config or default_config_path()
         summary = finder.add_to_watchlist(path, args.add, chosen)
         print(summary, file=sys.stderr)
@@ -479,6 +508,8 @@ def cmd_health(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"secondchance: --max-age: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    from secondchance.app import open_store
+
     config = _config(args)
     store = open_store(config, _data_dir(args))
     try:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import sys
 from datetime import UTC, datetime
 
-from rich.console import Console
-from rich.table import Table
-
-from secondchance.app import open_store
 from secondchance.classify import upcoming_cooldowns
 from secondchance.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, _config, _data_dir
 from secondchance.config import Company, Config
 from secondchance.models import Alert
 from secondchance.render import Message, block
-from secondchance.store import alert_records, stored_postings
+
+# rich, the database (SQLAlchemy) and the notifier (Apprise) are imported by
+# the commands that use them: `cooldowns` needs only the watchlist.
 
 
 def _company(config: Config, name: str) -> Company | None:
@@ -42,6 +39,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     company = _company(config, args.company)
     if company is None:
         return EXIT_CONFIG
+    from secondchance.app import open_store
+    from secondchance.store import alert_records, stored_postings
+
     store = open_store(config, _data_dir(args))
     try:
         postings = stored_postings(store, company.name)
@@ -83,6 +83,9 @@ def cmd_history(args: argparse.Namespace) -> int:
                 )
             )
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{company.name}: history", title_justify="left")
     for column in ("when", "event", "what"):
         table.add_column(column, overflow="fold")
@@ -100,6 +103,9 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         if company is None:
             return EXIT_CONFIG
         wanted = [company]
+    from secondchance.app import open_store
+    from secondchance.store import stored_postings
+
     store = open_store(config, _data_dir(args))
     try:
         rows = [
@@ -131,6 +137,9 @@ def cmd_jobs(args: argparse.Namespace) -> int:
                 )
             )
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{len(rows)} posting(s) that pass your filters", title_justify="left")
     for column in ("company", "title", "location", "status", "since", "url"):
         table.add_column(column, overflow="fold")
@@ -170,6 +179,9 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
     if not rows:
         print("No cool-downs: add reapply_after to a [[company.rejection]].")
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="Reapply cool-downs", title_justify="left")
     for column in ("ends", "company", "role", "rejected", "status"):
         table.add_column(column)
@@ -184,6 +196,8 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
+    import asyncio
+
     from secondchance.notify import Sender, channels_of
 
     config = _config(args)

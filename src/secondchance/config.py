@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from secondchance.config_schema import (
@@ -67,10 +66,16 @@ class ConfigError(Exception):
         super().__init__("\n".join(self.problems))
 
 
+# platformdirs is imported only when a default is needed: a daemon started with
+# --config and --data-dir (systemd, Docker) never uses it.
+
+
 def default_config_path() -> Path:
     env = os.environ.get("SECONDCHANCE_CONFIG")
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP)) / "watchlist.toml"
 
 
@@ -78,6 +83,8 @@ def default_data_dir() -> Path:
     env = os.environ.get("SECONDCHANCE_DATA")
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP))
 
 

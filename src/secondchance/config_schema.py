@@ -17,7 +17,6 @@ from secondchance.filters import CompiledFilter, Filter
 from secondchance.matching import DEFAULT_THRESHOLD
 from secondchance.models import Posting
 from secondchance.policy import DeliveryPolicy
-from secondchance.server import parse_listen
 from secondchance.sources import BoardSpec
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
@@ -57,6 +56,10 @@ class Server(_Model):
     @classmethod
     def _listen(cls, value: str | None) -> str | None:
         if value is not None:
+            # Imported only when a server is configured: it brings asyncio, which
+            # `check` and the reports do not need.
+            from secondchance.server import parse_listen
+
             parse_listen(value)
         return value
 

@@ -33,6 +33,7 @@ class StatusServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
+        metrics.enable()  # someone will read them now: record from the first poll on
         self._server = await asyncio.start_server(self._handle, self.host, self.port)
         sockets = self._server.sockets or ()
         if sockets:
