@@ -10,6 +10,7 @@ rebuilt from it at start and on every accepted reload (SIGHUP or an edit).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -129,6 +130,8 @@ class Daemon:
         self.beat_error = None
         self.last_beat = time.time()
         if not self.inflight:  # between polls only: a full gc pass is not free
+            with contextlib.suppress(Exception):  # only memory is at stake
+                await self.app.store.call(self.app.shrink_database_cache)
             _return_memory()
         metrics.LAST_CYCLE.set(self.last_beat)
         sdnotify.watchdog()
