@@ -138,7 +138,6 @@ class Notifier:
         report = DrainReport()
         if not self.channels:
             return report
-        now = now or datetime.now(UTC)
         policy = self.config.policy
         async with self._lock:
             due = await self.store.call(
@@ -146,6 +145,10 @@ class Notifier:
                 [c.id for c in self.channels],
                 ignore_backoff=ignore_backoff,
             )
+            # The clock is read after the query: an alert committed while this
+            # drain waited for the database is not "created in the future", which
+            # would hold it back as if the delivery policy said so.
+            now = now or datetime.now(UTC)
             released = [
                 (delivery_id, channel, alert)
                 for delivery_id, channel, alert in due

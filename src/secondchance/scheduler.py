@@ -82,6 +82,8 @@ class Daemon:
         self.beat_error: str | None = None
         self.loaded = _fingerprint(app.config.path)
         self._reload_lock = asyncio.Lock()
+        self._drainer: asyncio.Task[None] | None = None
+        self._drain_due = False
         self.server: StatusServer | None = None
 
     # -- jobs -----------------------------------------------------------------------
@@ -96,7 +98,7 @@ class Daemon:
                 return
             report = await self.app.poller.poll(company)
             if report.alerts:
-                await self.app.notifier.drain()
+                self.deliver_soon()
         except asyncio.CancelledError:
             # Only stop() cancels polls; the job ends here so the scheduler does
             # not report a shutdown as a crash.
@@ -106,6 +108,21 @@ class Daemon:
         finally:
             if task is not None:
                 self.inflight.discard(task)
+
+    def deliver_soon(self) -> None:
+        """Send new alerts now. Polls that finish together share one drain: a
+        thousand boards polled at once must not each re-read the outbox."""
+        self._drain_due = True
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain_while_due())
+
+    async def _drain_while_due(self) -> None:
+        while self._drain_due:
+            self._drain_due = False
+            try:
+                await self.app.notifier.drain()
+            except Exception:
+                log.exception("delivering alerts failed unexpectedly")
 
     async def delivery_job(self) -> None:
         try:
@@ -266,6 +283,7 @@ class Daemon:
             len(self.inflight),
         )
         self.scheduler.pause()
+        deadline = asyncio.get_running_loop().time() + timeout
         if self.inflight:
             _, pending = await asyncio.wait(set(self.inflight), timeout=timeout)
             for task in pending:
@@ -276,6 +294,14 @@ class Daemon:
                 )
                 await asyncio.wait(pending, timeout=1.0)
         self.scheduler.shutdown(wait=False)
+        if self._drainer is not None and not self._drainer.done():
+            # The finished polls' alerts go out within what is left of the shutdown
+            # time; anything unsent stays queued and goes out at the next start.
+            left = max(0.5, deadline - asyncio.get_running_loop().time())
+            _, late = await asyncio.wait({self._drainer}, timeout=left)
+            for task in late:
+                task.cancel()
+                await asyncio.wait({task}, timeout=1.0)
         if self.server is not None:
             await self.server.close()
         await self.app.aclose()

@@ -1,0 +1,113 @@
+"""When the daemon sends: right after polls that queued alerts, with one drain
+shared by polls that finish together, and nothing held back by a race with
+the clock. Real SQLite outbox, console channel."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from secondchance.app import App
+from secondchance.config import load
+from secondchance.render import Message
+from secondchance.scheduler import Daemon
+from secondchance.store import Store
+
+
+def make_app(tmp_path: Path, printed: list[Message]) -> App:
+    path = tmp_path / "watchlist.toml"
+    path.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n', encoding="utf-8")
+    return App.open(load(path), tmp_path / "data", console=printed.append)
+
+
+def queue(store: Store, title: str, at: datetime | None = None) -> None:
+    with store.sessions.begin() as session:
+        Store.queue_company_alert(
+            session,
+            key=f"test|{title}",
+            company="Acme",
+            kind="new",
+            title=title,
+            detail="",
+            extra={},
+            channels=["console"],
+            at=at or datetime.now(UTC),
+        )
+
+
+async def test_an_alert_committed_while_a_drain_waits_is_sent_not_held(tmp_path: Path) -> None:
+    printed: list[Message] = []
+    app = make_app(tmp_path, printed)
+    try:
+        release = threading.Event()
+
+        def busy_then_queue() -> None:
+            # The database thread is busy (a poll writing) when the drain starts; the
+            # alert is created and committed after the drain was asked for.
+            release.wait(5)
+            queue(app.store, "Data Analyst")
+
+        writing = asyncio.ensure_future(app.store.call(busy_then_queue))
+        drain = asyncio.ensure_future(app.notifier.drain())
+        await asyncio.sleep(0.05)
+        release.set()
+        await writing
+        report = await drain
+        assert report.sent == 1
+        assert any("Data Analyst" in m.body for m in printed)
+    finally:
+        await app.aclose()
+
+
+async def test_polls_finishing_together_share_one_drain(tmp_path: Path) -> None:
+    printed: list[Message] = []
+    app = make_app(tmp_path, printed)
+    daemon = Daemon(app)
+    calls = 0
+    original = app.notifier.drain
+
+    async def counted(**kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return await original(**kwargs)
+
+    app.notifier.drain = counted  # type: ignore[method-assign]
+    try:
+        for index in range(25):
+            queue(app.store, f"Role {index}")
+            daemon.deliver_soon()  # what each finishing poll does
+        await asyncio.sleep(0.02)  # the drain has started and is still running
+        assert calls == 1
+        for index in range(25, 50):
+            queue(app.store, f"Role {index}")
+            daemon.deliver_soon()
+        assert daemon._drainer is not None
+        await daemon._drainer
+        # One drain for the first 25, one more for every request made while it ran.
+        assert calls == 2
+        assert sum(m.body.count("Role ") for m in printed) == 50
+
+        queue(app.store, "Late role")
+        daemon.deliver_soon()
+        await daemon._drainer
+        assert calls == 3
+        assert any("Late role" in m.body for m in printed)
+    finally:
+        await app.aclose()
+
+
+async def test_stop_lets_the_last_drain_finish(tmp_path: Path) -> None:
+    printed: list[Message] = []
+    app = make_app(tmp_path, printed)
+    daemon = Daemon(app)
+    daemon.scheduler.start()
+    queue(app.store, "Backend Engineer")
+    daemon.deliver_soon()
+    daemon.stopping.set()
+    await daemon.stop()  # closes the app
+    assert any("Backend Engineer" in m.body for m in printed)
+    assert daemon._drainer is not None and daemon._drainer.done()
