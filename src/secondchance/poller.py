@@ -306,7 +306,7 @@ class Poller:
         refs = [SourceRef(company.name, b.kind, b.key) for b in company.boards]
         prior = self._prior.pop(company.name, None)
         if prior is None:
-            prior = await self.store.call(self._read_states, [company.name])
+            prior = await self.store.call(self._read_company, company.name)
         boards = await asyncio.gather(
             *(
                 fetch_board(self.fetcher, spec, self.config.endpoints, ref, prior.get(ref))
@@ -339,6 +339,10 @@ class Poller:
                 metrics.FAILURES.labels(board.ref.kind).inc()
         for alert in alerts:
             metrics.ALERTS_QUEUED.labels(alert.kind).inc()
+
+    def _read_company(self, company: str) -> dict[SourceRef, BoardState]:
+        with self.store.engine.connect() as connection:
+            return boardstate.read_company(connection, company)
 
     def _read_states(self, companies: Sequence[str] | None) -> dict[SourceRef, BoardState]:
         with self.store.sessions() as session:
