@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -495,15 +496,25 @@ class Store:
                 transaction.rollback()
 
     def mark_sent(self, delivery_ids: Sequence[int]) -> None:
+        # One UPDATE per 500 ids: a burst of alerts is marked in a few statements,
+        # not an ORM object each.
+        deliveries = _table(DeliveryRow)
+        ids = list(delivery_ids)
+        at = now()
         with self.sessions.begin() as session:
-            for row in session.scalars(
-                select(DeliveryRow).where(DeliveryRow.id.in_(list(delivery_ids)))
-            ):
-                row.status = "sent"
-                row.sent_at = now()
-                row.attempts += 1
-                row.last_error = None
-                row.claimed_until = None
+            connection = session.connection()
+            for start in range(0, len(ids), 500):
+                connection.execute(
+                    update(deliveries)
+                    .where(deliveries.c.id.in_(ids[start : start + 500]))
+                    .values(
+                        status="sent",
+                        sent_at=at,
+                        attempts=deliveries.c.attempts + 1,
+                        last_error=None,
+                        claimed_until=None,
+                    )
+                )
 
     def mark_failed(
         self, delivery_ids: Sequence[int], error: str, retry_min: float, retry_max: float
