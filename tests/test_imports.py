@@ -27,6 +27,7 @@ HEAVY = {
     "sqlalchemy",
     "click",  # httpx's CLI, which secondchance never runs
     "pygments",
+    "selectolax",  # only watchlists with HTML (careers, jsonld) boards
 }
 
 WATCHLIST = """

@@ -13,16 +13,17 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from secondchance.models import Posting, Remote
 from secondchance.sources import jsonld
 from secondchance.sources._common import looks_like_challenge
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
 from secondchance.text import clean
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _KEYS = ("url", "item", "title", "link", "location", "empty_ok")
 _SELECTOR_KEYS = ("title", "link", "location")
@@ -86,6 +87,10 @@ class CareersSource:
             if not postings and not empty_ok:
                 raise ParseError("no schema.org JobPosting found on the page")
             return Page(postings=postings)
+        # Imported here: most watchlists have no HTML boards, and the daemon's
+        # memory should not carry the parser for them.
+        from selectolax.lexbor import LexborHTMLParser
+
         tree = LexborHTMLParser(jsonld.decode_html(body))
         nodes = tree.css(item_selector)
         if not nodes:
@@ -122,6 +127,8 @@ def _flag(value: object) -> bool:
 def _selector(key: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SpecError(f"{key}: expected a CSS selector string")
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
     try:
         LexborHTMLParser("<html></html>").css(value)
     except SelectolaxError as exc:

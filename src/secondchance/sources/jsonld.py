@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from selectolax.lexbor import LexborHTMLParser
-
 from secondchance.models import Posting, Remote
 from secondchance.text import clean, clean_or_none, normalise_title, parse_datetime
 
@@ -66,6 +64,8 @@ def fallback_id(title: str, location: str) -> str:
 
 def extract_postings(html_text: bytes | str, base_url: str) -> list[Posting]:
     """Every schema.org JobPosting on the page, first occurrence of each id wins."""
+    from selectolax.lexbor import LexborHTMLParser  # only watchlists with HTML boards need it
+
     tree = LexborHTMLParser(decode_html(html_text))
     postings: list[Posting] = []
     seen: set[str] = set()
