@@ -52,7 +52,7 @@ def idle_figure(seed: int, work: Path) -> str:
         idle = idle_rss(watchlist, work / "data", boards, work / "daemon.log")
     return (
         f"idle daemon (`secondchance run`, {boards} boards, interval 1h): VmRSS "
-        f"{idle.rss_kb / 1024:.0f} MB after all {idle.polled} boards polled "
+        f"{idle.rss_kb / 1024:.1f} MB after all {idle.polled} boards polled "
         f"({idle.seconds:.0f}s after start; peak VmHWM {idle.hwm_kb / 1024:.0f} MB); "
         f"exit code after SIGTERM {idle.exit_code}"
     )

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
+from cycle import daemon_cycle
 from extras import diff_figure, idle_figure, startup_figures
 from floor import curl_config
 from harness import HERE, BoardServer, query, stats_delta, write_watchlist
@@ -122,6 +123,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900, help="per command, seconds")
     parser.add_argument("--keep", type=Path, help="keep the work files in this directory")
+    parser.add_argument(
+        "--cycle",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="boards for the daemon-cycle figure (0: skip; --quick skips it)",
+    )
     args = parser.parse_args(argv)
     sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     print("\n".join(machine()))
@@ -135,6 +143,35 @@ def main(argv: list[str] | None = None) -> None:
         print()
         print(diff_figure(args.timeout))
         print(idle_figure(args.seed, work / "idle"))
+        if args.cycle and not args.quick:
+            print("\n".join(cycle_figure(args.cycle, args.seed, work / "cycle", args.timeout)))
+
+
+def cycle_figure(boards: int, seed: int, work: Path, timeout: float) -> list[str]:
+    """One steady-state cycle inside `secondchance run`, against the ETag floor."""
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"\n== daemon cycle, N = {boards}: rendering boards ...", flush=True)
+    urls_file, etags = work / "urls.txt", work / "etags.json"
+    with BoardServer(boards, seed, work / "boards.log") as server:
+        watchlist = work / "watchlist.toml"
+        write_watchlist(watchlist, boards, server.base, interval="60s", jitter="0s")
+        urls_file.write_text("\n".join(server.urls()) + "\n")
+        floor = [PYTHON, str(HERE / "floor.py"), str(urls_file)]
+        run("record", [*floor, "--etags", str(etags)], timeout=timeout)  # round 0's ETags
+        cycle = daemon_cycle(
+            server, watchlist, work / "data", boards, work / "daemon.log", timeout=timeout
+        )
+        urls_file.write_text("\n".join(server.urls()) + "\n")
+        etag_floor = run("floor", [*floor, "--etags", str(etags)], timeout=timeout)
+    if cycle.error:
+        return [f"daemon cycle: {cycle.error} (see {work / 'daemon.log'})"]
+    return [
+        f"daemon cycle (`secondchance run`, {boards} boards, interval 60s): after a round in "
+        f"which {cycle.changed} boards changed, polling all {cycle.polled} again cost the "
+        f"daemon {cycle.cpu:.2f} s of CPU (over {cycle.seconds:.0f} s of schedule); "
+        f"httpx floor with ETags: {etag_floor.cpu:.2f} s CPU, a whole process "
+        f"({cycle.cpu / etag_floor.cpu:.1f}x)",
+    ]
 
 
 if __name__ == "__main__":
