@@ -84,6 +84,7 @@ class Daemon:
         self._reload_lock = asyncio.Lock()
         self._drainer: asyncio.Task[None] | None = None
         self._drain_due = False
+        self._polled_since_trim = False
         self.server: StatusServer | None = None
 
     # -- jobs -----------------------------------------------------------------------
@@ -96,6 +97,7 @@ class Daemon:
             company = self.app.config.company(name)
             if company is None or not company.enabled or self.stopping.is_set():
                 return
+            self._polled_since_trim = True
             report = await self.app.poller.poll(company)
             if report.alerts:
                 self.deliver_soon()
@@ -146,7 +148,10 @@ class Daemon:
             return
         self.beat_error = None
         self.last_beat = time.time()
-        if not self.inflight:  # between polls only: a full gc pass is not free
+        # Between polls only, and once per burst of them: a full gc pass is not
+        # free, and an idle daemon has nothing new to give back.
+        if not self.inflight and self._polled_since_trim:
+            self._polled_since_trim = False
             with contextlib.suppress(Exception):  # only memory is at stake
                 await self.app.store.call(self.app.shrink_database_cache)
             _return_memory()
