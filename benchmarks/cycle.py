@@ -13,14 +13,13 @@ the heartbeat).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import BoardServer, query
+from harness import BoardServer, query, stop
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -74,10 +73,4 @@ def daemon_cycle(
         time.sleep(2)
         return Cycle(_cpu(process.pid) - before, seconds, polled, changed, None)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, timeout=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import select
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -75,6 +76,17 @@ class BoardServer:
     def stats(self) -> dict[str, int]:
         stats: dict[str, int] = self.json("/_stats")
         return stats
+
+
+def stop(process: subprocess.Popen[bytes], *, timeout: float = 30) -> None:
+    """SIGTERM, as systemd and Docker send it; SIGKILL if it does not end in time."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def stats_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:

@@ -7,14 +7,13 @@ stops it with SIGTERM.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import query
+from harness import query, stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +55,5 @@ def idle_rss(
         time.sleep(12)  # the last transaction commits, a delivery cycle (10 s) runs, all quiet
         status = _status(process.pid) if process.poll() is None else {}
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, timeout=20)
     return Idle(status.get("VmRSS", 0), status.get("VmHWM", 0), polled, seconds, process.returncode)
