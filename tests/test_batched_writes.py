@@ -155,3 +155,33 @@ async def test_one_failing_company_does_not_fail_its_batch(
     monkeypatch.setattr(Poller, "_apply", original)
     report = await setup.poller.poll(setup.config.companies[3])
     assert [(a.kind, a.posting_id) for a in report.alerts] == [("new", "3")]
+
+
+async def test_one_company_twice_in_the_queue_is_written_twice_not_diffed_twice(
+    setup: Setup, boards: BoardServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in COMPANIES:
+        boards.set(path(name.lower()), board(name, 1))
+    await setup.poll_all_at_once()
+    # Slow answers: both polls have read their board rows and are fetching when
+    # the database thread gets busy, so both writes queue up behind it.
+    boards.set(path("co0"), board("Co0", 1, 2), delay=0.5)
+    company = setup.config.companies[0]
+    polls = [asyncio.ensure_future(setup.poller.poll(company)) for _ in range(2)]
+    await asyncio.sleep(0.25)
+    release = threading.Event()
+    busy = asyncio.ensure_future(setup.store.call(release.wait, 10))
+    for _ in range(500):
+        if len(setup.poller._writes) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert len(setup.poller._writes) == 2
+    release.set()
+    await busy
+    with caplog.at_level("WARNING", logger="secondchance.poller"):
+        reports = await asyncio.gather(*polls)
+    # Whichever is written first finds the new posting; the second finds it known,
+    # in a transaction of its own (not by a failed batch falling back).
+    assert sorted(len(r.alerts) for r in reports) == [0, 1]
+    assert alerts_by_company(setup.store) == {"Co0": [("new", "2")]}
+    assert "one at a time" not in caplog.text

@@ -354,7 +354,15 @@ class Poller:
         """On the database thread: write every queued company, in batches,
         until ``write`` is done (an earlier call may already have taken it)."""
         while not write.done and self._writes:
-            batch = [self._writes.popleft() for _ in range(min(MAX_BATCH, len(self._writes)))]
+            batch: list[_Write] = []
+            names: set[str] = set()
+            # A company twice in one batch would be diffed twice against one read of
+            # its snapshot; its second poll waits for the next batch.
+            while self._writes and len(batch) < MAX_BATCH:
+                if self._writes[0].company.name in names:
+                    break
+                batch.append(self._writes.popleft())
+                names.add(batch[-1].company.name)
             self._write_batch(batch)
 
     def _write_batch(self, batch: list[_Write]) -> None:
@@ -367,6 +375,11 @@ class Poller:
                 return
             # One company's trouble (a lock conflict, a constraint) must not fail
             # the others: each gets a transaction of its own.
+            log.warning(
+                "writing %d companies one at a time after their batch failed: %s",
+                len(batch),
+                f"{type(exc).__name__}: {exc}".splitlines()[0],
+            )
             for item in batch:
                 self._write_batch([item])
             return
