@@ -75,12 +75,9 @@ def read_company(connection: Connection, company: str) -> dict[SourceRef, BoardS
     return {state.ref: state for state in map(_state, rows)}
 
 
-def read(session: Session, companies: Iterable[str] | None = None) -> dict[SourceRef, BoardState]:
-    """Every board row of these companies (of all companies when None)."""
-    query = select(*_COLUMNS)
-    if companies is not None:
-        query = query.where(_T.c.company.in_(list(companies)))
-    return {state.ref: state for state in map(_state, session.execute(query))}
+def read_all(connection: Connection) -> dict[SourceRef, BoardState]:
+    """Every board's row, for a poll of the whole watchlist (`once`)."""
+    return {state.ref: state for state in map(_state, connection.execute(select(*_COLUMNS)))}
 
 
 def lock(

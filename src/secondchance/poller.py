@@ -297,7 +297,7 @@ class Poller:
     async def prefetch(self) -> None:
         """Read every company's source rows in one query, for a poll of them all
         (`once`): a thousand companies need not make a thousand reads first."""
-        rows = await self.store.call(self._read_states, None)
+        rows = await self.store.call(self._read_all)
         self._prior = {company.name: {} for company in self.config.companies}
         for ref, row in rows.items():
             self._prior.setdefault(ref.company, {})[ref] = row
@@ -344,9 +344,9 @@ class Poller:
         with self.store.engine.connect() as connection:
             return boardstate.read_company(connection, company)
 
-    def _read_states(self, companies: Sequence[str] | None) -> dict[SourceRef, BoardState]:
-        with self.store.sessions() as session:
-            return boardstate.read(session, companies)
+    def _read_all(self) -> dict[SourceRef, BoardState]:
+        with self.store.engine.connect() as connection:
+            return boardstate.read_all(connection)
 
     # -- the one transaction -------------------------------------------------------
 
