@@ -45,7 +45,9 @@ greenhouse = "globex"
                         ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")
                     )
                     source.attempts += 1
-                    first.queue(session, source, change, queue_channels(config, company), now())
+                    first.queue_many(
+                        session, [(source, change)], queue_channels(config, company), now()
+                    )
         daemons = [
             Notifier(config, store, channels=channels_of(config)) for store in (first, second)
         ]

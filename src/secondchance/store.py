@@ -287,17 +287,6 @@ class Store:
     # -- the outbox -----------------------------------------------------------------
 
     @staticmethod
-    def queue(
-        session: Session,
-        source: BoardLike,
-        change: Change,
-        channels: Sequence[str],
-        at: datetime,
-    ) -> Alert | None:
-        queued = Store.queue_many(session, [(source, change)], channels, at)
-        return queued[0] if queued else None
-
-    @staticmethod
     def queue_many(
         session: Session,
         events: Sequence[tuple[BoardLike, Change]],
