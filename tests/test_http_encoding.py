@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 import respx
 
+from secondchance import http
 from secondchance.http import Fetcher, FetchError, Response, Validators, decode_body
 from secondchance.models import SourceRef
 from secondchance.poller import fetch_board
@@ -23,6 +24,16 @@ from secondchance.sources.interface import Request
 JOBS = b",".join(b'{"id": %d, "title": "Role %d"}' % (i, i) for i in range(50))
 BODY = b'{"jobs": [' + JOBS + b"]}"
 BOARD = "https://boards.example.com/v1/boards/acme/jobs"
+
+
+@pytest.fixture(autouse=True, params=["zlib-ng", "zlib"])
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test with zlib-ng (where it has a wheel) and with the stdlib fallback."""
+    if request.param == "zlib":
+        monkeypatch.setattr(http, "_inflate", zlib)
+    else:
+        zlib_ng = pytest.importorskip("zlib_ng.zlib_ng", reason="no zlib-ng wheel here")
+        assert http._inflate is zlib_ng
 
 
 def deflate(data: bytes, *, raw: bool = False) -> bytes:

@@ -12,6 +12,7 @@ import email.utils
 import hashlib
 import logging
 import time
+import types
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ import httpx
 
 from secondchance import __version__
 from secondchance.sources.interface import Request, SourceError
+
+_inflate: types.ModuleType
+try:
+    # zlib-ng inflates about 2.5x faster than the stdlib's zlib (697 MB of gzip'd
+    # boards: 1.3 -> 0.5 s of CPU) with the same API; no wheel on 32-bit ARM.
+    from zlib_ng import zlib_ng as _inflate
+except ImportError:  # pragma: no cover - depends on the platform
+    _inflate = zlib
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +121,10 @@ def decode_body(raw: bytes, content_encoding: str, cap: int) -> bytes:
         else:
             raise FetchError(f"the server used an unsupported Content-Encoding {coding!r}")
         for index, wbits in enumerate(candidates):
-            decompressor = zlib.decompressobj(wbits)
+            decompressor = _inflate.decompressobj(wbits)
             try:
                 out = decompressor.decompress(body, cap + 1)
-            except zlib.error as exc:
+            except _inflate.error as exc:
                 if index + 1 < len(candidates):
                     continue
                 raise FetchError(f"could not decode the response body ({coding}): {exc}") from None
