@@ -14,8 +14,9 @@ import json
 import statistics
 import time
 from collections.abc import Mapping, Sequence
-from msgspec.structs import replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec.structs import replace
 
 from secondchance.diff import Known, Policy, diff_source
 from secondchance.models import Posting, Remote, SourceRef

@@ -153,7 +153,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class Fetcher:
-    """Fetches requests for every source through one AsyncClient."""
+    """Fetches requests for every source through one httpx transport."""
 
     def __init__(
         self,
@@ -183,29 +183,33 @@ class Fetcher:
         self._next_slot: dict[str, float] = {}
         # Host → monotonic time before which we must not ask it again.
         self._backoff: dict[str, float] = {}
-        self._client = httpx.AsyncClient(
-            follow_redirects=True,
-            max_redirects=5,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx.Limits(max_connections=per_host * 16, max_keepalive_connections=32),
-            headers={
-                "User-Agent": user_agent or DEFAULT_USER_AGENT,
-                "Accept-Encoding": "gzip, deflate",
-            },
-            transport=transport,
+        # The transport is called directly, not through an httpx.AsyncClient: the
+        # client's per-request work (merging URLs and headers, the cookie jar,
+        # auth and redirect plumbing) cost more CPU than aiohttp's whole exchange
+        # (1,152 requests: 0.8 s through the client, 0.5 s on the transport).
+        # Redirects and cookies are handled below, for the few boards that use them.
+        self._transport = transport or httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_connections=per_host * 16, max_keepalive_connections=32)
         )
+        self._headers = {
+            "User-Agent": user_agent or DEFAULT_USER_AGENT,
+            "Accept-Encoding": "gzip, deflate",
+        }
+        self._timeouts = _timeouts(timeout)
+        self._cookies = httpx.Cookies()
 
     def reconfigure(
         self, *, timeout: float, per_host: int, max_body: int, host_delay: float = 0.0
     ) -> None:
         """New limits from a reloaded watchlist; connections are kept."""
         self.timeout, self.max_body, self.host_delay = timeout, max_body, host_delay
+        self._timeouts = _timeouts(timeout)
         if per_host != self.per_host:
             self.per_host = per_host
             self._hosts.clear()  # new semaphores with the new size
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     async def fetch(self, request: Request, validators: Validators | None = None) -> Response:
         """One request, with the whole exchange bounded by the timeout."""
@@ -274,17 +278,27 @@ class Fetcher:
         return semaphore
 
     async def _once(self, request: Request, validators: Validators | None) -> Response:
-        headers: dict[str, str] = dict(request.headers)
-        headers.setdefault("Accept", _ACCEPT[request.expect])
+        headers = {**self._headers, "Accept": _ACCEPT[request.expect]}
+        for name, value in request.headers:  # the source's own win, whatever their case
+            for same in [key for key in headers if key.lower() == name.lower()]:
+                del headers[same]
+            headers[name] = value
         if validators is not None:
             if validators.etag:
                 headers["If-None-Match"] = validators.etag
             if validators.last_modified:
                 headers["If-Modified-Since"] = validators.last_modified
         try:
-            async with self._client.stream(
-                request.method, request.url, headers=headers, json=request.json_body
-            ) as response:
+            response = await self._send(
+                httpx.Request(
+                    request.method,
+                    request.url,
+                    headers=headers,
+                    json=request.json_body,
+                    extensions={"timeout": self._timeouts},
+                )
+            )
+            try:
                 status = response.status_code
                 if status == 304 or status >= 400:
                     # Read the (empty or short) body, so the connection goes back to
@@ -304,6 +318,8 @@ class Fetcher:
                     content_encoding=response.headers.get("content-encoding", ""),
                     max_body=self.max_body,
                 )
+            finally:
+                await response.aclose()
         except httpx.TimeoutException as exc:
             cause = exc.__cause__
             # The aiohttp transport reports every connection failure (DNS, refused)
@@ -315,12 +331,35 @@ class Fetcher:
             raise _Transient(f"connection failed: {str(exc) or type(exc).__name__}") from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(f"server broke the connection: {exc}") from exc
-        except httpx.TooManyRedirects as exc:
-            raise FetchError("too many redirects") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(f"invalid URL: {exc}") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """The transport's response, redirects followed (at most MAX_REDIRECTS)
+        and cookies kept as a browser would; the caller closes it."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if request.url.scheme not in ("http", "https"):
+                raise httpx.UnsupportedProtocol(f"unsupported scheme in {request.url}")
+            if not request.url.host:
+                raise httpx.InvalidURL(f"no host in {request.url}")
+            if self._cookies.jar:
+                self._cookies.set_cookie_header(request)
+            response = await self._transport.handle_async_request(request)
+            response.request = request
+            if "set-cookie" in response.headers:
+                self._cookies.extract_cookies(response)
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or location is None:
+                return response
+            # The redirect's own body is read so its connection can be reused.
+            try:
+                await self._read_capped(response)
+            finally:
+                await response.aclose()
+            request = _redirected(request, response.status_code, location)
+        raise FetchError("too many redirects")
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         # The wire bytes, still compressed: decompressing is Response.body's job,
@@ -333,6 +372,41 @@ class Fetcher:
                 raise _too_large(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _timeouts(timeout: float) -> dict[str, float]:
+    return httpx.Timeout(timeout, connect=min(timeout, 10.0)).as_dict()  # type: ignore[return-value]
+
+
+def _redirected(request: httpx.Request, status: int, location: str) -> httpx.Request:
+    """The request a redirect asks for, as httpx's client would build it: 303 (and
+    301/302 after a POST) become a GET without a body; credentials and cookies
+    are not carried to another origin."""
+    try:
+        url = request.url.join(location)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"the server redirected to an invalid URL: {exc}") from None
+    method = request.method
+    if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+        method = "GET"
+    headers = httpx.Headers(request.headers)
+    headers.pop("Host", None)
+    headers.pop("Cookie", None)
+    if url.scheme != request.url.scheme or url.host != request.url.host:
+        headers.pop("Authorization", None)
+    content: bytes | None = None
+    if method == request.method:
+        content = request.content
+    else:
+        for name in ("Content-Length", "Content-Type", "Transfer-Encoding"):
+            headers.pop(name, None)
+    return httpx.Request(
+        method, url, headers=headers, content=content, extensions=request.extensions
+    )
 
 
 class _Transient(Exception):
