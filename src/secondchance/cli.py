@@ -8,6 +8,7 @@ clear line each, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -23,6 +24,8 @@ from secondchance.durations import format_duration, parse_duration
 # models, SQLAlchemy, httpx/aiohttp, rich, the poller, the scheduler) happen in
 # the commands that use them, not at module level.
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from secondchance.config import Company, Config
     from secondchance.poller import PollReport
     from secondchance.render import Message
@@ -169,12 +172,19 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _print_message(message: Message) -> None:
-    from rich.console import Console
-
-    out = Console(highlight=False, markup=False, soft_wrap=True)
+    out = _console()
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
     out.print()
+
+
+@functools.cache
+def _console() -> Console:
+    # One Console for the process: building one per alert cost more than printing
+    # it. It writes to whatever sys.stdout is at the time.
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, soft_wrap=True)
 
 
 # --- commands ------------------------------------------------------------------------

@@ -168,10 +168,16 @@ class Config:
     policy: DeliveryPolicy
     # Values resolved from ${ENV} and the notification URLs: never to be logged.
     secrets: frozenset[str]
+    # The daemon looks a company up by name on every poll: a scan of a
+    # thousand-company watchlist each time made a cycle quadratic.
+    _by_name: Mapping[str, Company] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {c.name.casefold(): c for c in reversed(self.companies)}  # the first wins
+        object.__setattr__(self, "_by_name", by_name)
 
     def company(self, name: str) -> Company | None:
-        wanted = name.casefold()
-        return next((c for c in self.companies if c.name.casefold() == wanted), None)
+        return self._by_name.get(name.casefold())
 
     @property
     def console_alerts(self) -> bool:
