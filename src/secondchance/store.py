@@ -23,6 +23,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    Select,
     String,
     Table,
     Text,
@@ -37,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.elements import BindParameter
 
 from secondchance.models import Alert, Change, Posting, Remote, SourceRef
 
@@ -217,6 +219,83 @@ _QUEUED = select(_table(AlertRow).c.key).where(
 )
 _IDS = select(_table(AlertRow).c.id, _table(AlertRow).c.key).where(
     _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
+)
+
+_ALERT_COLUMNS = (
+    "id",
+    "company",
+    "kind",
+    "source_kind",
+    "source_board",
+    "posting_id",
+    "title",
+    "location",
+    "url",
+    "previous_title",
+    "detail",
+    "extra",
+    "created_at",
+)
+
+
+def _alert(row: Sequence[Any]) -> Alert:
+    """An Alert from a row of _ALERT_COLUMNS."""
+    values = dict(zip(_ALERT_COLUMNS, row, strict=True))
+    values["extra"] = json.loads(values["extra"]) if values["extra"] else {}
+    return Alert(**values)
+
+
+def _due(*, ignore_backoff: bool) -> Select[Any]:
+    alerts, deliveries = _table(AlertRow), _table(DeliveryRow)
+    at: BindParameter[datetime] = bindparam("at")
+    query = (
+        select(
+            deliveries.c.id,
+            deliveries.c.channel,
+            *(alerts.c[name] for name in _ALERT_COLUMNS),
+        )
+        .join(alerts, alerts.c.id == deliveries.c.alert_id)
+        .where(
+            deliveries.c.status == "pending",
+            deliveries.c.channel.in_(bindparam("channels", expanding=True)),
+            deliveries.c.claimed_until.is_(None) | (deliveries.c.claimed_until < at),
+        )
+        .order_by(alerts.c.id)
+        .limit(bindparam("limit"))
+    )
+    if not ignore_backoff:
+        query = query.where(
+            deliveries.c.next_attempt_at.is_(None) | (deliveries.c.next_attempt_at <= at)
+        )
+    return query
+
+
+_DUE, _DUE_ANYTIME = _due(ignore_backoff=False), _due(ignore_backoff=True)
+_D = _table(DeliveryRow)
+_CLAIMABLE = (
+    select(_D.c.id)
+    .where(
+        _D.c.id.in_(bindparam("ids", expanding=True)),
+        _D.c.status == "pending",
+        _D.c.claimed_until.is_(None) | (_D.c.claimed_until < bindparam("at")),
+    )
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(_D)
+    .where(_D.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=bindparam("until"))
+)
+_SENT = (
+    update(_D)
+    .where(_D.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="sent",
+        sent_at=bindparam("at"),
+        attempts=_D.c.attempts + 1,
+        last_error=None,
+        claimed_until=None,
+    )
 )
 
 
@@ -417,23 +496,12 @@ class Store:
         self, channels: Sequence[str], *, ignore_backoff: bool = False, limit: int = 500
     ) -> list[tuple[int, str, Alert]]:
         """Pending deliveries for these channels, oldest alert first."""
-        with self.sessions() as session:
-            query = (
-                select(DeliveryRow, AlertRow)
-                .join(AlertRow, AlertRow.id == DeliveryRow.alert_id)
-                .where(DeliveryRow.status == "pending", DeliveryRow.channel.in_(list(channels)))
-                .order_by(AlertRow.id)
-                .limit(limit)
+        query = _DUE_ANYTIME if ignore_backoff else _DUE
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                query, {"channels": list(channels), "at": now(), "limit": limit}
             )
-            at = now()
-            query = query.where(
-                DeliveryRow.claimed_until.is_(None) | (DeliveryRow.claimed_until < at)
-            )
-            if not ignore_backoff:
-                query = query.where(
-                    (DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= at)
-                )
-            return [(d.id, d.channel, a.to_alert()) for d, a in session.execute(query)]
+            return [(row[0], row[1], _alert(row[2:])) for row in rows]
 
     def claim(self, delivery_ids: Sequence[int], lease: float = 300.0) -> set[int]:
         """Take these deliveries for sending; returns the ones this process got.
@@ -446,19 +514,18 @@ class Store:
         if not delivery_ids:
             return set()
         at = now()
-        with self.sessions.begin() as session:
-            rows = session.scalars(
-                select(DeliveryRow)
-                .where(
-                    DeliveryRow.id.in_(list(delivery_ids)),
-                    DeliveryRow.status == "pending",
-                    DeliveryRow.claimed_until.is_(None) | (DeliveryRow.claimed_until < at),
-                )
-                .with_for_update(skip_locked=True)
-            ).all()
-            for row in rows:
-                row.claimed_until = at + timedelta(seconds=lease)
-            return {row.id for row in rows}
+        ids = list(delivery_ids)
+        mine: set[int] = set()
+        # Core statements built once: a drain runs after every burst of polls, and
+        # the ORM's per-call work cost more than the queries.
+        with self.engine.begin() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                got = list(connection.execute(_CLAIMABLE, {"ids": chunk, "at": at}).scalars())
+                if got:
+                    connection.execute(_CLAIM, {"ids": got, "until": at + timedelta(seconds=lease)})
+                mine.update(got)
+        return mine
 
     def heartbeat(self, value: str = "alive") -> None:
         with self.sessions.begin() as session:
@@ -487,23 +554,11 @@ class Store:
     def mark_sent(self, delivery_ids: Sequence[int]) -> None:
         # One UPDATE per 500 ids: a burst of alerts is marked in a few statements,
         # not an ORM object each.
-        deliveries = _table(DeliveryRow)
         ids = list(delivery_ids)
         at = now()
-        with self.sessions.begin() as session:
-            connection = session.connection()
+        with self.engine.begin() as connection:
             for start in range(0, len(ids), 500):
-                connection.execute(
-                    update(deliveries)
-                    .where(deliveries.c.id.in_(ids[start : start + 500]))
-                    .values(
-                        status="sent",
-                        sent_at=at,
-                        attempts=deliveries.c.attempts + 1,
-                        last_error=None,
-                        claimed_until=None,
-                    )
-                )
+                connection.execute(_SENT, {"ids": ids[start : start + 500], "at": at})
 
     def mark_failed(
         self, delivery_ids: Sequence[int], error: str, retry_min: float, retry_max: float
