@@ -178,6 +178,16 @@ def _print_message(message: Message) -> None:
     out.print()
 
 
+def _settle() -> None:
+    """Move what start-up built (modules, the watchlist, the engine) out of the
+    garbage collector's reach: it lives as long as the process, and every full
+    collection would walk it again (the daemon's between-cycle trim included)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 @functools.cache
 def _console() -> Console:
     # One Console for the process: building one per alert cost more than printing
@@ -225,6 +235,7 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
     from secondchance.app import App
 
     app = App.open(config, data_dir, console=None if as_json else _print_message)
+    _settle()
     failed: list[tuple[str, str, str]] = []
     try:
         # A bounded number of companies in flight keeps memory flat on long watchlists
@@ -264,6 +275,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         app = App.open(config, data_dir, console=_print_message)
+        _settle()
         return await Daemon(app).run()
 
     return asyncio.run(main())

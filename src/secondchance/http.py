@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import hashlib
 import logging
 import time
@@ -292,7 +293,7 @@ class Fetcher:
             response = await self._send(
                 httpx.Request(
                     request.method,
-                    request.url,
+                    _url(request.url),
                     headers=headers,
                     json=request.json_body,
                     extensions={"timeout": self._timeouts},
@@ -376,6 +377,13 @@ class Fetcher:
 
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@functools.lru_cache(maxsize=8192)
+def _url(url: str) -> httpx.URL:
+    # A daemon asks for the same board URLs every cycle, and httpx parses a URL
+    # in Python; an httpx.URL is immutable, so one parse serves every poll.
+    return httpx.URL(url)
 
 
 def _timeouts(timeout: float) -> dict[str, float]:
