@@ -11,7 +11,7 @@ from sqlalchemy.dialects import sqlite
 from secondchance import boardstate, migrate, snapshot
 from secondchance.diff import Policy, diff_source
 from secondchance.models import Posting, Remote, SourceRef
-from secondchance.store import PostingRow, Store, make_engine
+from secondchance.store import PostingRow, Store, make_engine, sqlite_time
 
 REF = SourceRef("Acme", "greenhouse", "acme")
 
@@ -63,4 +63,4 @@ def test_sqlite_time_is_what_sqlalchemy_would_store(value: datetime) -> None:
     process = sqlite.DATETIME().bind_processor(dialect)
     assert process is not None
     expected = process(value.astimezone(UTC).replace(tzinfo=None))
-    assert snapshot._sqlite_time(value) == expected
+    assert sqlite_time(value) == expected

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from secondchance.diff import Known, SourceDiff, Status
 from secondchance.models import Posting, Remote
 from secondchance.store import PostingRow
+from secondchance.store import sqlite_time as _sqlite_time
 
 _T = cast(Table, PostingRow.__table__)
 _COLUMNS = (
@@ -213,25 +214,6 @@ _SQLITE_INSERT = (
     f"INSERT INTO postings ({', '.join(_INSERT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
 )
-
-
-def _sqlite_time(value: datetime | None) -> str | None:
-    # SQLAlchemy's own SQLite DATETIME text form of the UTCDateTime column value
-    # (its storage_format; tests read the rows back through the ORM).
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    # %-formatting the fields is twice as fast as replace() + isoformat().
-    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
 
 
 def _insert(session: Session, source_id: int, postings: list[Posting], at: datetime) -> None:
