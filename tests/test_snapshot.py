@@ -11,7 +11,7 @@ from sqlalchemy.dialects import sqlite
 from secondchance import boardstate, migrate, snapshot
 from secondchance.diff import Policy, diff_source
 from secondchance.models import Posting, Remote, SourceRef
-from secondchance.store import PostingRow, Store, make_engine, sqlite_time
+from secondchance.store import PostingRow, SourceRow, Store, make_engine, sqlite_time
 
 REF = SourceRef("Acme", "greenhouse", "acme")
 
@@ -64,3 +64,41 @@ def test_sqlite_time_is_what_sqlalchemy_would_store(value: datetime) -> None:
     assert process is not None
     expected = process(value.astimezone(UTC).replace(tzinfo=None))
     assert sqlite_time(value) == expected
+
+
+def test_board_state_written_reads_back_equal(database: str) -> None:
+    """SQLite reads and writes board rows straight through the driver: what the
+    poller writes must read back the same there, through the ORM, and on
+    PostgreSQL through Core."""
+    engine = make_engine(database)
+    migrate.upgrade(engine)
+    store = Store(engine)
+    polled = datetime(2026, 11, 25, 12, 0, 1, 654321, tzinfo=UTC)
+    try:
+        with store.sessions.begin() as session:
+            state = boardstate.lock(session, ["Acme"], [REF])[REF]
+            assert state.new and state.last_poll_at is None and state.baseline_done is False
+            state.etag, state.last_modified = 'W/"v2"', "Wed, 25 Nov 2026 12:00:00 GMT"
+            state.body_hash, state.pages, state.baseline_done = "ab" * 32, 3, True
+            state.attempts, state.last_poll_at = 7, polled
+            state.last_success_at = polled - timedelta(days=400)
+            state.last_result, state.last_error = "failed", "timed out — 30 s"
+            state.consecutive_failures, state.failing_alerted = 2, True
+            state.collapse_streak, state.open_count, state.missing = 1, 120, 4
+            state.page_validators = '[["W/\\"p0\\"", null]]'
+            boardstate.write(session, [state])
+        state.new = False
+        with engine.connect() as connection:
+            assert boardstate.read_company(connection, "Acme") == {REF: state}
+            assert boardstate.read_all(connection) == {REF: state}
+            if engine.dialect.name == "sqlite":  # the very text SQLAlchemy stores
+                stored = connection.exec_driver_sql("SELECT last_poll_at FROM sources")
+                assert stored.scalar() == sqlite_time(polled)
+        with store.sessions.begin() as session:
+            assert boardstate.lock(session, ["Acme"], [REF]) == {REF: state}
+            row = session.scalars(select(SourceRow)).one()
+        assert (row.last_poll_at, row.last_success_at) == (polled, state.last_success_at)
+        assert (row.baseline_done, row.failing_alerted) == (True, True)
+        assert row.page_validators == state.page_validators
+    finally:
+        store.dispose()

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from secondchance.models import SourceRef
-from secondchance.store import SourceRow
+from secondchance.store import SourceRow, sqlite_time
 
 _T = cast(Table, SourceRow.__table__)
 
@@ -64,6 +64,50 @@ def _state(row: Any) -> BoardState:
     return BoardState(*row)
 
 
+# SQLite: the rows straight from the driver, and written back to it. Every poll
+# of every board reads and writes its row; SQLAlchemy's DATETIME processing
+# (a regular expression per value) and per-value bind processing cost more
+# than the statements. The text forms are SQLAlchemy's own (see sqlite_time).
+_TIMES = frozenset({"last_poll_at", "last_success_at"})
+_FLAGS = frozenset({"baseline_done", "failing_alerted"})
+_SQLITE_SELECT = f"SELECT {', '.join(_STORED)} FROM sources"
+_SQLITE_UPDATE = f"UPDATE sources SET {', '.join(f'{name} = ?' for name in _MUTABLE)} WHERE id = ?"
+
+
+def _utc(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_state(row: Sequence[Any]) -> BoardState:
+    state = BoardState(*row)
+    state.last_poll_at = _utc(row[_AT_POLL])
+    state.last_success_at = _utc(row[_AT_SUCCESS])
+    state.baseline_done = bool(state.baseline_done)
+    state.failing_alerted = bool(state.failing_alerted)
+    return state
+
+
+_AT_POLL, _AT_SUCCESS = _STORED.index("last_poll_at"), _STORED.index("last_success_at")
+
+
+def _sqlite_row(state: BoardState) -> tuple[Any, ...]:
+    values: list[Any] = []
+    for name in _MUTABLE:
+        value = getattr(state, name)
+        if name in _TIMES:
+            value = sqlite_time(value)
+        elif name in _FLAGS:
+            value = int(value)
+        values.append(value)
+    values.append(state.id)
+    return tuple(values)
+
+
+def _sqlite_rows(connection: Connection, where: str, params: Sequence[Any]) -> list[BoardState]:
+    cursor = connection.exec_driver_sql(f"{_SQLITE_SELECT}{where}", tuple(params))
+    return [_sqlite_state(row) for row in cursor.fetchall()]
+
+
 _OF_COMPANY = select(*_COLUMNS).where(_T.c.company == bindparam("company"))
 
 
@@ -71,13 +115,20 @@ def read_company(connection: Connection, company: str) -> dict[SourceRef, BoardS
     """One company's rows, before its poll: a prebuilt statement on a bare
     connection, a third of the cost of a session (the daemon does this for
     every poll of every company)."""
-    rows = connection.execute(_OF_COMPANY, {"company": company})
-    return {state.ref: state for state in map(_state, rows)}
+    if connection.dialect.name == "sqlite":
+        states = _sqlite_rows(connection, " WHERE company = ?", (company,))
+    else:
+        states = list(map(_state, connection.execute(_OF_COMPANY, {"company": company})))
+    return {state.ref: state for state in states}
 
 
 def read_all(connection: Connection) -> dict[SourceRef, BoardState]:
     """Every board's row, for a poll of the whole watchlist (`once`)."""
-    return {state.ref: state for state in map(_state, connection.execute(select(*_COLUMNS)))}
+    if connection.dialect.name == "sqlite":
+        states = _sqlite_rows(connection, "", ())
+    else:
+        states = list(map(_state, connection.execute(select(*_COLUMNS))))
+    return {state.ref: state for state in states}
 
 
 def lock(
@@ -88,13 +139,22 @@ def lock(
     # FOR UPDATE, in id order: two daemons on one PostgreSQL database take turns
     # on a company and lock rows in the same order (SQLite already serialises
     # writers with BEGIN IMMEDIATE).
-    query = (
-        select(*_COLUMNS)
-        .where(_T.c.company.in_(list(companies)))
-        .order_by(_T.c.id)
-        .with_for_update()
-    )
-    states = {state.ref: state for state in map(_state, session.execute(query))}
+    names = list(companies)
+    query = select(*_COLUMNS).where(_T.c.company.in_(names)).order_by(_T.c.id).with_for_update()
+
+    def read() -> dict[SourceRef, BoardState]:
+        if sqlite:
+            found: list[BoardState] = []
+            for start in range(0, len(names), 500):  # bounded IN lists
+                chunk = names[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                found += _sqlite_rows(connection, f" WHERE company IN ({marks})", chunk)
+            return {state.ref: state for state in found}
+        return {state.ref: state for state in map(_state, session.execute(query))}
+
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    states = read()
     missing = [ref for ref in dict.fromkeys(refs) if ref not in states]
     if missing:
         # No RETURNING: SQLite before 3.35 (still shipped by some distributions)
@@ -118,7 +178,7 @@ def lock(
                 for ref in missing
             ],
         )
-        created = {state.ref: state for state in map(_state, session.execute(query))}
+        created = read()
         for ref in missing:
             created[ref].new = True
         states = created
@@ -127,6 +187,12 @@ def lock(
 
 def write(session: Session, states: Iterable[BoardState]) -> None:
     """Store the mutable fields of these rows in one executemany."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        values = [_sqlite_row(state) for state in states]
+        if values:
+            connection.exec_driver_sql(_SQLITE_UPDATE, values)
+        return
     rows = [
         {"_id": state.id, **{f"v_{name}": getattr(state, name) for name in _MUTABLE}}
         for state in states
