@@ -272,3 +272,19 @@ def test_a_watchlist_that_sends_alerts_nowhere_is_refused(
     code, _, err = run(capsys, "check", "--config", str(path))
     assert code == 2
     assert f"{path}:2: notify.console: false with no [notify] urls" in err
+
+
+def test_alerts_to_a_pipe_or_journald_are_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a terminal: the exact characters, no styling, nothing rewritten."""
+    from secondchance.cli import _print_message
+    from secondchance.render import Message
+
+    _print_message(
+        Message(title="Acme: new role :rocket:", body="Data Engineer\n  Berlin", alert_ids=(1,))
+    )
+    _print_message(Message(title="Globex: role back", body="Analyst", alert_ids=(2,)))
+
+    assert capsys.readouterr().out == (
+        "── Acme: new role :rocket: ──\nData Engineer\n  Berlin\n\n"
+        "── Globex: role back ──\nAnalyst\n\n"
+    )

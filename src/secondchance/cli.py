@@ -173,6 +173,11 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _print_message(message: Message) -> None:
     out = _console()
+    if not out.is_terminal:
+        # journald, a file, a pipe: nothing to style, and rich's rendering of the
+        # same characters cost more than the rest of queuing the alert.
+        print(f"── {message.title} ──\n{message.body}\n", flush=True)
+        return
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
     out.print()
