@@ -22,7 +22,7 @@ HEAVY = {
     "apscheduler",  # only `run`
     "httpx",
     "prometheus_client",  # only a daemon with a status server
-    "pydantic",
+    "pydantic",  # no longer a dependency: the watchlist is validated by msgspec
     "rich",
     "sqlalchemy",
     "click",  # httpx's CLI, which secondchance never runs
@@ -75,14 +75,14 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
 
 def test_check_and_cooldowns_read_only_the_watchlist(watchlist: Path) -> None:
     config = ["--config", str(watchlist)]
-    assert imported(["check", *config], watchlist.parent) == {"pydantic"}
-    assert imported(["cooldowns", *config], watchlist.parent) == {"pydantic", "rich"}
+    assert imported(["check", *config], watchlist.parent) == set()
+    assert imported(["cooldowns", *config], watchlist.parent) == {"rich"}
 
 
 def test_database_reports_need_no_http(watchlist: Path) -> None:
     data = ["--config", str(watchlist), "--data-dir", str(watchlist.parent / "data")]
     for argv in (["status", *data], ["history", "Acme", *data], ["health", *data]):
-        assert imported(argv, watchlist.parent) <= {"pydantic", "sqlalchemy", "rich"}, argv
+        assert imported(argv, watchlist.parent) <= {"sqlalchemy", "rich"}, argv
 
 
 def test_once_on_a_new_database(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_once_on_a_new_database(tmp_path: Path) -> None:
     empty = tmp_path / "empty.toml"
     empty.write_text("", encoding="utf-8")
     argv = ["once", "--config", str(empty), "--data-dir", str(tmp_path / "data")]
-    assert imported(argv, tmp_path) == {"pydantic", "sqlalchemy", "httpx", "aiohttp"}
+    assert imported(argv, tmp_path) == {"sqlalchemy", "httpx", "aiohttp"}
 
 
 def test_metrics_are_off_until_the_status_server_enables_them(tmp_path: Path) -> None:

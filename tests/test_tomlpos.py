@@ -1,4 +1,4 @@
-"""locate(): from a pydantic-style loc back to the watchlist line to look at."""
+"""locate(): from a key path (company, 2, greenhouse) back to the line to look at."""
 
 from __future__ import annotations
 

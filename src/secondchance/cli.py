@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from secondchance import __version__, logs
 from secondchance.durations import format_duration, parse_duration
 
-# Every process starts here, `--help` included, so the heavy imports (pydantic
-# models, SQLAlchemy, httpx/aiohttp, rich, the poller, the scheduler) happen in
+# Every process starts here, `--help` included, so the heavy imports (the
+# watchlist's schema, SQLAlchemy, httpx/aiohttp, rich, the poller, the scheduler) happen in
 # the commands that use them, not at module level.
 if TYPE_CHECKING:
     from rich.console import Console

@@ -13,12 +13,13 @@ import os
 import re
 import string
 import tomllib
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from secondchance.config_schema import (
     Company,
@@ -30,7 +31,9 @@ from secondchance.config_schema import (
     Server,
     Settings,
     Target,
+    _Table,
 )
+from secondchance.durations import parse_duration
 from secondchance.filters import CompiledFilter, Filter, compile_filter, merge
 from secondchance.models import ChangeKind
 from secondchance.policy import DeliveryPolicy, parse_clock, parse_quiet_hours, parse_timezone
@@ -54,7 +57,7 @@ Errors = list[tuple[tuple[str | int, ...], str]]
 
 APP = "secondchance"
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M", bound=_Table)
 
 
 class ConfigError(Exception):
@@ -440,22 +443,141 @@ def _model(
     if not isinstance(raw, dict):
         errors.append((loc, "expected a table"))
         return None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        for err in exc.errors():
-            errors.append(((*loc, *err["loc"]), _message(err)))
+    raw = dict(raw)
+    found = _read_durations(model, raw, loc)
+    for (*_, key), _ in found:
+        raw.pop(str(key), None)
+    table: _M | None = None
+    removed = {str(key) for (*_, key), _ in found}
+    # msgspec stops at the first mistake; the key it names is set aside and the
+    # table read again, so every mistake is reported at once, as the person
+    # editing the file expects.
+    for _ in range(len(raw) + 1):
+        try:
+            table = msgspec.convert(raw, model, strict=False)
+            break
+        except msgspec.ValidationError as exc:
+            where, message = _problem(str(exc))
+            if message.startswith("invalid value") and len(where) == 1:
+                allowed = _choices(model, str(where[0]))
+                message = f"{message}: expected {allowed}" if allowed else message
+            if where and where[0] in removed:
+                break  # a required key set aside above: reported already
+            element = _element_table(model, where)
+            if element is not None and isinstance(raw.get(str(where[0])), list):
+                # A list of tables (a company's rejections): each is read on its
+                # own, so a mistake in one does not hide those of the others.
+                for index, item in enumerate(raw[str(where[0])]):
+                    if isinstance(item, dict):
+                        _model(element, item, (*loc, where[0], index), found)
+                    elif index == where[1]:  # not a table where one belongs
+                        found.append(((*loc, *where), message))
+            else:
+                found.append(((*loc, *where), message))
+            if not where or where[0] not in raw:  # a required key is missing
+                break
+            removed.add(str(where[0]))
+            del raw[str(where[0])]
+    if table is not None:
+        found += [((*loc, key), message) for key, message in table.problems()]
+        # Tables inside this one (a company's rejections) have checks of their own.
+        for path, inner in _nested(table):
+            found += [((*loc, *path, key), message) for key, message in inner.problems()]
+    errors.extend(found)
+    return None if found else table
+
+
+def _element_table(model: type[_Table], where: tuple[str | int, ...]) -> type[_Table] | None:
+    """The table type of the list a mistake at ``where`` is in, if it is one."""
+    if len(where) < 2 or not isinstance(where[1], int):
         return None
+    hint = typing.get_type_hints(model).get(str(where[0]))
+    if typing.get_origin(hint) is not list:
+        return None
+    (item,) = typing.get_args(hint)
+    for candidate in typing.get_args(item) or (item,):
+        if isinstance(candidate, type) and issubclass(candidate, _Table):
+            return candidate
+    return None
 
 
-def _message(err: Mapping[str, Any]) -> str:
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required key is missing"
-    message = str(err.get("msg", "invalid value"))
-    return message.removeprefix("Value error, ")
+def _choices(model: type[_Table], key: str) -> str:
+    """The values a Literal key allows, as "'a' or 'b'" ('' if it is not one)."""
+    hint = typing.get_type_hints(model).get(key)
+    if typing.get_origin(hint) is not typing.Literal:
+        return ""
+    return " or ".join(repr(value) for value in typing.get_args(hint))
+
+
+def _read_durations(model: type[_Table], raw: dict[str, Any], loc: tuple[str | int, ...]) -> Errors:
+    """Durations ("30m", 90) become seconds in ``raw``, before validation checks
+    their bounds; a value that is no duration is reported here."""
+    problems: Errors = []
+    for key in model.durations:
+        if key in raw:
+            try:
+                raw[key] = parse_duration(raw[key])
+            except ValueError as exc:
+                problems.append(((*loc, key), str(exc)))
+    return problems
+
+
+def _nested(table: _Table) -> list[tuple[tuple[str | int, ...], _Table]]:
+    found: list[tuple[tuple[str | int, ...], _Table]] = []
+    for name in table.__struct_fields__:
+        value = getattr(table, name)
+        if isinstance(value, _Table):
+            found.append(((name,), value))
+        elif isinstance(value, list):
+            found += [((name, i), v) for i, v in enumerate(value) if isinstance(v, _Table)]
+    return found
+
+
+_AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_PATH_PART = re.compile(r"\.(\w+)|\[(\d+)\]")
+_FIELD = re.compile(r"^Object (contains unknown|missing required) field `(?P<name>[^`]+)`")
+_BOUND = re.compile(r"^Expected `(?P<what>\w+)` (?P<op>>=|<=|>|<) (?P<n>[-\d.]+)$")
+_LENGTH = re.compile(r"^Expected `(?P<what>\w+)` of length >= (?P<n>\d+)$")
+_MISMATCH = re.compile(r"^Expected `(?P<wanted>[^`]+)`, got `(?P<got>[^`]+)`$")
+# In the watchlist's terms (TOML), not Python's.
+_TYPE_WORDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "object": "a table",
+    "array": "a list",
+    "null": "",
+}
+_WORDS = {">=": "greater than or equal to", "<=": "less than or equal to", ">": "greater than"}
+_WORDS["<"] = "less than"
+
+
+def _problem(text: str) -> tuple[tuple[str | int, ...], str]:
+    """msgspec's one-line error as (key path, message for the person editing)."""
+    where: list[str | int] = []
+    at = _AT.search(text)
+    if at:
+        text = text[: at.start()]
+        for name, index in _PATH_PART.findall(at.group("path")):
+            where.append(name if name else int(index))
+    if field := _FIELD.match(text):
+        where.append(field.group("name"))
+        return tuple(where), "unknown key" if "unknown" in text else "required key is missing"
+    if bound := _BOUND.match(text):
+        number = bound.group("n").removesuffix(".0")
+        return tuple(where), f"must be {_WORDS[bound.group('op')]} {number}"
+    if length := _LENGTH.match(text):
+        count = int(length.group("n"))
+        unit = "character" if length.group("what") == "str" else "item"
+        return tuple(where), f"must have at least {count} {unit}{'s' if count != 1 else ''}"
+    if text.startswith("Invalid enum value"):
+        return tuple(where), text.replace("Invalid enum value", "invalid value")
+    if mismatch := _MISMATCH.match(text):
+        wanted = [_TYPE_WORDS.get(t, t) for t in mismatch.group("wanted").split(" | ")]
+        got = _TYPE_WORDS.get(mismatch.group("got"), mismatch.group("got"))
+        return tuple(where), f"expected {' or '.join(w for w in wanted if w)}, got {got}"
+    return tuple(where), text.replace("`", "").replace("Expected", "expected", 1)
 
 
 def _resolve_env(
