@@ -617,18 +617,24 @@ def test_mistakes_inside_nested_tables_name_their_whole_path(tmp_path: Path) -> 
         date = 2026-03-01
         reapply_after = "3 eons"
         [[company.rejection]]
+        role = "Engineer"
+        date = "last spring"
+        [[company.rejection]]
         date = 2026-04-01
         """,
     )
     problems = problems_of(path)
-    assert len(problems) == 5, problems
+    assert len(problems) == 6, problems
     assert_problem(problems[0], path, 2, "notify.urls[0].tagz", "unknown key")
     assert_problem(problems[1], path, 3, "notify.digest_at", "at least 1 item")
     assert_problem(problems[2], path, 4, "notify.mode", "expected 'instant' or 'digest'")
     assert_problem(
         problems[3], path, 12, "company[0].rejection[0].reapply_after", "unknown unit 'eons'"
     )
-    assert_problem(problems[4], path, 13, "company[0].rejection[1].role", "required key")
+    assert_problem(
+        problems[4], path, 15, "company[0].rejection[1].date", "expected a date such as 2026-03-01"
+    )
+    assert_problem(problems[5], path, 16, "company[0].rejection[2].role", "required key")
 
 
 def test_a_bad_value_of_a_required_key_is_reported_once(tmp_path: Path) -> None:

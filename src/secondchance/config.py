@@ -571,6 +571,8 @@ def _problem(text: str) -> tuple[tuple[str | int, ...], str]:
         count = int(length.group("n"))
         unit = "character" if length.group("what") == "str" else "item"
         return tuple(where), f"must have at least {count} {unit}{'s' if count != 1 else ''}"
+    if text.startswith("Invalid RFC3339 encoded date"):
+        return tuple(where), "expected a date such as 2026-03-01"
     if text.startswith("Invalid enum value"):
         return tuple(where), text.replace("Invalid enum value", "invalid value")
     if mismatch := _MISMATCH.match(text):
