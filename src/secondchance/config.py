@@ -445,10 +445,10 @@ def _model(
         return None
     raw = dict(raw)
     found = _read_durations(model, raw, loc)
-    for (*_, key), _ in found:
-        raw.pop(str(key), None)
-    table: _M | None = None
     removed = {str(key) for (*_, key), _ in found}
+    for key in removed:
+        del raw[key]
+    table: _M | None = None
     # msgspec stops at the first mistake; the key it names is set aside and the
     # table read again, so every mistake is reported at once, as the person
     # editing the file expects.
@@ -549,8 +549,12 @@ _TYPE_WORDS = {
     "array": "a list",
     "null": "",
 }
-_WORDS = {">=": "greater than or equal to", "<=": "less than or equal to", ">": "greater than"}
-_WORDS["<"] = "less than"
+_WORDS = {
+    ">=": "greater than or equal to",
+    "<=": "less than or equal to",
+    ">": "greater than",
+    "<": "less than",
+}
 
 
 def _problem(text: str) -> tuple[tuple[str | int, ...], str]:
