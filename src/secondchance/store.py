@@ -8,6 +8,7 @@ are written in ONE transaction, so a crash can lose neither half alone.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import json
@@ -221,22 +222,8 @@ _IDS = select(_table(AlertRow).c.id, _table(AlertRow).c.key).where(
     _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
 )
 
-_ALERT_INSERT = (
-    "key",
-    "company",
-    "source_id",
-    "source_kind",
-    "source_board",
-    "kind",
-    "posting_id",
-    "title",
-    "location",
-    "url",
-    "previous_title",
-    "detail",
-    "extra",
-    "created_at",
-)
+# Every column but the id, in the table's order.
+_ALERT_INSERT = tuple(c.name for c in _table(AlertRow).columns if c.name != "id")
 _SQLITE_ALERT = (
     f"INSERT INTO alerts ({', '.join(_ALERT_INSERT)}) "
     f"VALUES ({', '.join('?' for _ in _ALERT_INSERT)})"
@@ -245,21 +232,8 @@ _SQLITE_DELIVERY = (
     "INSERT INTO deliveries (alert_id, channel, status, attempts, next_attempt_at) "
     "VALUES (?, ?, 'pending', 0, ?)"
 )
-_ALERT_COLUMNS = (
-    "id",
-    "company",
-    "kind",
-    "source_kind",
-    "source_board",
-    "posting_id",
-    "title",
-    "location",
-    "url",
-    "previous_title",
-    "detail",
-    "extra",
-    "created_at",
-)
+# What an Alert is built from, in its fields' order.
+_ALERT_COLUMNS = tuple(f.name for f in dataclasses.fields(Alert))
 
 
 def _alert(row: Sequence[Any]) -> Alert:
@@ -469,7 +443,7 @@ class Store:
             created = sqlite_time(at)
             connection.exec_driver_sql(
                 _SQLITE_ALERT,
-                [(*(row[c] for c in _ALERT_INSERT[:-1]), created) for row in rows],
+                [tuple({**row, "created_at": created}[c] for c in _ALERT_INSERT) for row in rows],
             )
         else:
             connection.execute(insert(_table(AlertRow)), rows)
