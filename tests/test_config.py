@@ -637,6 +637,26 @@ def test_mistakes_inside_nested_tables_name_their_whole_path(tmp_path: Path) -> 
     assert_problem(problems[5], path, 16, "company[0].rejection[2].role", "required key")
 
 
+def test_every_mistake_in_a_table_inside_a_table_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[company]]
+        name = "Acme"
+        greenhouse = "acme"
+        [company.filter]
+        include = "engineer"
+        exclude = 3
+        typo = true
+        """,
+    )
+    problems = problems_of(path)
+    assert len(problems) == 3, problems
+    assert_problem(problems[0], path, 5, "company[0].filter.include", "expected a list")
+    assert_problem(problems[1], path, 6, "company[0].filter.exclude", "expected a list")
+    assert_problem(problems[2], path, 7, "company[0].filter.typo", "unknown key")
+
+
 def test_a_bad_value_of_a_required_key_is_reported_once(tmp_path: Path) -> None:
     path = write(tmp_path, '[[company]]\nname = 42\ngreenhouse = "acme"\n')
     assert_problem(

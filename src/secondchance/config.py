@@ -463,15 +463,18 @@ def _model(
                 message = f"{message}: expected {allowed}" if allowed else message
             if where and where[0] in removed:
                 break  # a required key set aside above: reported already
-            element = _element_table(model, where)
-            if element is not None and isinstance(raw.get(str(where[0])), list):
+            sub = _inner_table(model, where)
+            value = raw.get(str(where[0]))
+            if sub is not None and isinstance(value, list):
                 # A list of tables (a company's rejections): each is read on its
                 # own, so a mistake in one does not hide those of the others.
-                for index, item in enumerate(raw[str(where[0])]):
+                for index, item in enumerate(value):
                     if isinstance(item, dict):
-                        _model(element, item, (*loc, where[0], index), found)
+                        _model(sub, item, (*loc, where[0], index), found)
                     elif index == where[1]:  # not a table where one belongs
                         found.append(((*loc, *where), message))
+            elif sub is not None and isinstance(value, dict):
+                _model(sub, value, (*loc, where[0]), found)  # a table in this one
             else:
                 found.append(((*loc, *where), message))
             if not where or where[0] not in raw:  # a required key is missing
@@ -487,15 +490,17 @@ def _model(
     return None if found else table
 
 
-def _element_table(model: type[_Table], where: tuple[str | int, ...]) -> type[_Table] | None:
-    """The table type of the list a mistake at ``where`` is in, if it is one."""
-    if len(where) < 2 or not isinstance(where[1], int):
+def _inner_table(model: type[_Table], where: tuple[str | int, ...]) -> type[_Table] | None:
+    """The table type a mistake at ``where`` lies in, when that is a table of this
+    one (``filter``) or an entry of a list of tables (``rejection[2]``)."""
+    if len(where) < 2:
         return None
     hint = typing.get_type_hints(model).get(str(where[0]))
-    if typing.get_origin(hint) is not list:
-        return None
-    (item,) = typing.get_args(hint)
-    for candidate in typing.get_args(item) or (item,):
+    if isinstance(where[1], int):
+        if typing.get_origin(hint) is not list:
+            return None
+        (hint,) = typing.get_args(hint)
+    for candidate in typing.get_args(hint) or (hint,):
         if isinstance(candidate, type) and issubclass(candidate, _Table):
             return candidate
     return None
