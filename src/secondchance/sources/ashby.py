@@ -43,17 +43,19 @@ _EMPLOYMENT = {"fulltime": "Full-time", "parttime": "Part-time"}
 # ``descriptionPlain``, compensation and the other fields are skipped, never built.
 # Each accepts any JSON value (Any, or a union with NotObject/NotArray), so the checks
 # below, not the decoder, decide what is drift, with the messages they always gave.
-class _PostalAddress(msgspec.Struct, rename="camel"):
+# gc=False: decoded JSON holds no reference cycles, and a big board's structs
+# need not be tracked by the garbage collector.
+class _PostalAddress(msgspec.Struct, rename="camel", gc=False):
     address_locality: Any = None
     address_region: Any = None
     address_country: Any = None
 
 
-class _Address(msgspec.Struct, rename="camel"):
+class _Address(msgspec.Struct, rename="camel", gc=False):
     postal_address: _PostalAddress | NotObject = None
 
 
-class _Place(msgspec.Struct):
+class _Place(msgspec.Struct, gc=False):
     """An entry of ``secondaryLocations``, or a job's own primary location."""
 
     location: Any = None
@@ -76,7 +78,7 @@ class _Job(_Place, rename="camel"):
     updated_at: Any = None
 
 
-class _Board(msgspec.Struct):
+class _Board(msgspec.Struct, gc=False):
     jobs: list[_Job | NotObject] | NotArray = None
 
 

@@ -51,18 +51,20 @@ _REMOTE_RANK = {Remote.YES: 3, Remote.HYBRID: 2, Remote.NO: 1, Remote.UNKNOWN: 0
 # the body) and the other fields are skipped, never built. Each accepts any JSON value
 # (Any, or a union with NotObject/NotArray), so the checks below, not the decoder,
 # decide what is drift, with the messages they always gave.
-class _Named(msgspec.Struct):
+# gc=False: decoded JSON holds no reference cycles, and a big board's structs
+# need not be tracked by the garbage collector.
+class _Named(msgspec.Struct, gc=False):
     """A location, office or department."""
 
     name: Any = None
 
 
-class _Metadata(msgspec.Struct):
+class _Metadata(msgspec.Struct, gc=False):
     name: Any = None
     value: Any = None
 
 
-class _Job(msgspec.Struct):
+class _Job(msgspec.Struct, gc=False):
     id: Any = None
     title: Any = None
     absolute_url: Any = None
@@ -74,7 +76,7 @@ class _Job(msgspec.Struct):
     updated_at: Any = None
 
 
-class _Board(msgspec.Struct):
+class _Board(msgspec.Struct, gc=False):
     jobs: list[_Job | NotObject] | NotArray = None
 
 

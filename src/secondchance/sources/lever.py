@@ -43,7 +43,9 @@ _WORKPLACE = {
 # ``descriptionPlain``, ``lists``, ``additional``) and the rest are skipped, never
 # built. Each accepts any JSON value (Any, or a union with NotObject), so the checks
 # below, not the decoder, decide what is drift, with the messages they always gave.
-class _Categories(msgspec.Struct, rename="camel"):
+# gc=False: decoded JSON holds no reference cycles, and a big board's structs
+# need not be tracked by the garbage collector.
+class _Categories(msgspec.Struct, rename="camel", gc=False):
     location: Any = None
     all_locations: Any = None
     department: Any = None
@@ -51,7 +53,7 @@ class _Categories(msgspec.Struct, rename="camel"):
     commitment: Any = None
 
 
-class _Posting(msgspec.Struct, rename="camel"):
+class _Posting(msgspec.Struct, rename="camel", gc=False):
     id: Any = None
     text: Any = None
     categories: _Categories | NotObject = None
