@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from secondchance.models import SourceRef
-from secondchance.store import SourceRow, sqlite_time
+from secondchance.store import SourceRow, from_sqlite_time, sqlite_time
 
 _T = cast(Table, SourceRow.__table__)
 
@@ -70,24 +70,19 @@ def _state(row: Any) -> BoardState:
 # than the statements. The text forms are SQLAlchemy's own (see sqlite_time).
 _TIMES = frozenset({"last_poll_at", "last_success_at"})
 _FLAGS = frozenset({"baseline_done", "failing_alerted"})
+_TIMES_AT = tuple(_STORED.index(name) for name in _TIMES)
+_FLAGS_AT = tuple(_STORED.index(name) for name in _FLAGS)
 _SQLITE_SELECT = f"SELECT {', '.join(_STORED)} FROM sources"
 _SQLITE_UPDATE = f"UPDATE sources SET {', '.join(f'{name} = ?' for name in _MUTABLE)} WHERE id = ?"
 
 
-def _utc(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 def _sqlite_state(row: Sequence[Any]) -> BoardState:
-    state = BoardState(*row)
-    state.last_poll_at = _utc(row[_AT_POLL])
-    state.last_success_at = _utc(row[_AT_SUCCESS])
-    state.baseline_done = bool(state.baseline_done)
-    state.failing_alerted = bool(state.failing_alerted)
-    return state
-
-
-_AT_POLL, _AT_SUCCESS = _STORED.index("last_poll_at"), _STORED.index("last_success_at")
+    values = list(row)
+    for index in _TIMES_AT:
+        values[index] = from_sqlite_time(values[index])
+    for index in _FLAGS_AT:
+        values[index] = bool(values[index])
+    return BoardState(*values)
 
 
 def _sqlite_row(state: BoardState) -> tuple[Any, ...]:

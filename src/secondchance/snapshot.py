@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from secondchance.diff import Known, SourceDiff, Status
 from secondchance.models import Posting, Remote
-from secondchance.store import PostingRow
-from secondchance.store import sqlite_time as _sqlite_time
+from secondchance.store import PostingRow, from_sqlite_time, sqlite_time
 
 _T = cast(Table, PostingRow.__table__)
 _COLUMNS = (
@@ -98,13 +97,9 @@ def _rows(session: Session, ids: list[int], closed_only: bool) -> Iterable[Seque
             f"SELECT {_LOAD_COLUMNS} FROM postings WHERE source_id IN ({marks}){where}",
             tuple(chunk),
         )
-        parse = _from_sqlite
+        parse = from_sqlite_time
         for row in cursor.fetchall():  # in bulk: fetchone() through SQLAlchemy costs more
             yield (*row[:8], parse(row[8]), parse(row[9]), row[10], row[11])
-
-
-def _from_sqlite(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _locations(locations: tuple[str, ...]) -> str:
@@ -238,9 +233,9 @@ def _insert(session: Session, source_id: int, postings: list[Posting], at: datet
         ]
         session.execute(insert(PostingRow), rows)
         return
-    seen = _sqlite_time(at)
+    seen = sqlite_time(at)
     status = Status.OPEN.value
-    time = _sqlite_time
+    time = sqlite_time
     connection.exec_driver_sql(
         _SQLITE_INSERT,
         [

@@ -316,6 +316,12 @@ def sqlite_time(value: datetime | None) -> str | None:
     )
 
 
+def from_sqlite_time(value: str | None) -> datetime | None:
+    """The aware UTC datetime of a stored ``sqlite_time`` text, parsed by
+    fromisoformat (C) rather than SQLAlchemy's regular expression."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
