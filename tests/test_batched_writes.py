@@ -185,3 +185,74 @@ async def test_one_company_twice_in_the_queue_is_written_twice_not_diffed_twice(
     assert sorted(len(r.alerts) for r in reports) == [0, 1]
     assert alerts_by_company(setup.store) == {"Co0": [("new", "2")]}
     assert "one at a time" not in caplog.text
+
+
+async def polls_with_reads_queued(setup: Setup) -> list[Any]:
+    """Hold the database thread while every company asks for its source rows
+    (no prefetch, as in the daemon), so the reads queue up behind it."""
+    release = threading.Event()
+    busy = asyncio.ensure_future(setup.store.call(release.wait, 10))
+    polls = [asyncio.ensure_future(setup.poller.poll(c)) for c in setup.config.companies]
+    for _ in range(500):
+        if len(setup.poller._reads) == len(polls):
+            break
+        await asyncio.sleep(0.01)
+    assert len(setup.poller._reads) == len(polls)
+    release.set()
+    await busy
+    return await asyncio.gather(*polls, return_exceptions=True)
+
+
+async def test_polls_that_come_due_together_read_their_rows_together(
+    setup: Setup, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in COMPANIES:
+        boards.set(path(name.lower()), board(name, 1))
+    await setup.poll_all_at_once()
+    for index, name in enumerate(COMPANIES):
+        boards.set(path(name.lower()), board(name, 1, 10 + index))
+
+    from secondchance import boardstate
+
+    original = boardstate.read_companies
+    calls: list[list[str]] = []
+
+    def spy(connection: Any, companies: Any) -> Any:
+        calls.append(list(companies))
+        return original(connection, companies)
+
+    monkeypatch.setattr(boardstate, "read_companies", spy)
+    reports = await polls_with_reads_queued(setup)
+    assert all(not isinstance(r, BaseException) for r in reports)
+    assert calls == [COMPANIES]  # six waiting polls, one read
+    # Each poll still got its own company's rows: the validators and baseline of
+    # the right board (one new posting each, nothing re-announced).
+    for index, report in enumerate(reports):
+        assert [(a.company, a.kind, a.posting_id) for a in report.alerts] == [
+            (COMPANIES[index], "new", str(10 + index))
+        ]
+
+
+async def test_a_failed_read_fails_every_poll_waiting_on_it_and_the_next_one_reads_again(
+    setup: Setup, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in COMPANIES:
+        boards.set(path(name.lower()), board(name, 1))
+    await setup.poll_all_at_once()
+
+    from secondchance import boardstate
+
+    original = boardstate.read_companies
+
+    def broken(connection: Any, companies: Any) -> Any:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(boardstate, "read_companies", broken)
+    reports = await polls_with_reads_queued(setup)
+    assert [str(r) for r in reports] == ["database is locked"] * len(COMPANIES)
+    assert not setup.poller._reads
+
+    monkeypatch.setattr(boardstate, "read_companies", original)
+    boards.set(path("co2"), board("Co2", 1, 2))
+    report = await setup.poller.poll(setup.config.companies[2])
+    assert [(a.kind, a.posting_id) for a in report.alerts] == [("new", "2")]

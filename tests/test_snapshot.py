@@ -89,7 +89,7 @@ def test_board_state_written_reads_back_equal(database: str) -> None:
             boardstate.write(session, [state])
         state.new = False
         with engine.connect() as connection:
-            assert boardstate.read_company(connection, "Acme") == {REF: state}
+            assert boardstate.read_companies(connection, ["Acme"]) == {REF: state}
             assert boardstate.read_all(connection) == {REF: state}
             if engine.dialect.name == "sqlite":  # the very text SQLAlchemy stores
                 stored = connection.exec_driver_sql("SELECT last_poll_at FROM sources")
