@@ -172,12 +172,13 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _print_message(message: Message) -> None:
-    out = _console()
-    if not out.is_terminal:
+    if not _to_terminal():
         # journald, a file, a pipe: nothing to style, and rich's rendering of the
-        # same characters cost more than the rest of queuing the alert.
+        # same characters cost more than the rest of queuing the alert (and
+        # importing rich, more than a quiet `once`'s printing).
         print(f"── {message.title} ──\n{message.body}\n", flush=True)
         return
+    out = _console()
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
     out.print()
@@ -191,6 +192,13 @@ def _settle() -> None:
 
     gc.collect()
     gc.freeze()
+
+
+def _to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout
+        return False
 
 
 @functools.cache
