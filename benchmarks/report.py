@@ -52,6 +52,8 @@ def print_size(result: SizeResult) -> None:
     pairs = [
         ("first", "floor", "first poll / httpx floor"),
         ("steady", "floor_etags", "steady state / httpx floor with ETags"),
+        ("lean_first", "floor", "minimal pipeline first / httpx floor"),
+        ("lean_steady", "floor_etags", "minimal steady / floor with ETags"),
     ]
     for mine, theirs, label in pairs:
         a, b = result.rows.get(mine), result.rows.get(theirs)

@@ -3,8 +3,9 @@
     python benchmarks/run.py [--sizes 100,1000,5000] [--quick] [--seed 1]
 
 For each N: start boards.py, then time (as whole processes: wall, CPU, peak RSS)
-secondchance's first poll, the httpx and curl floors, a round of changes, the
-steady-state poll and the httpx floor with ETags. Then the diff time of one
+secondchance's first poll, the httpx and curl floors, the minimal pipeline
+(minimal.py), a round of changes, the steady-state poll, the httpx floor with
+ETags and the minimal pipeline's steady state. Then the diff time of one
 10,000-posting board and the RSS of an idle daemon on 100 boards. Prints figures;
 asserts nothing about them.
 """
@@ -117,6 +118,23 @@ def bench_size(boards: int, seed: int, work: Path, timeout: float, repeat: int =
             measured("curl", "curl floor", [*command, "-K", str(config)], times=repeat)
         else:
             result.notes.append("curl floor skipped: curl is not installed")
+        # The lower bound of a poll that keeps what it fetches (benchmarks/minimal.py).
+        lean_db, lean_etags = work / "minimal.db", work / "minimal-etags.json"
+        lean = [PYTHON, str(HERE / "minimal.py"), str(urls_file)]
+        lean += ["--db", str(lean_db), "--etags", str(lean_etags)]
+
+        def lean_fresh() -> None:
+            for path in (lean_db, lean_etags, *work.glob("minimal.db-*")):
+                path.unlink(missing_ok=True)
+
+        measured("lean_first", "minimal pipeline, first poll", lean, times=repeat, reset=lean_fresh)
+        shutil.copyfile(lean_db, work / "minimal-round-0.db")
+        shutil.copyfile(lean_etags, work / "minimal-etags-round-0.json")
+
+        def lean_round_0() -> None:
+            shutil.copyfile(work / "minimal-round-0.db", lean_db)
+            shutil.copyfile(work / "minimal-etags-round-0.json", lean_etags)
+
         measured(
             "record", "httpx floor recording ETags (not compared)", [*floor, "--etags", str(etags)]
         )
@@ -146,6 +164,13 @@ def bench_size(boards: int, seed: int, work: Path, timeout: float, repeat: int =
             [*floor, "--etags", str(etags)],
             times=repeat,
             reset=etags_of_round_0,
+        )
+        measured(
+            "lean_steady",
+            "minimal pipeline, steady state",
+            lean,
+            times=repeat,
+            reset=lean_round_0,
         )
         if repeat > 1:
             result.notes.append(
