@@ -494,7 +494,7 @@ async def test_per_host_delay_spaces_requests_to_one_host() -> None:
 async def test_aiohttp_transport_tells_a_refused_connection_from_a_timeout() -> None:
     import socket
 
-    from httpx_aiohttp import AiohttpTransport
+    from secondchance.aio import Transport as AiohttpTransport
 
     with socket.socket() as probe:  # a port with nobody listening
         probe.bind(("127.0.0.1", 0))

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from httpx_aiohttp import AiohttpTransport
 
 from conftest import BoardServer
+from secondchance.aio import Transport as AiohttpTransport
 from secondchance.http import MAX_REDIRECTS, Fetcher, FetchError, Validators
 from secondchance.sources.interface import Request
 

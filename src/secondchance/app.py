@@ -59,13 +59,13 @@ def fast_transport(config: Config) -> httpx.AsyncBaseTransport | None:
     import httpx
 
     try:
-        from httpx_aiohttp import AiohttpTransport
+        from secondchance.aio import Transport
     except ImportError:
         return None
     limits = httpx.Limits(
         max_connections=config.settings.per_host * 16, max_keepalive_connections=32
     )
-    return AiohttpTransport(limits=limits)
+    return Transport(limits=limits)
 
 
 def make_fetcher(config: Config) -> Fetcher:
