@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     DateTime,
     Engine,
     ForeignKey,
@@ -215,12 +216,26 @@ def _table(mapped: type[Base]) -> Table:
     return cast(Table, mapped.__table__)
 
 
-_QUEUED = select(_table(AlertRow).c.key).where(
-    _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
-)
 _IDS = select(_table(AlertRow).c.id, _table(AlertRow).c.key).where(
     _table(AlertRow).c.key.in_(bindparam("keys", expanding=True))
 )
+
+
+def _ids_of(connection: Connection, keys: Sequence[str], sqlite: bool) -> list[tuple[int, str]]:
+    """(id, key) of the alerts with these keys, in bounded IN lists. On SQLite
+    through the driver: SQLAlchemy renders an expanding IN anew on every call,
+    which cost more than the query (two per company with changes)."""
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        if sqlite:
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT id, key FROM alerts WHERE key IN ({marks})"
+            found += connection.exec_driver_sql(sql, tuple(chunk)).fetchall()
+        else:
+            found += [(id_, key) for id_, key in connection.execute(_IDS, {"keys": chunk})]
+    return found
+
 
 # Every column but the id, in the table's order.
 _ALERT_INSERT = tuple(c.name for c in _table(AlertRow).columns if c.name != "id")
@@ -432,12 +447,11 @@ class Store:
     def _insert_alerts(
         session: Session, rows: list[dict[str, Any]], channels: Sequence[str], at: datetime
     ) -> list[Alert]:
-        keys = [row["key"] for row in rows]
-        existing: set[str] = set()
+        if not rows:
+            return []
         connection = session.connection()
-        for start in range(0, len(keys), 500):  # bounded IN lists
-            chunk = keys[start : start + 500]
-            existing.update(connection.execute(_QUEUED, {"keys": chunk}).scalars())
+        sqlite = connection.dialect.name == "sqlite"
+        existing = {key for _, key in _ids_of(connection, [row["key"] for row in rows], sqlite)}
         rows = [row for row in rows if row["key"] not in existing]
         if not rows:
             return []
@@ -446,7 +460,6 @@ class Store:
         # (SQLAlchemy's per-value type processing cost as much as the insert). One
         # executemany, then the ids read back by key: no RETURNING, which SQLite
         # before 3.35 lacks.
-        sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             created = sqlite_time(at)
             connection.exec_driver_sql(
@@ -455,10 +468,7 @@ class Store:
             )
         else:
             connection.execute(insert(_table(AlertRow)), rows)
-        ids: dict[str, int] = {}
-        for start in range(0, len(rows), 500):
-            chunk = [row["key"] for row in rows[start : start + 500]]
-            ids.update((key, id_) for id_, key in connection.execute(_IDS, {"keys": chunk}))
+        ids = {key: id_ for id_, key in _ids_of(connection, [row["key"] for row in rows], sqlite)}
         if channels and sqlite:
             due = sqlite_time(at)
             connection.exec_driver_sql(
