@@ -102,3 +102,33 @@ def test_board_state_written_reads_back_equal(database: str) -> None:
         assert row.page_validators == state.page_validators
     finally:
         store.dispose()
+
+
+def test_new_board_rows_read_back_as_fresh_everywhere(database: str) -> None:
+    """A first poll creates its board rows through the driver on SQLite: through
+    the ORM they must be the rows the model describes, with nothing set yet."""
+    engine = make_engine(database)
+    migrate.upgrade(engine)
+    store = Store(engine)
+    refs = [SourceRef("Acme", "greenhouse", "acme"), SourceRef("Acme", "lever", "acme")]
+    try:
+        with store.sessions.begin() as session:
+            created = boardstate.lock(session, ["Acme"], refs)
+        assert set(created) == set(refs) and all(s.new for s in created.values())
+        with store.sessions.begin() as session:
+            again = boardstate.lock(session, ["Acme"], refs)
+            rows = session.scalars(select(SourceRow).order_by(SourceRow.id)).all()
+        assert {ref: state.id for ref, state in again.items()} == {
+            ref: state.id for ref, state in created.items()
+        }
+        assert not any(state.new for state in again.values())
+        assert [(r.company, r.kind, r.board) for r in rows] == [
+            (r.company, r.kind, r.board) for r in refs
+        ]
+        for row in rows:
+            assert (row.pages, row.attempts, row.open_count, row.missing) == (0, 0, 0, 0)
+            assert (row.baseline_done, row.failing_alerted) == (False, False)
+            assert (row.consecutive_failures, row.collapse_streak) == (0, 0)
+            assert row.etag is row.last_poll_at is row.last_result is row.page_validators is None
+    finally:
+        store.dispose()

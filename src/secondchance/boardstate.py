@@ -103,6 +103,22 @@ def _sqlite_rows(connection: Connection, where: str, params: Sequence[Any]) -> l
     return [_sqlite_state(row) for row in cursor.fetchall()]
 
 
+# A new row's counters and flags (the columns without a usable default).
+_NEW: dict[str, Any] = {
+    "pages": 0,
+    "baseline_done": False,
+    "attempts": 0,
+    "consecutive_failures": 0,
+    "failing_alerted": False,
+    "collapse_streak": 0,
+    "open_count": 0,
+    "missing": 0,
+}
+_SQLITE_INSERT = (
+    f"INSERT INTO sources (company, kind, board, {', '.join(_NEW)}) "
+    f"VALUES (?, ?, ?, {', '.join('?' for _ in _NEW)})"
+)
+
 _OF_COMPANIES = select(*_COLUMNS).where(_T.c.company.in_(bindparam("companies", expanding=True)))
 
 
@@ -159,25 +175,11 @@ def lock(
     if missing:
         # No RETURNING: SQLite before 3.35 (still shipped by some distributions)
         # has none; reading the new rows back is one more query on a first poll.
-        session.execute(
-            insert(_T),
-            [
-                {
-                    "company": ref.company,
-                    "kind": ref.kind,
-                    "board": ref.board,
-                    "pages": 0,
-                    "baseline_done": False,
-                    "attempts": 0,
-                    "consecutive_failures": 0,
-                    "failing_alerted": False,
-                    "collapse_streak": 0,
-                    "open_count": 0,
-                    "missing": 0,
-                }
-                for ref in missing
-            ],
-        )
+        fresh = [{"company": r.company, "kind": r.kind, "board": r.board, **_NEW} for r in missing]
+        if sqlite:  # a first poll creates every row: tuples straight to the driver
+            connection.exec_driver_sql(_SQLITE_INSERT, [tuple(row.values()) for row in fresh])
+        else:
+            session.execute(insert(_T), fresh)
         created = read()
         for ref in missing:
             created[ref].new = True
