@@ -4,7 +4,9 @@ Each round, every board may gain a posting, lose one, retitle one, bring a
 closed one back, answer with an error, or stay the same (with or without an
 ETag). A few lines of plain Python say which alerts DESIGN.md's rules give;
 the real poller, over HTTP on 127.0.0.1 and a real database, must give exactly
-those, round after round. Titles are always fresh, so no repost is expected.
+those, round after round. Titles are fresh except where a round re-posts a role:
+taken down and put up again under a new id in the same poll, or a closed role's
+title under a new id.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Board:
             self.known = {i: [t, True, 0] for i, t in self.live.items()}
             self.baseline = False
             return alerts
+        # Titles of the roles closed before this poll, for reposts under a new id.
+        closed_before = {str(state[0]) for state in self.known.values() if not state[1]}
         for posting, title in self.live.items():
             before = self.known.get(posting)
             if before is None:
@@ -54,12 +58,36 @@ class Board:
             elif before[0] != title:
                 alerts.add((self.name, "changed", str(posting)))
             self.known[posting] = [title, True, 0]
+        closing: list[int] = []
+        first_gone: list[int] = []
         for posting, state in self.known.items():
             if state[1] and posting not in self.live:
-                state[2] = int(state[2]) + 1  # type: ignore[call-overload]
-                if state[2] >= 2:  # close_after
+                state[2] = int(str(state[2])) + 1
+                if int(str(state[2])) >= 2:  # close_after
                     state[1] = False
+                    closing.append(posting)
                     alerts.add((self.name, "closed", str(posting)))
+                else:
+                    first_gone.append(posting)
+        # Gone this poll (closing now, or missing for the first time): a new id
+        # with its title is the same role taken down and put up again.
+        vanished: dict[str, int] = {}
+        for posting in closing + first_gone:
+            vanished.setdefault(str(self.known[posting][0]), posting)
+        for posting, title in self.live.items():
+            if (self.name, "new", str(posting)) not in alerts:
+                continue
+            if title in vanished:
+                gone = vanished.pop(title)
+                # The taken-down one closes silently: the repost tells its story.
+                alerts.discard((self.name, "closed", str(gone)))
+                self.known[gone][1] = False
+            elif title in closed_before:
+                closed_before.discard(title)
+            else:
+                continue
+            alerts.discard((self.name, "new", str(posting)))
+            alerts.add((self.name, "reposted", str(posting)))
         return alerts
 
 
@@ -89,10 +117,26 @@ class World:
         elif roll < 0.55:
             board.live[self.rng.choice(ids)] = self.title()
         elif roll < 0.65:
+            # A closed posting listed again (unless its title is listed already:
+            # two live postings of one title would make "which one" ambiguous).
+            listed = set(board.live.values())
             closed = [i for i, state in board.known.items() if not state[1]]
+            closed = [i for i in closed if i not in board.live and board.known[i][0] not in listed]
             if closed:
                 back = self.rng.choice(closed)
                 board.live[back] = str(board.known[back][0])
+        elif roll < 0.72 and len(ids) > 4:  # taken down and put up again, new id
+            steady = [i for i in ids if i in board.known and board.known[i][1:] == [True, 0]]
+            if steady:
+                gone = self.rng.choice(steady)
+                self.ids += 1
+                board.live[self.ids] = board.live.pop(gone)
+        elif roll < 0.77:  # a closed role's title under a new id
+            titles = {str(s[0]) for s in board.known.values() if not s[1]}
+            titles -= set(board.live.values())
+            if titles:
+                self.ids += 1
+                board.live[self.ids] = self.rng.choice(sorted(titles))
 
     def serve(self, board: Board, *, fail: bool) -> None:
         path = f"/v1/boards/{board.name.lower()}/jobs"
