@@ -768,3 +768,15 @@ def test_database_url_defaults_to_sqlite_in_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert database_url(config, data) == f"sqlite:///{data / 'secondchance.db'}"
     assert database_url(None, data) == f"sqlite:///{data / 'secondchance.db'}"
+
+
+def test_a_company_name_longer_than_the_database_holds(tmp_path: Path) -> None:
+    name = "Acme " * 41  # 205 characters
+    path = write(tmp_path, f'[[company]]\nname = "{name}"\ngreenhouse = "acme"\n')
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "name ="),
+        "company[0].name",
+        "must have at most 200 characters",
+    )

@@ -73,6 +73,24 @@ async def test_200_returns_body_and_validators(router: respx.MockRouter, fetcher
     )
 
 
+async def test_validators_too_long_to_store_are_not_kept(
+    router: respx.MockRouter, fetcher: Fetcher
+) -> None:
+    """An ETag or Last-Modified longer than its column would fail the board's
+    write on PostgreSQL: it is dropped (the next poll is unconditional)."""
+    router.get(BOARD).respond(
+        200, content=BODY, headers={"ETag": '"' + "e" * 600 + '"', "Last-Modified": "x" * 101}
+    )
+    response = await _fetch(fetcher)
+    assert response.validators == Validators()
+
+    router.get(BOARD).respond(
+        200, content=BODY, headers={"ETag": '"' + "e" * 498 + '"', "Last-Modified": "x" * 100}
+    )
+    response = await _fetch(fetcher)
+    assert response.validators == Validators(etag='"' + "e" * 498 + '"', last_modified="x" * 100)
+
+
 async def test_200_without_validators_has_empty_validators(
     router: respx.MockRouter, fetcher: Fetcher
 ) -> None:

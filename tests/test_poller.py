@@ -218,6 +218,34 @@ async def test_reposted_role_under_a_new_id(
     assert h.postings()["1"][0] == "closed"
 
 
+async def test_ids_longer_than_the_columns_are_stored_and_alerted_once(
+    make: Callable[..., Harness], boards: BoardServer, receiver: Receiver
+) -> None:
+    """A careers page's posting ids are its links, and some carry kilobytes of
+    tracking parameters. PostgreSQL enforces the columns' lengths (posting ids
+    1,000, alert keys 300, ETags 500): the board must still be watched, each
+    change alerted once and delivered, on both backends."""
+    h = make(urls=f'"{receiver.url}"')
+    huge, long = "https://jobs.test/" + "q" * 1500, "https://jobs.test/" + "r" * 400
+    etag = '"' + "e" * 700 + '"'
+    boards.set(GH_PATH, gh_board((huge, "Analyst"), ("1", "Engineer")), etag=etag)
+    assert await h.poll() == []
+    boards.set(GH_PATH, gh_board((huge, "Analyst"), ("1", "Engineer"), (long, "Designer")))
+    assert await h.poll() == [("new", long)]
+    assert await h.poll() == []  # the same board again: nothing new, nothing twice
+    stored = h.postings()
+    assert long in stored and huge not in stored and len(stored) == 3
+    assert all(len(posting_id) <= 1000 for posting_id in stored)
+    boards.set(GH_PATH, gh_board(("1", "Engineer"), (long, "Designer")))
+    assert await h.poll() == []
+    assert await h.poll() == [("closed", next(p for p in stored if p.startswith("sha256:")))]
+    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    report = await notifier.drain()
+    assert (report.sent, report.failed) == (2, 0)
+    [message] = receiver.wait_for(1)  # one message per company and drain
+    assert message["title"] == "Acme: 1 new, 1 closed"
+
+
 async def test_snapshot_and_outbox_commit_together(
     make: Callable[..., Harness], boards: BoardServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,18 +1,20 @@
 """Boards that change round after round, checked against a reference model.
 
-Each round, every board may gain a posting, lose one, retitle one, bring a
-closed one back, answer with an error, or stay the same (with or without an
-ETag). A few lines of plain Python say which alerts DESIGN.md's rules give;
-the real poller, over HTTP on 127.0.0.1 and a real database, must give exactly
-those, round after round. Titles are fresh except where a round re-posts a role:
-taken down and put up again under a new id in the same poll, or a closed role's
-title under a new id.
+Two Greenhouse boards and two Lever boards served in pages of 100 (each page
+with its own ETag, so a steady poll replays them all). Each round, every board
+may gain a posting, lose one, retitle one, bring a closed one back, answer with
+an error, or stay the same (with or without ETags). A few lines of plain Python
+say which alerts DESIGN.md's rules give; the real poller, over HTTP on
+127.0.0.1 and a real database, must give exactly those, round after round.
+Titles are fresh except where a round re-posts a role: taken down and put up
+again under a new id in the same poll, or a closed role's title under a new id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from secondchance.config import load
 from secondchance.http import Fetcher
 from secondchance.poller import Poller
 
-COMPANIES = 4
+KINDS = ("greenhouse", "greenhouse", "lever", "lever")
+PAGE = 100  # Lever's page size as secondchance asks for it
 ROUNDS = 30
 
 Alert = tuple[str, str, str]  # company, kind, posting id
@@ -35,10 +38,12 @@ class Board:
     """One company's board: what it lists now and what the model remembers."""
 
     name: str
+    kind: str  # greenhouse (one document) or lever (pages of 100)
     live: dict[int, str]
     # id -> [title, open, misses]
     known: dict[int, list[object]] = field(default_factory=dict)
     baseline: bool = True
+    pages_served: int = 0
 
     def expect(self) -> set[Alert]:
         """The alerts one successful poll of ``live`` gives, and the model updated."""
@@ -91,6 +96,10 @@ class Board:
         return alerts
 
 
+def _etag(content: Iterable[tuple[int, str]]) -> str:
+    return '"' + hashlib.sha256(repr(sorted(content)).encode()).hexdigest()[:20] + '"'
+
+
 class World:
     def __init__(self, seed: int, boards: BoardServer) -> None:
         self.rng = random.Random(seed)
@@ -98,8 +107,9 @@ class World:
         self.titles = 0
         self.ids = 100
         self.boards = [
-            Board(f"Co{n}", {i: self.title() for i in range(self.rng.randint(5, 9))})
-            for n in range(COMPANIES)
+            Board(f"Co{n}", kind, {i: self.title() for i in range(size)})
+            for n, kind in enumerate(KINDS)
+            for size in [self.rng.randint(5, 9) if kind == "greenhouse" else 150 + 25 * n]
         ]
 
     def title(self) -> str:
@@ -139,29 +149,54 @@ class World:
                 board.live[self.ids] = self.rng.choice(sorted(titles))
 
     def serve(self, board: Board, *, fail: bool) -> None:
+        # Some boards answer with ETags (a 304 next time), some without (same bytes).
+        etags = self.rng.random() < 0.7
+        if board.kind == "lever":
+            self._serve_pages(board, fail=fail, etags=etags)
+            return
         path = f"/v1/boards/{board.name.lower()}/jobs"
         if fail:
-            status = self.rng.choice([404, 403, 429, 500, 503])
-            self.server.set(path, {"error": "down"}, status=status)
+            self.server.set(path, {"error": "down"}, status=self._failure())
             return
         jobs = [
             {"id": i, "title": t, "absolute_url": f"https://jobs.test/{board.name}/{i}"}
             for i, t in board.live.items()
         ]
-        etag = f'"{board.name}-{sorted(board.live.items())}"'
-        # Some answers carry an ETag (a 304 next time), some do not (same bytes).
-        self.server.set(path, {"jobs": jobs}, etag=etag if self.rng.random() < 0.7 else None)
+        self.server.set(path, {"jobs": jobs}, etag=_etag(board.live.items()) if etags else None)
+
+    def _serve_pages(self, board: Board, *, fail: bool, etags: bool) -> None:
+        """Lever's pages of 100, each with its own ETag; a full last page is
+        followed by an empty one, and every page asked for before still answers."""
+        items = list(board.live.items())
+        pages = [items[skip : skip + PAGE] for skip in range(0, len(items) + 1, PAGE)]
+        board.pages_served = max(board.pages_served, len(pages))
+        status = self._failure()
+        for index in range(board.pages_served):
+            path = f"/v0/postings/{board.name.lower()}?mode=json&skip={index * PAGE}&limit={PAGE}"
+            if fail:  # every page: a replay may ask for any of them
+                self.server.set(path, {"error": "down"}, status=status)
+                continue
+            page = pages[index] if index < len(pages) else []
+            postings = [
+                {"id": str(i), "text": t, "hostedUrl": f"https://jobs.test/{board.name}/{i}"}
+                for i, t in page
+            ]
+            self.server.set(path, postings, etag=_etag(page) if etags else None)
+
+    def _failure(self) -> int:
+        return self.rng.choice([404, 403, 429, 500, 503])
 
 
 @pytest.fixture
 async def poller(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIterator[Poller]:
     companies = "".join(
-        f'[[company]]\nname = "Co{n}"\ngreenhouse = "co{n}"\n\n' for n in range(COMPANIES)
+        f'[[company]]\nname = "Co{n}"\n{kind} = "co{n}"\n\n' for n, kind in enumerate(KINDS)
     )
     watchlist = tmp_path / "watchlist.toml"
     watchlist.write_text(
         f'[settings]\ninterval = "1m"\nfailure_alert_after = 1000\ndatabase = "{database}"\n\n'
-        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n{companies}',
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n\n'
+        f"{companies}",
         encoding="utf-8",
     )
     config = load(watchlist)

@@ -45,3 +45,14 @@ def test_head_constant_matches_the_migrations() -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", "secondchance:migrations")
     assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD
+
+
+def test_alert_keys_fit_their_column_and_stay_stable() -> None:
+    from secondchance.store import ALERT_KEY_MAX, alert_key
+
+    short = "12|4567|new|3"
+    assert alert_key(short) == short
+    long = "12|https://jobs.test/" + "r" * 400 + "|new|3"
+    assert len(alert_key(long)) <= ALERT_KEY_MAX
+    assert alert_key(long) == alert_key(long)  # the same change, the same key: deduped
+    assert alert_key(long) != alert_key(long.replace("|new|", "|closed|"))

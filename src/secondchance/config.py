@@ -542,7 +542,7 @@ _AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _PATH_PART = re.compile(r"\.(\w+)|\[(\d+)\]")
 _FIELD = re.compile(r"^Object (contains unknown|missing required) field `(?P<name>[^`]+)`")
 _BOUND = re.compile(r"^Expected `(?P<what>\w+)` (?P<op>>=|<=|>|<) (?P<n>[-\d.]+)$")
-_LENGTH = re.compile(r"^Expected `(?P<what>\w+)` of length >= (?P<n>\d+)$")
+_LENGTH = re.compile(r"^Expected `(?P<what>\w+)` of length (?P<op>>=|<=) (?P<n>\d+)$")
 _MISMATCH = re.compile(r"^Expected `(?P<wanted>[^`]+)`, got `(?P<got>[^`]+)`$")
 # In the watchlist's terms (TOML), not Python's.
 _TYPE_WORDS = {
@@ -579,7 +579,9 @@ def _problem(text: str) -> tuple[tuple[str | int, ...], str]:
     if length := _LENGTH.match(text):
         count = int(length.group("n"))
         unit = "character" if length.group("what") == "str" else "item"
-        return tuple(where), f"must have at least {count} {unit}{'s' if count != 1 else ''}"
+        bound_words = "at least" if length.group("op") == ">=" else "at most"
+        plural = "s" if count != 1 else ""
+        return tuple(where), f"must have {bound_words} {count} {unit}{plural}"
     if text.startswith("Invalid RFC3339 encoded date"):
         return tuple(where), "expected a date such as 2026-03-01"
     if text.startswith("Invalid enum value"):

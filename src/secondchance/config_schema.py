@@ -31,6 +31,8 @@ AtLeastASecond = Annotated[float, msgspec.Meta(ge=1)]
 Positive = Annotated[float, msgspec.Meta(gt=0)]
 NotNegative = Annotated[float, msgspec.Meta(ge=0)]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+# A company's name is stored with every board row and alert (200 characters).
+CompanyName = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class _Table(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -153,7 +155,7 @@ class Rejection(_Table, frozen=True):
 class CompanyFields(_Table, frozen=True):
     durations: ClassVar[tuple[str, ...]] = ("interval", "jitter")
 
-    name: NonEmpty
+    name: CompanyName
     interval: AtLeastASecond | None = None
     jitter: float | None = None
     enabled: bool = True

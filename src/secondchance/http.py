@@ -428,8 +428,19 @@ _ACCEPT = {
 }
 
 
+# The longest validators the sources table stores (etag, last_modified). One
+# that does not fit is not kept: the next poll asks without it (a full answer)
+# instead of failing the write where the database enforces lengths.
+MAX_ETAG, MAX_LAST_MODIFIED = 500, 100
+
+
 def _validators(headers: Mapping[str, str]) -> Validators:
-    return Validators(etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+    etag, modified = headers.get("etag"), headers.get("last-modified")
+    if etag is not None and len(etag) > MAX_ETAG:
+        etag = None
+    if modified is not None and len(modified) > MAX_LAST_MODIFIED:
+        modified = None
+    return Validators(etag=etag, last_modified=modified)
 
 
 def _status_error(response: httpx.Response) -> FetchError:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import orjson
 from sqlalchemy.orm import Session
 
@@ -156,13 +157,17 @@ async def fetch_board(
                     break
             page = source.parse(spec, request, response.body)
             result.pages += 1
-            ids = {p.id for p in page.postings}
+            postings = page.postings
+            ids = {p.id for p in postings}
+            if any(len(posting_id) > MAX_POSTING_ID for posting_id in ids):
+                postings = [_bounded(p) for p in postings]
+                ids = {p.id for p in postings}
             if result.pages > 1 and ids and ids <= seen_ids:
                 # A server that ignores or clamps the offset serves pages again.
                 result.complete = False
                 break
             seen_ids |= ids
-            result.postings.extend(page.postings)
+            result.postings.extend(postings)
             request = page.next
             if request is not None and request.url + repr(request.json_body) in seen_urls:
                 result.complete = False
@@ -191,6 +196,18 @@ async def fetch_board(
         result.error = f"internal error: {type(exc).__name__}: {exc}"
     result.seconds = time.monotonic() - started
     return result
+
+
+# postings.posting_id holds this many characters; a longer id (a careers page
+# whose links carry kilobytes of tracking parameters) is stored as its hash.
+MAX_POSTING_ID = 1000
+
+
+def _bounded(posting: Posting) -> Posting:
+    if len(posting.id) <= MAX_POSTING_ID:
+        return posting
+    digest = hashlib.sha256(posting.id.encode()).hexdigest()
+    return msgspec.structs.replace(posting, id=f"sha256:{digest}")
 
 
 def page_entry(request: Request, validators: Validators) -> dict[str, Any]:

@@ -343,6 +343,21 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# The outbox's dedupe key column (alerts.key) holds this many characters.
+ALERT_KEY_MAX = 300
+
+
+def alert_key(key: str) -> str:
+    """``key`` as stored: unchanged when it fits, otherwise its start and a hash.
+    A careers page whose posting ids are long links, or a long role name in a
+    cool-down's key, must not fail the write on a database that enforces the
+    column's length (PostgreSQL), and the same long key must map to the same
+    stored one every time, so dedupe still holds."""
+    if len(key) <= ALERT_KEY_MAX:
+        return key
+    return f"{key[:200]}|sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def channel_id(url: str) -> str:
     """A stable, secret-free name for a notification URL."""
     return "url:" + hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -418,7 +433,7 @@ class Store:
         rows: dict[str, dict[str, Any]] = {}
         for source, change in events:
             posting = change.posting
-            key = (
+            key = alert_key(
                 f"{source.id}|{posting.id if posting else ''}|{change.kind.value}|{source.attempts}"
             )
             if key in rows:
@@ -524,7 +539,7 @@ class Store:
     ) -> Alert | None:
         """An alert about the company rather than one board (cool-down over)."""
         row = {
-            "key": key,
+            "key": alert_key(key),
             "company": company,
             "source_id": None,
             "source_kind": "company",
