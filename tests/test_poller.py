@@ -246,6 +246,24 @@ async def test_ids_longer_than_the_columns_are_stored_and_alerted_once(
     assert message["title"] == "Acme: 1 new, 1 closed"
 
 
+async def test_nul_and_control_characters_in_a_feed_are_stored_on_both_backends(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    """PostgreSQL refuses a NUL in text; a feed that sends one (in a title, in an
+    id) must not fail the board's every write. Control characters are cleaned
+    out of text like zero-width ones; an id keeps its identity as a hash."""
+    h = make()
+    boards.set(GH_PATH, gh_board(("1", "Analyst")))
+    assert await h.poll() == []
+    boards.set(GH_PATH, gh_board(("1", "Analyst"), ("2\x00b", "Desi\x00gner\x07\x1b")))
+    [(kind, posting_id)] = await h.poll()
+    assert kind == "new" and posting_id and posting_id.startswith("sha256:")
+    with h.store.sessions() as session:
+        titles = session.scalars(select(PostingRow.title).order_by(PostingRow.id)).all()
+    assert titles == ["Analyst", "Designer"]
+    assert await h.poll() == []  # the same id every poll: nothing announced twice
+
+
 async def test_snapshot_and_outbox_commit_together(
     make: Callable[..., Harness], boards: BoardServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

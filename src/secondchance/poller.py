@@ -159,7 +159,7 @@ async def fetch_board(
             result.pages += 1
             postings = page.postings
             ids = {p.id for p in postings}
-            if any(len(posting_id) > MAX_POSTING_ID for posting_id in ids):
+            if any(len(i) > MAX_POSTING_ID or "\x00" in i for i in ids):
                 postings = [_bounded(p) for p in postings]
                 ids = {p.id for p in postings}
             if result.pages > 1 and ids and ids <= seen_ids:
@@ -199,12 +199,13 @@ async def fetch_board(
 
 
 # postings.posting_id holds this many characters; a longer id (a careers page
-# whose links carry kilobytes of tracking parameters) is stored as its hash.
+# whose links carry kilobytes of tracking parameters) is stored as its hash, and
+# so is one with a NUL in it, which PostgreSQL cannot store.
 MAX_POSTING_ID = 1000
 
 
 def _bounded(posting: Posting) -> Posting:
-    if len(posting.id) <= MAX_POSTING_ID:
+    if len(posting.id) <= MAX_POSTING_ID and "\x00" not in posting.id:
         return posting
     digest = hashlib.sha256(posting.id.encode()).hexdigest()
     return msgspec.structs.replace(posting, id=f"sha256:{digest}")

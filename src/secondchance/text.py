@@ -6,8 +6,12 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 
-# Zero-width and other format characters show up in real feeds ("Delivery\u200b").
-_INVISIBLE = dict.fromkeys([0x00AD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
+# Zero-width and other format characters show up in real feeds ("Delivery\u200b"),
+# and so do control characters; NUL is one PostgreSQL cannot store in text at all.
+_CONTROL = [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F]
+_INVISIBLE = dict.fromkeys(
+    [*_CONTROL, 0x00AD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF]
+)
 
 
 def clean(value: object) -> str:

@@ -102,8 +102,8 @@ def expect_object(value: object, kind: type[T], what: str) -> T:
 
 def clean_str(value: str) -> str:
     """``text.clean`` of a str, without its per-character translate when the text is
-    ASCII (every character clean deletes is outside ASCII): most feed strings are."""
-    return " ".join(value.split()) if value.isascii() else clean(value)
+    printable ASCII (nothing in it for clean to delete): most feed strings are."""
+    return " ".join(value.split()) if value.isascii() and value.isprintable() else clean(value)
 
 
 def clean_text(value: object) -> str | None:
