@@ -780,3 +780,16 @@ def test_a_company_name_longer_than_the_database_holds(tmp_path: Path) -> None:
         "company[0].name",
         "must have at most 200 characters",
     )
+
+
+def test_a_board_address_longer_than_the_database_holds(tmp_path: Path) -> None:
+    url = "https://acme.test/jobs?" + "x" * 1000
+    board = f'careers = {{ url = "{url}", item = "li" }}'
+    path = write(tmp_path, f'[[company]]\nname = "Acme"\n{board}\n')
+    assert_problem(
+        only_problem(path),
+        path,
+        line_of(path, "careers ="),
+        "company[0].careers",
+        "longer than 1000 characters",
+    )

@@ -422,6 +422,10 @@ def _boards(
                 if error not in errors:
                     errors.append(error)
                 continue
+            if len(spec.key) > MAX_BOARD_KEY:
+                # Stored with every row of the board (PostgreSQL enforces the length).
+                errors.append((item_loc, f"longer than {MAX_BOARD_KEY} characters"))
+                continue
             if any(b.key == spec.key and b.kind == spec.kind for b in boards):
                 errors.append((item_loc, f"board {spec.key!r} is listed twice"))
                 continue
@@ -432,6 +436,9 @@ def _boards(
         ):
             errors.append(((*loc, key), "only meaningful together with its board key"))
     return boards
+
+
+MAX_BOARD_KEY = 1000
 
 
 def _model(
