@@ -3,7 +3,8 @@
 Two Greenhouse boards and two Lever boards served in pages of 100 (each page
 with its own ETag, so a steady poll replays them all). Each round, every board
 may gain a posting, lose one, retitle one, bring a closed one back, answer with
-an error, or stay the same (with or without ETags). A few lines of plain Python
+an error, or stay the same (with or without ETags, in another order, with other
+spacing). A few lines of plain Python
 say which alerts DESIGN.md's rules give; the real poller, over HTTP on
 127.0.0.1 and a real database, must give exactly those, round after round.
 Titles are fresh except where a round re-posts a role: taken down and put up
@@ -97,7 +98,7 @@ class Board:
 
 
 def _etag(content: Iterable[tuple[int, str]]) -> str:
-    return '"' + hashlib.sha256(repr(sorted(content)).encode()).hexdigest()[:20] + '"'
+    return '"' + hashlib.sha256(repr(list(content)).encode()).hexdigest()[:20] + '"'
 
 
 class World:
@@ -158,16 +159,27 @@ class World:
         if fail:
             self.server.set(path, {"error": "down"}, status=self._failure())
             return
+        items = self._as_served(board)
         jobs = [
             {"id": i, "title": t, "absolute_url": f"https://jobs.test/{board.name}/{i}"}
-            for i, t in board.live.items()
+            for i, t in items
         ]
-        self.server.set(path, {"jobs": jobs}, etag=_etag(board.live.items()) if etags else None)
+        self.server.set(path, {"jobs": jobs}, etag=_etag(items) if etags else None)
+
+    def _as_served(self, board: Board) -> list[tuple[int, str]]:
+        """The board in the order and spacing it is served this time: neither is a
+        change (DESIGN.md, invariant 4), so the model expects nothing from them."""
+        items = list(board.live.items())
+        if self.rng.random() < 0.25:
+            self.rng.shuffle(items)  # for Lever, postings move across pages too
+        if self.rng.random() < 0.25:
+            items = [(i, f"  {t.replace(' ', '  ')}\n") for i, t in items]
+        return items
 
     def _serve_pages(self, board: Board, *, fail: bool, etags: bool) -> None:
         """Lever's pages of 100, each with its own ETag; a full last page is
         followed by an empty one, and every page asked for before still answers."""
-        items = list(board.live.items())
+        items = self._as_served(board)
         pages = [items[skip : skip + PAGE] for skip in range(0, len(items) + 1, PAGE)]
         board.pages_served = max(board.pages_served, len(pages))
         status = self._failure()
