@@ -3,8 +3,8 @@
 Two Greenhouse boards and two Lever boards served in pages of 100 (each page
 with its own ETag, so a steady poll replays them all). Each round, every board
 may gain a posting, lose one, retitle one, bring a closed one back, answer with
-an error, or stay the same (with or without ETags, in another order, with other
-spacing). A few lines of plain Python
+an error, come back empty (a suspected breakage), or stay the same (with or
+without ETags, in another order, with other spacing). A few lines of plain Python
 say which alerts DESIGN.md's rules give; the real poller, over HTTP on
 127.0.0.1 and a real database, must give exactly those, round after round.
 Titles are fresh except where a round re-posts a role: taken down and put up
@@ -30,6 +30,7 @@ from secondchance.poller import Poller
 KINDS = ("greenhouse", "greenhouse", "lever", "lever")
 PAGE = 100  # Lever's page size as secondchance asks for it
 ROUNDS = 30
+FAILING_AFTER = 2  # failure_alert_after
 
 Alert = tuple[str, str, str]  # company, kind, posting id
 
@@ -45,6 +46,28 @@ class Board:
     known: dict[int, list[object]] = field(default_factory=dict)
     baseline: bool = True
     pages_served: int = 0
+    failures: int = 0  # failed polls in a row
+    alerted: bool = False  # source_failing sent, source_recovered not yet
+
+    def failed(self) -> set[Alert]:
+        """A failed poll: counted, and reported once when the streak is long enough."""
+        self.failures += 1
+        if self.failures < FAILING_AFTER or self.alerted:
+            return set()
+        self.alerted = True
+        return {(self.name, "source_failing", "")}
+
+    def collapsed(self) -> set[Alert]:
+        """A board served empty: held as it was, reported once as failing."""
+        if self.alerted:
+            return set()
+        self.alerted = True
+        return {(self.name, "source_failing", "")}
+
+    def recovered(self) -> set[Alert]:
+        alerts: set[Alert] = {(self.name, "source_recovered", "")} if self.alerted else set()
+        self.failures, self.alerted = 0, False
+        return alerts
 
     def expect(self) -> set[Alert]:
         """The alerts one successful poll of ``live`` gives, and the model updated."""
@@ -149,17 +172,17 @@ class World:
                 self.ids += 1
                 board.live[self.ids] = self.rng.choice(sorted(titles))
 
-    def serve(self, board: Board, *, fail: bool) -> None:
+    def serve(self, board: Board, *, fail: bool, empty: bool = False) -> None:
         # Some boards answer with ETags (a 304 next time), some without (same bytes).
         etags = self.rng.random() < 0.7
+        items = [] if empty else self._as_served(board)
         if board.kind == "lever":
-            self._serve_pages(board, fail=fail, etags=etags)
+            self._serve_pages(board, items, fail=fail, etags=etags)
             return
         path = f"/v1/boards/{board.name.lower()}/jobs"
         if fail:
             self.server.set(path, {"error": "down"}, status=self._failure())
             return
-        items = self._as_served(board)
         jobs = [
             {"id": i, "title": t, "absolute_url": f"https://jobs.test/{board.name}/{i}"}
             for i, t in items
@@ -176,10 +199,11 @@ class World:
             items = [(i, f"  {t.replace(' ', '  ')}\n") for i, t in items]
         return items
 
-    def _serve_pages(self, board: Board, *, fail: bool, etags: bool) -> None:
+    def _serve_pages(
+        self, board: Board, items: list[tuple[int, str]], *, fail: bool, etags: bool
+    ) -> None:
         """Lever's pages of 100, each with its own ETag; a full last page is
         followed by an empty one, and every page asked for before still answers."""
-        items = self._as_served(board)
         pages = [items[skip : skip + PAGE] for skip in range(0, len(items) + 1, PAGE)]
         board.pages_served = max(board.pages_served, len(pages))
         status = self._failure()
@@ -206,7 +230,8 @@ async def poller(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIte
     )
     watchlist = tmp_path / "watchlist.toml"
     watchlist.write_text(
-        f'[settings]\ninterval = "1m"\nfailure_alert_after = 1000\ndatabase = "{database}"\n\n'
+        f'[settings]\ninterval = "1m"\nfailure_alert_after = {FAILING_AFTER}\n'
+        f'database = "{database}"\n\n'
         f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n\n'
         f"{companies}",
         encoding="utf-8",
@@ -229,10 +254,17 @@ async def test_round_after_round_the_alerts_are_the_models(
         for board in world.boards:
             if round_:
                 world.change(board)
-            fail = round_ > 0 and world.rng.random() < 0.12
-            world.serve(board, fail=fail)
-            if not fail:  # a failed poll changes nothing, and says nothing yet
-                expected |= board.expect()
+            # Failures come in streaks, as outages do.
+            fail = round_ > 0 and world.rng.random() < (0.6 if board.failures else 0.1)
+            # Now and then a board is served empty: a suspected breakage, not removals.
+            empty = round_ > 0 and not fail and world.rng.random() < 0.06
+            world.serve(board, fail=fail, empty=empty)
+            if fail:  # the snapshot stays; a long streak is reported, once
+                expected |= board.failed()
+            elif empty:
+                expected |= board.collapsed()
+            else:
+                expected |= board.recovered() | board.expect()
         got: set[Alert] = set()
         for company in poller.config.companies:
             report = await poller.poll(company)
