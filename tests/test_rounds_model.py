@@ -9,6 +9,8 @@ say which alerts DESIGN.md's rules give; the real poller, over HTTP on
 127.0.0.1 and a real database, must give exactly those, round after round.
 Titles are fresh except where a round re-posts a role: taken down and put up
 again under a new id in the same poll, or a closed role's title under a new id.
+Co0 was turned down for a marketing role that now and then comes back (role_back);
+Co1's filter hides analyst roles.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ KINDS = ("greenhouse", "greenhouse", "lever", "lever")
 PAGE = 100  # Lever's page size as secondchance asks for it
 ROUNDS = 30
 FAILING_AFTER = 2  # failure_alert_after
+REJECTED = "Senior Paid Search Marketing Manager"  # Co0's rejection is this role
 
 Alert = tuple[str, str, str]  # company, kind, posting id
 
@@ -117,7 +120,24 @@ class Board:
                 continue
             alerts.discard((self.name, "new", str(posting)))
             alerts.add((self.name, "reposted", str(posting)))
-        return alerts
+        return self.classify(alerts)
+
+    def classify(self, alerts: set[Alert]) -> set[Alert]:
+        """Co0 was turned down for the marketing role: its return (a new id, or a
+        re-post) is role_back. Co1 excludes analyst roles: no alert about one."""
+        out: set[Alert] = set()
+        for alert in alerts:
+            company, kind, posting = alert
+            live = self.live.get(int(posting))  # a closed one is alerted as stored
+            title = (
+                live if live is not None and kind != "closed" else str(self.known[int(posting)][0])
+            )
+            if company == "Co0" and kind in ("new", "reposted") and title == REJECTED:
+                alert = (company, "role_back", posting)
+            elif company == "Co1" and "Analyst" in title.split():
+                continue
+            out.add(alert)
+        return out
 
 
 def _etag(content: Iterable[tuple[int, str]]) -> str:
@@ -143,7 +163,10 @@ class World:
     def change(self, board: Board) -> None:
         roll = self.rng.random()
         ids = list(board.live)
-        if roll < 0.25 and len(ids) > 4:  # never a shrink that looks like a collapse
+        if board.name == "Co0" and roll < 0.1 and REJECTED not in board.live.values():
+            self.ids += 1  # the role Co0 turned us down for, posted again
+            board.live[self.ids] = REJECTED
+        elif roll < 0.25 and len(ids) > 4:  # never a shrink that looks like a collapse
             del board.live[self.rng.choice(ids)]
         elif roll < 0.45:
             self.ids += 1
@@ -225,8 +248,13 @@ class World:
 
 @pytest.fixture
 async def poller(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIterator[Poller]:
+    tables = {
+        0: '[[company.rejection]]\nrole = "Paid Search Marketing"\ndate = 2026-03-01\n',
+        1: '[company.filter]\nexclude = ["Analyst"]\n',
+    }
     companies = "".join(
-        f'[[company]]\nname = "Co{n}"\n{kind} = "co{n}"\n\n' for n, kind in enumerate(KINDS)
+        f'[[company]]\nname = "Co{n}"\n{kind} = "co{n}"\n{tables.get(n, "")}\n'
+        for n, kind in enumerate(KINDS)
     )
     watchlist = tmp_path / "watchlist.toml"
     watchlist.write_text(
