@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from secondchance.app import App
 from secondchance.config import load
 from secondchance.render import Message
 from secondchance.scheduler import Daemon
-from secondchance.store import Store
+from secondchance.store import DeliveryRow, Store
 
 
 def make_app(tmp_path: Path, printed: list[Message]) -> App:
@@ -111,3 +113,38 @@ async def test_stop_lets_the_last_drain_finish(tmp_path: Path) -> None:
     await daemon.stop()  # closes the app
     assert any("Backend Engineer" in m.body for m in printed)
     assert daemon._drainer is not None and daemon._drainer.done()
+
+
+async def test_a_delivery_hanging_at_shutdown_ends_quietly_and_stays_queued(
+    tmp_path: Path, caplog: Any
+) -> None:
+    """A notifier that never answers: stop() cancels the running delivery job.
+    That is a shutdown, not a crash (no ERROR, no traceback), and the alert is
+    still pending: the next start sends it once the drain's claim lapses."""
+    app = make_app(tmp_path, [])
+    daemon = Daemon(app)
+    sending = asyncio.Event()
+
+    async def hang(message: Message) -> None:
+        sending.set()
+        await asyncio.sleep(3600)
+
+    async def send(channel: Any, message: Message) -> str | None:
+        await hang(message)
+        return None
+
+    app.notifier._send = send  # type: ignore[method-assign]
+    queue(app.store, "Backend Engineer")
+    daemon.scheduler.start()
+    job = asyncio.ensure_future(daemon.delivery_job())
+    await asyncio.wait_for(sending.wait(), 5)
+    with caplog.at_level("INFO"):
+        job.cancel()
+        await asyncio.wait({job}, timeout=5)
+        assert job.done() and not job.cancelled() and job.exception() is None
+        daemon.scheduler.shutdown(wait=False)
+    assert "delivery interrupted at shutdown" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    with app.store.sessions() as session:  # claimed by the cut-off drain, not sent
+        assert session.scalars(select(DeliveryRow.status)).all() == ["pending"]
+    await app.aclose()

@@ -129,6 +129,12 @@ class Daemon:
     async def delivery_job(self) -> None:
         try:
             await self.app.notifier.drain()
+        except asyncio.CancelledError:
+            # Only stop() cancels a running job (a notifier that hangs at shutdown):
+            # the job ends here, so the scheduler does not report a crash with a
+            # traceback. What was not marked sent stays queued for the next start.
+            log.info("delivery interrupted at shutdown; unsent alerts stay queued")
+            return
         except Exception:
             log.exception("delivering alerts failed unexpectedly")
         await self.beat()
