@@ -160,12 +160,7 @@ def lock(
 
     def read() -> dict[SourceRef, BoardState]:
         if sqlite:
-            found: list[BoardState] = []
-            for start in range(0, len(names), 500):  # bounded IN lists
-                chunk = names[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                found += _sqlite_rows(connection, f" WHERE company IN ({marks})", chunk)
-            return {state.ref: state for state in found}
+            return read_companies(connection, names)
         return {state.ref: state for state in map(_state, session.execute(query))}
 
     connection = session.connection()

@@ -399,6 +399,10 @@ def _is_companion(key: str) -> bool:
     return any(key in source.companion_keys for source in SOURCES.values())
 
 
+# A board's address is stored with every row of the board (sources.board).
+MAX_BOARD_KEY = 1000
+
+
 def _boards(
     entry: Mapping[str, Any],
     loc: tuple[str | int, ...],
@@ -436,9 +440,6 @@ def _boards(
         ):
             errors.append(((*loc, key), "only meaningful together with its board key"))
     return boards
-
-
-MAX_BOARD_KEY = 1000
 
 
 def _model(
