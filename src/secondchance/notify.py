@@ -145,6 +145,13 @@ class Notifier:
                 [c.id for c in self.channels],
                 ignore_backoff=ignore_backoff,
             )
+            if due and not ignore_backoff:
+                # A channel tried anyway (an alert is due on it) takes its whole
+                # backlog, oldest first: alerts that failed during an outage go
+                # out with the first one after it, in order, not one backoff
+                # (up to retry_max) later, after the alerts that came since.
+                busy = sorted({channel for _, channel, _ in due})
+                due = await self.store.call(self.store.due_deliveries, busy, ignore_backoff=True)
             # The clock is read after the query: an alert committed while this
             # drain waited for the database is not "created in the future", which
             # would hold it back as if the delivery policy said so.
@@ -179,26 +186,29 @@ class Notifier:
         messages = render(urgent, limit=channel.limit, markdown=channel.markdown) + render(
             rest, limit=channel.limit, digest=policy.mode == "digest", markdown=channel.markdown
         )
-        for message in messages:
+        for index, message in enumerate(messages):
             ids = [delivery_of[a] for a in message.alert_ids]
             error = await self._send(channel, message)
             if error is None:
                 await self.store.call(self.store.mark_sent, ids)
                 report.sent += len(ids)
                 metrics.DELIVERIES.labels("sent").inc(len(ids))
-            else:
-                await self.store.call(
-                    self.store.mark_failed,
-                    ids,
-                    error,
-                    self.config.notify.retry_min,
-                    self.config.notify.retry_max,
-                )
-                report.failed += len(ids)
-                metrics.DELIVERIES.labels("failed").inc(len(ids))
-                log.warning("delivery to %s failed: %s; will retry", channel.label, error)
-                # The channel is down: keep the rest for the next drain.
-                break
+                continue
+            # The channel is down: the messages after this one are not tried now.
+            # They back off with it and give up their claims (otherwise they would
+            # wait for the lease to lapse before the next drain could take them).
+            untried = [delivery_of[a] for later in messages[index + 1 :] for a in later.alert_ids]
+            await self.store.call(
+                self.store.mark_failed,
+                ids + untried,
+                error,
+                self.config.notify.retry_min,
+                self.config.notify.retry_max,
+            )
+            report.failed += len(ids)
+            metrics.DELIVERIES.labels("failed").inc(len(ids))
+            log.warning("delivery to %s failed: %s; will retry", channel.label, error)
+            break
         if report.sent:
             log.info("delivered %d alert(s) to %s", report.sent, channel.label)
         return report

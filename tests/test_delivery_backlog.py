@@ -1,0 +1,120 @@
+"""A notification channel coming back from an outage: its backlog goes out first,
+in order, and a failed drain leaves nothing claimed. Real Apprise ``json://``
+deliveries to a local receiver, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import count
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from conftest import Receiver
+from secondchance.app import open_store
+from secondchance.config import Config, load
+from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.store import AlertRow, DeliveryRow, Store, now
+
+_keys = count()
+
+
+class Outbox:
+    def __init__(self, tmp_path: Path, database: str, receiver: Receiver) -> None:
+        path = tmp_path / "watchlist.toml"
+        path.write_text(
+            f'[settings]\ndatabase = "{database}"\n\n'
+            f'[notify]\nurls = ["{receiver.url}"]\nconsole = false\nretry_min = "1s"\n\n'
+            '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n\n'
+            '[[company]]\nname = "Globex"\ngreenhouse = "globex"\n',
+            encoding="utf-8",
+        )
+        self.config: Config = load(path)
+        self.store: Store = open_store(self.config, tmp_path / "data")
+        self.notifier = Notifier(self.config, self.store, channels=channels_of(self.config))
+
+    def queue(self, company: str, title: str) -> int:
+        found = self.config.company(company)
+        assert found is not None
+        with self.store.sessions.begin() as session:
+            alert = Store.queue_company_alert(
+                session,
+                key=f"test|{next(_keys)}",
+                company=company,
+                kind="new",
+                title=title,
+                detail="",
+                extra={},
+                channels=queue_channels(self.config, found),
+                at=now(),
+            )
+            assert alert is not None
+            return alert.id
+
+    def deliveries(self) -> dict[str, DeliveryRow]:
+        """Each delivery by the title of its alert."""
+        with self.store.sessions() as session:
+            rows = session.execute(
+                select(AlertRow.title, DeliveryRow).join(
+                    DeliveryRow, DeliveryRow.alert_id == AlertRow.id
+                )
+            ).all()
+            return {row[0]: row[1] for row in rows}
+
+
+@pytest.fixture
+def outbox(tmp_path: Path, database: str, receiver: Receiver) -> Iterator[Outbox]:
+    box = Outbox(tmp_path, database, receiver)
+    yield box
+    box.store.dispose()
+
+
+async def test_a_channel_back_from_an_outage_sends_its_backlog_first(
+    outbox: Outbox, receiver: Receiver
+) -> None:
+    outbox.queue("Globex", "Old Role")
+    receiver.fail_with = 503
+    report = await outbox.notifier.drain()
+    assert (report.sent, report.failed) == (0, 1)
+    # As after a long outage: its next try is far off (retry_max is 15 minutes).
+    with outbox.store.engine.begin() as connection:
+        connection.execute(update(DeliveryRow).values(next_attempt_at=now() + timedelta(hours=1)))
+    receiver.fail_with = None
+    assert (await outbox.notifier.drain()).sent == 0  # the backoff still holds it
+
+    outbox.queue("Acme", "Fresh Role")
+    report = await outbox.notifier.drain()
+
+    # The fresh alert tries the channel; it works, so the backlog goes too, first.
+    assert (report.sent, report.failed) == (2, 0)
+    messages = receiver.wait_for(2)
+    assert [m["title"] for m in messages] == ["Globex: 1 new", "Acme: 1 new"]
+    assert "Old Role" in messages[0]["message"]
+    assert {d.status for d in outbox.deliveries().values()} == {"sent"}
+
+
+async def test_a_failed_message_backs_off_the_untried_ones_and_frees_their_claims(
+    outbox: Outbox, receiver: Receiver
+) -> None:
+    outbox.queue("Acme", "First Role")
+    outbox.queue("Globex", "Second Role")  # a second message to the same channel
+    receiver.fail_with = 503
+
+    report = await outbox.notifier.drain()
+
+    assert receiver.attempts == 1  # the channel failed: the second message waits
+    assert (report.sent, report.failed) == (0, 1)
+    deliveries = outbox.deliveries()
+    for title in ("First Role", "Second Role"):
+        delivery = deliveries[title]
+        assert delivery.status == "pending"
+        assert delivery.attempts == 1
+        assert delivery.next_attempt_at is not None
+        # Not held by this process's lease: the next drain (or another daemon) may take it.
+        assert delivery.claimed_until is None
+
+    receiver.fail_with = None
+    assert (await outbox.notifier.drain(ignore_backoff=True)).sent == 2
+    assert len(receiver.wait_for(2)) == 2
