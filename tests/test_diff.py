@@ -13,6 +13,7 @@ from secondchance.diff import (
     diff_source,
     find_reposts,
     is_collapse,
+    is_emptied,
 )
 from secondchance.models import ChangeKind, Posting, SourceRef
 
@@ -120,6 +121,25 @@ def test_small_boards_do_not_collapse() -> None:
     assert is_collapse(4, 0, POLICY)
     assert is_collapse(12, 5, POLICY)
     assert not is_collapse(12, 6, POLICY)
+
+
+def test_a_small_board_that_empties_is_held_without_a_source_alert() -> None:
+    assert is_emptied(3, 0, POLICY) and is_emptied(1, 0, POLICY)
+    assert not is_emptied(3, 1, POLICY)  # a shrink of a small board is believed
+    assert not is_emptied(0, 0, POLICY)
+    assert not is_emptied(4, 0, POLICY)  # that is a collapse, with its alert
+    before = known(p("1"), p("2"))
+    held = diff_source(GH, before, [], POLICY, baseline=False)
+    assert held.collapsed and held.quiet
+    assert held.changes == [] and held.closed == []
+    assert held.missed == {"1": 0, "2": 0}
+    big = diff_source(GH, known(*(p(str(i)) for i in range(4))), [], POLICY, baseline=False)
+    assert big.collapsed and not big.quiet
+    believed = diff_source(
+        GH, before, [], Policy(collapse_accept_after=3), baseline=False, collapse_streak=2
+    )
+    assert not believed.collapsed and not believed.quiet
+    assert believed.missed == {"1": 1, "2": 1}
 
 
 def test_a_persistent_collapse_is_eventually_believed() -> None:

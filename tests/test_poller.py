@@ -190,6 +190,52 @@ async def test_collapse_holds_the_snapshot_and_says_so(
     assert await h.poll() == [("source_recovered", None)]
 
 
+async def test_a_small_board_listing_nothing_for_a_while_is_held_quietly(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    # Too small for a collapse, yet an empty list for two polls must not close
+    # its roles and then "reopen" them: a false second chance.
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board())
+    assert [await h.poll() for _ in range(3)] == [[], [], []]  # and no source alert
+    assert h.postings() == {"1": ("open", 0), "2": ("open", 0)}
+    assert h.source().last_result == "suspect"
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    assert await h.poll() == []
+    assert h.source().last_result == "ok"
+
+
+async def test_a_small_board_that_stays_empty_is_believed_in_the_end(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make(extra="collapse_accept_after = 3")
+    boards.set(GH_PATH, gh_board((1, "Analyst")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board())
+    # Held for two polls; the third is believed (a first miss), the fourth confirms it.
+    kinds = [await h.poll() for _ in range(4)]
+    assert kinds == [[], [], [], [("closed", "1")]]
+    assert h.postings()["1"][0] == "closed"
+
+
+async def test_a_collapse_that_persists_is_believed_once_then_confirmed(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make(extra="collapse_accept_after = 3")
+    boards.set(GH_PATH, gh_board(*((i, f"Role {i}") for i in range(6))))
+    await h.poll()
+    boards.set(GH_PATH, gh_board())
+    kinds = [await h.poll() for _ in range(5)]
+    # Reported, held twice, believed on the third poll (a first miss, and the board
+    # counts as answering again), confirmed on the fourth: never suspected anew.
+    assert kinds[:3] == [[("source_failing", None)], [], [("source_recovered", None)]]
+    assert sorted(kinds[3]) == [("closed", str(i)) for i in range(6)]
+    assert kinds[4] == []
+    assert {status for status, _ in h.postings().values()} == {"closed"}
+
+
 async def test_unchanged_bodies_still_confirm_removals(
     make: Callable[..., Harness], boards: BoardServer
 ) -> None:

@@ -55,7 +55,10 @@ class SourceDiff:
     missed: dict[str, int] = field(default_factory=dict)
     # Ids to mark closed now (confirmed removals, superseded by a repost).
     closed: list[str] = field(default_factory=list)
+    # The snapshot is held: the board shrank suspiciously (see is_collapse) ...
     collapsed: bool = False
+    # ... or, quietly (no source alert), a small board listed nothing.
+    quiet: bool = False
     complete: bool = True
     previous_count: int = 0
 
@@ -75,6 +78,17 @@ def is_collapse(previous: int, current: int, policy: Policy) -> bool:
     if previous < policy.collapse_min_previous:
         return False
     return current == 0 or current < previous * policy.collapse_ratio
+
+
+def is_emptied(previous: int, current: int, policy: Policy) -> bool:
+    """A board too small for is_collapse that lists nothing at all.
+
+    An API answering an empty list for a while is a common hiccup, and believing
+    it closes the board's roles and then "reopens" them: a false second chance.
+    A small board emptying for real (its one role filled) is common too, so this
+    is held without a source alert, and believed after collapse_accept_after polls.
+    """
+    return current == 0 < previous < policy.collapse_min_previous
 
 
 def _differs(old: Posting, new: Posting) -> bool:
@@ -106,7 +120,10 @@ def diff_source(
     missing from it are then held, never counted as missing.
     """
     postings = _dedupe(observed)
-    previous_open = sum(1 for k in known.values() if k.status is Status.OPEN)
+    # Compared with what the last successful poll listed: postings already missing
+    # from it do not count, or a shrink, once believed, would be suspected (and
+    # reported) all over again on the next poll instead of confirmed.
+    previous_open = sum(1 for k in known.values() if k.status is Status.OPEN and not k.misses)
     result = SourceDiff(
         source=source, seen=postings, previous_count=previous_open, complete=complete
     )
@@ -116,9 +133,10 @@ def diff_source(
             result.changes = [Change(ChangeKind.NEW, source, p) for p in postings]
         return result
 
-    result.collapsed = is_collapse(previous_open, len(postings), policy) and (
-        collapse_streak + 1 < policy.collapse_accept_after
-    )
+    if collapse_streak + 1 < policy.collapse_accept_after:
+        result.collapsed = is_collapse(previous_open, len(postings), policy)
+        result.quiet = not result.collapsed and is_emptied(previous_open, len(postings), policy)
+        result.collapsed = result.collapsed or result.quiet
     present = {p.id for p in postings}
     for posting in postings:
         before = known.get(posting.id)

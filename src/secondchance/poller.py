@@ -537,21 +537,32 @@ class Poller:
                 diffs.append(diff)
                 if diff.collapsed:
                     row.collapse_streak += 1
-                    health, change = after_collapse(
-                        health, board.ref, diff.previous_count, len(diff.seen)
-                    )
                     row.last_result = "suspect"
                     row.last_error = f"board shrank from {diff.previous_count} to {len(diff.seen)}"
                     # Forget validators: a 304 next time must not hide the shrink.
                     row.etag = row.last_modified = row.body_hash = None
                     row.page_validators = None
-                    log.warning(
-                        "%s %s: board shrank from %d to %d postings; holding the snapshot",
-                        company.name,
-                        board.ref.label,
-                        diff.previous_count,
-                        len(diff.seen),
-                    )
+                    if diff.quiet:
+                        change = None
+                        log.info(
+                            "%s %s: lists no postings (had %d); holding the snapshot for up "
+                            "to %d polls before they count as gone",
+                            company.name,
+                            board.ref.label,
+                            diff.previous_count,
+                            self.policy.collapse_accept_after - 1,
+                        )
+                    else:
+                        health, change = after_collapse(
+                            health, board.ref, diff.previous_count, len(diff.seen)
+                        )
+                        log.warning(
+                            "%s %s: board shrank from %d to %d postings; holding the snapshot",
+                            company.name,
+                            board.ref.label,
+                            diff.previous_count,
+                            len(diff.seen),
+                        )
                 else:
                     row.collapse_streak = 0
                     health, change = after_success(health, board.ref)
