@@ -20,6 +20,9 @@ def startup_figures(timeout: float) -> list[str]:
     commands = {
         "python -c pass": [PYTHON, "-c", "pass"],
         "python -c 'import httpx'": [PYTHON, "-c", "import httpx"],
+        # The fixed costs of the chosen stack, which a one-shot `once` pays every run.
+        "python -c 'import aiohttp'": [PYTHON, "-c", "import aiohttp"],
+        "python -c 'import sqlalchemy.orm'": [PYTHON, "-c", "import sqlalchemy.orm"],
         "secondchance --help (imports, no work)": [SECONDCHANCE, "--help"],
     }
     lines = ["startup costs (wall s / CPU s / RSS MB):"]
