@@ -2,12 +2,13 @@
 
     .venv/bin/python tests/chaos.py SEED [ROUNDS] [DATABASE_URL | pg]
 
-Four Greenhouse and two Lever boards on 127.0.0.1 change every round (roles
-added, removed, brought back, renamed, reordered) and fail at random (5xx, 429
-with Retry-After, 403, a challenge page, an empty list, truncated JSON, a
-timeout); the Apprise json:// receiver answers 500/503 or is down for a while;
-the daemon (`secondchance run`, 1 s interval) is SIGKILLed or SIGTERMed and
-restarted at random. Then everything is healthy until the outbox drains.
+Four Greenhouse and three Lever boards (one paged: 2 to 4 pages) on 127.0.0.1
+change every round (roles added, removed, brought back, renamed, reordered) and
+fail at random (5xx, 429 with Retry-After, 403, a challenge page, an empty list,
+truncated JSON, a timeout; on the paged board, one page); the Apprise json://
+receiver answers 500/503 or is down for a while; the daemon (`secondchance run`,
+1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then everything
+is healthy until the outbox drains.
 
 It checks what must hold whatever the timing: every role that was listed by
 two healthy rounds in a row arrived as "new"; no "new" arrived twice; no role
@@ -38,7 +39,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import FIXTURES, BoardServer, Receiver
 
 GREENHOUSE = [f"co{n}" for n in range(4)]
-LEVER = [f"lv{n}" for n in range(2)]
+LEVER = [f"lv{n}" for n in range(3)]
+# Lever boards big enough to be paged (2 to 4 pages of 100), and the routes served.
+PAGED = {"lv2"}
+PAGED_MAX = 600
 MODES = ["ok"] * 6 + ["noetag", "500", "503", "429", "403", "slow", "html", "empty", "truncated"]
 STORED = "SELECT s.board, p.posting_id FROM postings p JOIN sources s ON s.id = p.source_id"
 EVENT = re.compile(r"\W*(New|Changed|Reposted|Closed|Reopened): (Role \w+-\d+)\b")
@@ -48,7 +52,7 @@ class World:
     def __init__(self, rng: random.Random, boards: BoardServer) -> None:
         self.rng = rng
         self.boards = boards
-        self.ids = {k: [1, 2, 3] for k in GREENHOUSE + LEVER}
+        self.ids = {k: list(range(1, 151 if k in PAGED else 4)) for k in GREENHOUSE + LEVER}
         self.titles: dict[tuple[str, int], str] = {}
         self.removed: dict[str, list[int]] = {k: [] for k in self.ids}
         self.ever_removed: set[str] = set()
@@ -81,45 +85,60 @@ class World:
     def serve(self, mode: dict[str, str]) -> None:
         for k, ids in self.ids.items():
             title = [self.titles.get((k, i), f"Role {k}-{i}") for i in ids]
-            body: Any
+            m = mode.get(k, "ok")
             if k in GREENHOUSE:
-                path = f"/v1/boards/{k}/jobs"
-                body = {
-                    "jobs": [
-                        {"id": i, "title": t, "absolute_url": f"https://gh.test/{k}/{i}"}
-                        for i, t in zip(ids, title, strict=True)
-                    ]
-                }
-            else:
-                path = f"/v0/postings/{k}"
-                body = [
-                    dict(self.lever, id=f"{k}-{i}", text=t, hostedUrl=f"https://lv.test/{i}")
+                jobs = [
+                    {"id": i, "title": t, "absolute_url": f"https://gh.test/{k}/{i}"}
                     for i, t in zip(ids, title, strict=True)
                 ]
-            raw = json.dumps(body).encode()
-            etag = f'"{hash(raw)}"'
-            m = mode.get(k, "ok")
-            if m == "ok":
-                self.boards.set(path, raw, etag=etag)
-            elif m == "noetag":
-                self.boards.set(path, raw)
-            elif m.isdigit():
-                headers = {"Retry-After": "1"} if m == "429" else {}
-                self.boards.set(path, b"oops", status=int(m), headers=headers)
-            elif m == "slow":  # past the 3 s timeout
-                self.boards.set(path, raw, etag=etag, delay=4.0)
-            elif m == "html":
-                self.boards.set(path, b"<html>challenge</html>", content_type="text/html")
-            elif m == "empty":
-                self.boards.set(path, {"jobs": []} if k in GREENHOUSE else [])
-            else:  # truncated
-                self.boards.set(path, raw[: len(raw) // 2])
-            live = {f"Role {k}-{i}" for i in ids} if m in ("ok", "noetag") else set()
-            for role in [r for r in self.streak if r.startswith(f"Role {k}-") and r not in live]:
-                self.streak[role] = 0
-            for role in live:
-                self.streak[role] += 1
-                self.best[role] = max(self.best[role], self.streak[role])
+                self._route(f"/v1/boards/{k}/jobs", {"jobs": jobs}, m, {"jobs": []})
+                self._track(k, ids, m)
+                continue
+            postings = [
+                dict(self.lever, id=f"{k}-{i}", text=t, hostedUrl=f"https://lv.test/{i}")
+                for i, t in zip(ids, title, strict=True)
+            ]
+            if k not in PAGED:
+                self._route(f"/v0/postings/{k}", postings, m, [])
+                self._track(k, ids, m)
+                continue
+            # Pages of 100, as secondchance asks for them; past the end, an empty page.
+            # The round's trouble hits one page (or, for "empty", the whole board).
+            pages = [postings[skip : skip + 100] for skip in range(0, PAGED_MAX, 100)]
+            hit = self.rng.randrange(len(postings) // 100 + 1)
+            for number, page in enumerate(pages):
+                path = f"/v0/postings/{k}?mode=json&skip={100 * number}&limit=100"
+                trouble = m if number == hit or m == "empty" else "ok"
+                self._route(path, page, trouble, [])
+            self._track(k, ids, m)
+
+    def _track(self, k: str, ids: list[int], m: str) -> None:
+        """Count the rounds in a row each role was listed on a healthy board."""
+        live = {f"Role {k}-{i}" for i in ids} if m in ("ok", "noetag") else set()
+        for role in [r for r in self.streak if r.startswith(f"Role {k}-") and r not in live]:
+            self.streak[role] = 0
+        for role in live:
+            self.streak[role] += 1
+            self.best[role] = max(self.best[role], self.streak[role])
+
+    def _route(self, path: str, body: Any, m: str, empty: Any) -> None:
+        raw = json.dumps(body).encode()
+        etag = f'"{hash(raw)}"'
+        if m == "ok":
+            self.boards.set(path, raw, etag=etag)
+        elif m == "noetag":
+            self.boards.set(path, raw)
+        elif m.isdigit():
+            headers = {"Retry-After": "1"} if m == "429" else {}
+            self.boards.set(path, b"oops", status=int(m), headers=headers)
+        elif m == "slow":  # past the 3 s timeout
+            self.boards.set(path, raw, etag=etag, delay=4.0)
+        elif m == "html":
+            self.boards.set(path, b"<html>challenge</html>", content_type="text/html")
+        elif m == "empty":
+            self.boards.set(path, empty)
+        else:  # truncated
+            self.boards.set(path, raw[: len(raw) // 2])
 
 
 def events(messages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
