@@ -5,11 +5,13 @@ the clock. Real SQLite outbox, console channel."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from secondchance.app import App
@@ -148,3 +150,39 @@ async def test_a_delivery_hanging_at_shutdown_ends_quietly_and_stays_queued(
     with app.store.sessions() as session:  # claimed by the cut-off drain, not sent
         assert session.scalars(select(DeliveryRow.status)).all() == ["pending"]
     await app.aclose()
+
+
+async def test_a_poll_outlasting_its_interval_is_told_at_info_not_as_a_warning(
+    tmp_path: Path, caplog: Any
+) -> None:
+    """A slow site or a host's Retry-After can make a poll outlast its interval:
+    the turn it misses is told in the user's words, not as APScheduler's WARNING."""
+    app = make_app(tmp_path, [])
+    daemon = Daemon(app)
+    release = asyncio.Event()
+
+    async def slow_poll(name: str) -> None:
+        await release.wait()
+
+    daemon.scheduler.add_job(
+        slow_poll,
+        IntervalTrigger(seconds=0.2),
+        args=["Acme"],
+        id="poll:Acme",
+        max_instances=1,
+        next_run_time=datetime.now(UTC),
+    )
+    caplog.set_level(logging.INFO)
+    daemon.scheduler.start()
+    try:
+        for _ in range(50):
+            if "still polling" in caplog.text:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        release.set()
+        daemon.scheduler.shutdown(wait=False)
+        await app.aclose()
+    assert "Acme: still polling from its last turn; this turn is skipped" in caplog.text
+    assert "maximum number of running instances" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -72,10 +73,24 @@ def _return_memory() -> None:
         _MALLOC_TRIM(0)
 
 
+class _SkipNotice(logging.Filter):
+    """Drops APScheduler's WARNING for a turn skipped because the job is still
+    running: Daemon._skipped says it in the user's words, at INFO (a slow site or
+    a host's Retry-After can make a poll outlast its interval; it is not an error)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith('Execution of job "%s" skipped')
+
+
+_SKIP_NOTICE = _SkipNotice()
+
+
 class Daemon:
     def __init__(self, app: App) -> None:
         self.app = app
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
+        logging.getLogger("apscheduler.scheduler").addFilter(_SKIP_NOTICE)
         self.inflight: set[asyncio.Task[None]] = set()
         self.stopping = asyncio.Event()
         self.last_beat: float | None = None
@@ -88,6 +103,13 @@ class Daemon:
         self.server: StatusServer | None = None
 
     # -- jobs -----------------------------------------------------------------------
+
+    def _skipped(self, event: JobSubmissionEvent) -> None:
+        company = event.job_id.removeprefix("poll:")
+        if company != event.job_id:
+            log.info("%s: still polling from its last turn; this turn is skipped", company)
+        else:
+            log.info("%s: still running from its last turn; this turn is skipped", event.job_id)
 
     async def poll_job(self, name: str) -> None:
         task = asyncio.current_task()
