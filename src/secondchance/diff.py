@@ -134,9 +134,9 @@ def diff_source(
         return result
 
     if collapse_streak + 1 < policy.collapse_accept_after:
-        result.collapsed = is_collapse(previous_open, len(postings), policy)
-        result.quiet = not result.collapsed and is_emptied(previous_open, len(postings), policy)
-        result.collapsed = result.collapsed or result.quiet
+        loud = is_collapse(previous_open, len(postings), policy)
+        result.quiet = not loud and is_emptied(previous_open, len(postings), policy)
+        result.collapsed = loud or result.quiet
     present = {p.id for p in postings}
     for posting in postings:
         before = known.get(posting.id)
