@@ -10,10 +10,10 @@ receiver answers 500/503 or is down for a while; the daemon (`secondchance run`,
 1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then everything
 is healthy until the outbox drains.
 
-It checks what must hold whatever the timing: every role that was listed by
-two healthy rounds in a row arrived as "new"; no "new" arrived twice; no role
-that was never taken down was announced closed or reopened; the daemon logged
-no traceback. It prints its findings and exits 1 if one of these fails.
+It checks what must hold whatever the timing: every role the daemon stored, or
+that was listed by four healthy rounds in a row, arrived as "new"; no "new"
+arrived twice; no role that was never taken down was announced closed or
+reopened; the daemon logged no traceback. It prints its findings and exits 1 if one of these fails.
 `pg` uses the server in SECONDCHANCE_TEST_POSTGRES (e.g. run it under
 `tests/with_postgres.py`).
 """
