@@ -14,8 +14,8 @@ It checks what must hold whatever the timing: every role the daemon stored, or
 that was listed by four healthy rounds in a row, arrived as "new"; no "new"
 arrived twice; no role that was never taken down was announced closed or
 reopened; the daemon logged no traceback. It prints its findings and exits 1 if one of these fails.
-`pg` uses the server in SECONDCHANCE_TEST_POSTGRES (e.g. run it under
-`tests/with_postgres.py`).
+`pg` makes a new database on the server in SECONDCHANCE_TEST_POSTGRES (e.g.
+run it under `tests/with_postgres.py`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import FIXTURES, BoardServer, Receiver
@@ -151,13 +151,23 @@ def events(messages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
     return found
 
 
+def fresh_postgres(seed: int) -> str:
+    """An empty database of its own on the server in SECONDCHANCE_TEST_POSTGRES."""
+    admin = create_engine(os.environ[ENV], isolation_level="AUTOCOMMIT")
+    name = f"sc_chaos_{seed}_{int(time.time())}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(os.environ[ENV]).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> int:
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     work = Path(tempfile.mkdtemp(prefix=f"secondchance-chaos{seed}-"))
     database = f"sqlite:///{work / 'data' / 'secondchance.db'}"
     if len(sys.argv) > 3:
-        database = os.environ[ENV] if sys.argv[3] == "pg" else sys.argv[3]
+        database = fresh_postgres(seed) if sys.argv[3] == "pg" else sys.argv[3]
     rng = random.Random(seed)
     boards, receiver = BoardServer(), Receiver()
     # A killed daemon leaves requests half-read: the server's broken pipes are expected.
