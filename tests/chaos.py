@@ -5,15 +5,16 @@
 Four Greenhouse and three Lever boards (one paged: 2 to 4 pages) on 127.0.0.1
 change every round (roles added, removed, brought back, renamed, reordered) and
 fail at random (5xx, 429 with Retry-After, 403, a challenge page, an empty list,
-truncated JSON, a timeout; on the paged board, one page); the Apprise json://
-receiver answers 500/503 or is down for a while; the daemon (`secondchance run`,
-1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then everything
-is healthy until the outbox drains.
+truncated JSON, a timeout; on the paged board, one page); two Apprise json://
+receivers each answer 500/503 or are down for a while; the daemon (`secondchance
+run`, 1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then
+everything is healthy until the outbox drains.
 
-It checks what must hold whatever the timing: every role the daemon stored, or
-that was listed by four healthy rounds in a row, arrived as "new"; no "new"
-arrived twice; no role that was never taken down was announced closed or
-reopened; the daemon logged no traceback. It prints its findings and exits 1 if one of these fails.
+It checks what must hold whatever the timing, on each channel: every role the
+daemon stored, or that was listed by four healthy rounds in a row, arrived as
+"new"; no "new" arrived twice; no role that was never taken down was announced
+closed or reopened. And the daemon logged no traceback. It prints its findings
+and exits 1 if one of these fails.
 `pg` makes a new database on the server in SECONDCHANCE_TEST_POSTGRES (e.g.
 run it under `tests/with_postgres.py`).
 """
@@ -169,7 +170,8 @@ def main() -> int:
     if len(sys.argv) > 3:
         database = fresh_postgres(seed) if sys.argv[3] == "pg" else sys.argv[3]
     rng = random.Random(seed)
-    boards, receiver = BoardServer(), Receiver()
+    # Two notification channels, each failing on its own: delivery is per channel.
+    boards, receivers = BoardServer(), [Receiver(), Receiver()]
     # A killed daemon leaves requests half-read: the server's broken pipes are expected.
     boards.httpd.handle_error = lambda *args: None  # type: ignore[method-assign]
     world = World(rng, boards)
@@ -177,7 +179,8 @@ def main() -> int:
     config.write_text(
         f'[settings]\ninterval = "1s"\njitter = "0s"\ntimeout = "3s"\ndatabase = "{database}"\n\n'
         f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n\n'
-        f'[notify]\nurls = ["{receiver.url}"]\nconsole = false\nretry_min = "1s"\n\n'
+        f"[notify]\nurls = {json.dumps([r.url for r in receivers])}\nconsole = false\n"
+        'retry_min = "1s"\n\n'
         + "".join(f'[[company]]\nname = "GH {k}"\ngreenhouse = "{k}"\n\n' for k in GREENHOUSE)
         + "".join(f'[[company]]\nname = "LV {k}"\nlever = "{k}"\n\n' for k in LEVER),
         encoding="utf-8",
@@ -200,10 +203,12 @@ def main() -> int:
         world.change(round_)
         mode = {k: rng.choice(MODES) for k in world.ids}
         world.serve(mode)
-        receiver.fail_with = rng.choice([None, None, None, 503, 500])
-        down = rng.random() < 0.15
-        if down:
-            receiver.stop()
+        down = []
+        for receiver in receivers:
+            receiver.fail_with = rng.choice([None, None, None, 503, 500])
+            if rng.random() < 0.15:
+                receiver.stop()
+                down.append(receiver)
         action = rng.choice(["none", "none", "kill", "term"])
         time.sleep(rng.uniform(0.2, 1.8))
         if action == "kill":
@@ -217,28 +222,30 @@ def main() -> int:
             terms += 1
             daemon = start()
         time.sleep(rng.uniform(0.5, 2.0))
-        if down:
+        for receiver in down:
             receiver.start()
-        print(f"round {round_}: {mode} notifier={receiver.fail_with} {action}", flush=True)
+        notifiers = [r.fail_with or ("down" if r in down else "ok") for r in receivers]
+        print(f"round {round_}: {mode} notifiers={notifiers} {action}", flush=True)
 
     world.serve({})
-    receiver.fail_with = None
+    for receiver in receivers:
+        receiver.fail_with = None
     # All boards share one host, so a 429's Retry-After or slow boards holding the
     # per-host slots can delay a board's poll by a round or two: four healthy rounds
     # in a row must be enough.
     must = {r for r, best in world.best.items() if best >= 4 and r in world.added}
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if all(("New", r) in events(receiver.messages) for r in must):
+        if all(("New", r) in events(x.messages) for x in receivers for r in must):
             break
         time.sleep(1)
     time.sleep(5)
     daemon.send_signal(signal.SIGTERM)
     daemon.wait(timeout=60)
     boards.close()
-    receiver.stop()
+    for receiver in receivers:
+        receiver.stop()
 
-    found = events(receiver.messages)
     # And every posting the daemon stored after the baseline was announced.
     engine = create_engine(database)
     with engine.connect() as connection:
@@ -248,20 +255,25 @@ def main() -> int:
         }
     engine.dispose()
     must |= stored & world.added
-    missing = sorted(r for r in must if ("New", r) not in found)
-    repeated = sorted(r for (kind, r), n in found.items() if kind == "New" and n > 1)
-    false = sorted(
-        f"{kind}: {r}"
-        for kind, r in found
-        if kind in ("Closed", "Reopened") and r not in world.ever_removed
-    )
-    tracebacks = (work / "daemon.log").read_text().count("Traceback")
     print(f"seed {seed}, {rounds} rounds, {kills} SIGKILLs, {terms} SIGTERMs; in {work}")
-    print(f"alerts: {dict(Counter(kind for kind, _ in found.elements()))}")
-    print(f"roles stored or listed long enough: {len(must)}; not announced: {missing}")
-    print(f"'new' more than once: {repeated}; closed/reopened never taken down: {false}")
+    print(f"roles stored or listed long enough: {len(must)}")
+    failed = False
+    for number, receiver in enumerate(receivers, 1):
+        found = events(receiver.messages)
+        missing = sorted(r for r in must if ("New", r) not in found)
+        repeated = sorted(r for (kind, r), n in found.items() if kind == "New" and n > 1)
+        false = sorted(
+            f"{kind}: {r}"
+            for kind, r in found
+            if kind in ("Closed", "Reopened") and r not in world.ever_removed
+        )
+        print(f"channel {number}: alerts {dict(Counter(kind for kind, _ in found.elements()))}")
+        print(f"  not announced: {missing}; 'new' more than once: {repeated}")
+        print(f"  closed/reopened never taken down: {false}")
+        failed = failed or bool(missing or repeated or false)
+    tracebacks = (work / "daemon.log").read_text().count("Traceback")
     print(f"tracebacks in the daemon's log: {tracebacks}")
-    return 1 if missing or repeated or false or tracebacks else 0
+    return 1 if failed or tracebacks else 0
 
 
 ENV = "SECONDCHANCE_TEST_POSTGRES"
