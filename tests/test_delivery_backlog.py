@@ -22,11 +22,11 @@ _keys = count()
 
 
 class Outbox:
-    def __init__(self, tmp_path: Path, database: str, receiver: Receiver) -> None:
+    def __init__(self, tmp_path: Path, database: str, receiver: Receiver, notify: str = "") -> None:
         path = tmp_path / "watchlist.toml"
         path.write_text(
             f'[settings]\ndatabase = "{database}"\n\n'
-            f'[notify]\nurls = ["{receiver.url}"]\nconsole = false\nretry_min = "1s"\n\n'
+            f'[notify]\nurls = ["{receiver.url}"]\nconsole = false\nretry_min = "1s"\n{notify}\n'
             '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n\n'
             '[[company]]\nname = "Globex"\ngreenhouse = "globex"\n',
             encoding="utf-8",
@@ -35,7 +35,7 @@ class Outbox:
         self.store: Store = open_store(self.config, tmp_path / "data")
         self.notifier = Notifier(self.config, self.store, channels=channels_of(self.config))
 
-    def queue(self, company: str, title: str) -> int:
+    def queue(self, company: str, title: str, kind: str = "new") -> int:
         found = self.config.company(company)
         assert found is not None
         with self.store.sessions.begin() as session:
@@ -43,7 +43,7 @@ class Outbox:
                 session,
                 key=f"test|{next(_keys)}",
                 company=company,
-                kind="new",
+                kind=kind,
                 title=title,
                 detail="",
                 extra={},
@@ -118,3 +118,33 @@ async def test_a_failed_message_backs_off_the_untried_ones_and_frees_their_claim
     receiver.fail_with = None
     assert (await outbox.notifier.drain(ignore_backoff=True)).sent == 2
     assert len(receiver.wait_for(2)) == 2
+
+
+async def test_a_channel_with_nothing_to_send_now_keeps_its_backoff(
+    tmp_path: Path, database: str, receiver: Receiver
+) -> None:
+    """Quiet hours hold a new alert: the channel is not tried now, so an urgent
+    alert that failed earlier waits out its backoff instead of riding along."""
+    box = Outbox(
+        tmp_path,
+        database,
+        receiver,
+        'quiet_hours = "00:00-23:59"\ntimezone = "UTC"\nurgent = ["role_back"]\n',
+    )
+    try:
+        box.queue("Globex", "Urgent Role", kind="role_back")  # breaks through quiet hours
+        receiver.fail_with = 503
+        assert (await box.notifier.drain()).failed == 1
+        with box.store.engine.begin() as connection:
+            connection.execute(
+                update(DeliveryRow).values(next_attempt_at=now() + timedelta(hours=1))
+            )
+        receiver.fail_with = None
+        box.queue("Acme", "Quiet Role")  # due, but held by the quiet hours
+
+        report = await box.notifier.drain()
+
+        assert (report.sent, report.failed) == (0, 0)
+        assert receiver.attempts == 1  # only the first, failed, try
+    finally:
+        box.store.dispose()

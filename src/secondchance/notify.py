@@ -138,29 +138,30 @@ class Notifier:
         report = DrainReport()
         if not self.channels:
             return report
-        policy = self.config.policy
         async with self._lock:
             due = await self.store.call(
                 self.store.due_deliveries,
                 [c.id for c in self.channels],
                 ignore_backoff=ignore_backoff,
             )
-            if due and not ignore_backoff:
-                # A channel tried anyway (an alert is due on it) takes its whole
-                # backlog, oldest first: alerts that failed during an outage go
-                # out with the first one after it, in order, not one backoff
-                # (up to retry_max) later, after the alerts that came since.
-                busy = sorted({channel for _, channel, _ in due})
-                due = await self.store.call(self.store.due_deliveries, busy, ignore_backoff=True)
             # The clock is read after the query: an alert committed while this
             # drain waited for the database is not "created in the future", which
             # would hold it back as if the delivery policy said so.
+            released = self._released(due, now or datetime.now(UTC))
+            if released and not ignore_backoff:
+                # A channel that is tried now (an alert on it is due and released)
+                # takes its whole backlog, oldest first: alerts that failed during an
+                # outage go out with the first one after it, in order, not one backoff
+                # (up to retry_max) later, after the alerts that came since. A channel
+                # with nothing to send now (quiet hours, a digest's wait) keeps its
+                # backoff.
+                busy = sorted({channel for _, channel, _ in released})
+                backlog = await self.store.call(
+                    self.store.due_deliveries, busy, ignore_backoff=True
+                )
+                due = [item for item in due if item[1] not in busy] + backlog
+                released = self._released(due, now or datetime.now(UTC))
             now = now or datetime.now(UTC)
-            released = [
-                (delivery_id, channel, alert)
-                for delivery_id, channel, alert in due
-                if release_time(alert.created_at or now, alert.kind, policy) <= now
-            ]
             self._say_held(len(due) - len(released), due, now)
             # Another daemon on the same database may be sending some of them.
             # The lease outlives a delivery that times out, yet a process killed
@@ -176,6 +177,17 @@ class Notifier:
                 if items:
                     report += await self._deliver(target, items)
         return report
+
+    def _released(
+        self, due: list[tuple[int, str, Alert]], now: datetime
+    ) -> list[tuple[int, str, Alert]]:
+        """The due deliveries the delivery policy lets go at ``now``."""
+        policy = self.config.policy
+        return [
+            (delivery_id, channel, alert)
+            for delivery_id, channel, alert in due
+            if release_time(alert.created_at or now, alert.kind, policy) <= now
+        ]
 
     async def _deliver(self, channel: Channel, items: list[tuple[int, Alert]]) -> DrainReport:
         report = DrainReport()
