@@ -4,10 +4,13 @@ deliveries to a local receiver, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -22,11 +25,14 @@ _keys = count()
 
 
 class Outbox:
-    def __init__(self, tmp_path: Path, database: str, receiver: Receiver, notify: str = "") -> None:
+    def __init__(
+        self, tmp_path: Path, database: str, *receivers: Receiver, notify: str = ""
+    ) -> None:
+        urls = json.dumps([r.url for r in receivers])
         path = tmp_path / "watchlist.toml"
         path.write_text(
             f'[settings]\ndatabase = "{database}"\n\n'
-            f'[notify]\nurls = ["{receiver.url}"]\nconsole = false\nretry_min = "1s"\n{notify}\n'
+            f'[notify]\nurls = {urls}\nconsole = false\nretry_min = "1s"\n{notify}\n'
             '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n\n'
             '[[company]]\nname = "Globex"\ngreenhouse = "globex"\n',
             encoding="utf-8",
@@ -129,7 +135,7 @@ async def test_a_channel_with_nothing_to_send_now_keeps_its_backoff(
         tmp_path,
         database,
         receiver,
-        'quiet_hours = "00:00-23:59"\ntimezone = "UTC"\nurgent = ["role_back"]\n',
+        notify='quiet_hours = "00:00-23:59"\ntimezone = "UTC"\nurgent = ["role_back"]\n',
     )
     try:
         box.queue("Globex", "Urgent Role", kind="role_back")  # breaks through quiet hours
@@ -147,4 +153,39 @@ async def test_a_channel_with_nothing_to_send_now_keeps_its_backoff(
         assert (report.sent, report.failed) == (0, 0)
         assert receiver.attempts == 1  # only the first, failed, try
     finally:
+        box.store.dispose()
+
+
+async def test_a_drain_stopped_mid_send_leaves_only_that_channel_claimed(
+    tmp_path: Path, database: str, receiver: Receiver
+) -> None:
+    """A daemon stopped while the first channel's message is in flight: the other
+    channel's alerts were never claimed, so the next start sends them at once
+    instead of after the lease (twice the timeout plus 30 s)."""
+    second = Receiver()
+    box = Outbox(tmp_path, database, receiver, second)
+    try:
+        box.queue("Acme", "Some Role")
+        sending = asyncio.Event()
+
+        async def hang(channel: Any, message: Any) -> str | None:
+            sending.set()
+            await asyncio.sleep(3600)
+            return None
+
+        box.notifier._send = hang  # type: ignore[method-assign]
+        drain = asyncio.ensure_future(box.notifier.drain())
+        await asyncio.wait_for(sending.wait(), 5)
+        drain.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await drain
+
+        with box.store.sessions() as session:
+            claimed = {
+                d.channel: d.claimed_until is not None for d in session.scalars(select(DeliveryRow))
+            }
+        first, other = (c.id for c in box.notifier.channels)
+        assert claimed == {first: True, other: False}
+    finally:
+        second.stop()
         box.store.dispose()

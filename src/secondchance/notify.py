@@ -163,17 +163,22 @@ class Notifier:
                 released = self._released(due, now or datetime.now(UTC))
             now = now or datetime.now(UTC)
             self._say_held(len(due) - len(released), due, now)
+            by_channel: dict[str, list[tuple[int, Alert]]] = {}
+            for delivery_id, channel, alert in released:
+                by_channel.setdefault(channel, []).append((delivery_id, alert))
             # Another daemon on the same database may be sending some of them.
             # The lease outlives a delivery that times out, yet a process killed
             # mid-send does not hold its alerts back for long after a restart.
             lease = 2 * self.config.notify.timeout + 30
-            mine = await self.store.call(self.store.claim, [d for d, _, _ in released], lease)
-            by_channel: dict[str, list[tuple[int, Alert]]] = {}
-            for delivery_id, channel, alert in released:
-                if delivery_id in mine:
-                    by_channel.setdefault(channel, []).append((delivery_id, alert))
             for target in self.channels:
                 items = by_channel.get(target.id)
+                if not items:
+                    continue
+                # Claimed one channel at a time, right before sending: a process
+                # stopped in the middle of a drain leaves only that channel's alerts
+                # waiting out the lease, not every channel's.
+                mine = await self.store.call(self.store.claim, [d for d, _ in items], lease)
+                items = [(d, alert) for d, alert in items if d in mine]
                 if items:
                     report += await self._deliver(target, items)
         return report
