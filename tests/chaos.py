@@ -237,9 +237,20 @@ def main() -> int:
     # All boards share one host, so a 429's Retry-After or slow boards holding the
     # per-host slots can delay a board's poll by a round or two: four healthy rounds
     # in a row, without a restart, must be enough.
-    must = {r for r, best in world.best.items() if best >= 4 and r in world.added}
-    deadline = time.monotonic() + 90
+    listed = {r for r, best in world.best.items() if best >= 4 and r in world.added}
+    engine = create_engine(database)
+
+    def stored() -> set[str]:
+        """The roles the daemon stored: each must have been announced."""
+        with engine.connect() as connection:
+            rows = connection.execute(text(STORED)).all()
+        return {f"Role {board}-{pid.removeprefix(board + '-')}" for board, pid in rows}
+
+    # Long enough for a stopped daemon's claims to lapse (twice the 30 s notify
+    # timeout plus 30 s) and the next drain to send what they held.
+    deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
+        must = listed | (stored() & world.added)
         if all(("New", r) in events(x.messages) for x in receivers for r in must):
             break
         time.sleep(1)
@@ -249,16 +260,8 @@ def main() -> int:
     boards.close()
     for receiver in receivers:
         receiver.stop()
-
-    # And every posting the daemon stored after the baseline was announced.
-    engine = create_engine(database)
-    with engine.connect() as connection:
-        stored = {
-            f"Role {board}-{pid.removeprefix(board + '-')}"
-            for board, pid in connection.execute(text(STORED))
-        }
+    must = listed | (stored() & world.added)
     engine.dispose()
-    must |= stored & world.added
     print(f"seed {seed}, {rounds} rounds, {kills} SIGKILLs, {terms} SIGTERMs; in {work}")
     print(f"roles stored or listed long enough: {len(must)}")
     failed = False
