@@ -12,15 +12,57 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from secondchance.config import Config
+    from secondchance.store import Store
+
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+_alert_keys = count()
+
+
+def queue_alert(
+    store: Store,
+    config: Config,
+    company: str,
+    title: str,
+    *,
+    kind: str = "new",
+    at: datetime | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> int:
+    """Queue one alert about ``company`` as the poller would (for the channels
+    ``queue_channels`` picks, in one transaction); returns its id."""
+    from secondchance.notify import queue_channels
+    from secondchance.store import Store, now
+
+    found = config.company(company)
+    assert found is not None
+    with store.sessions.begin() as session:
+        alert = Store.queue_company_alert(
+            session,
+            key=f"test|{next(_alert_keys)}",
+            company=company,
+            kind=kind,
+            title=title,
+            detail="",
+            extra=dict(extra or {}),
+            channels=queue_channels(config, found),
+            at=at or now(),
+        )
+        assert alert is not None
+        return alert.id
 
 
 @dataclass

@@ -8,20 +8,17 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import timedelta
-from itertools import count
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
-from conftest import Receiver
+from conftest import Receiver, queue_alert
 from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.notify import Notifier, channels_of, queue_channels
+from secondchance.notify import Notifier, channels_of
 from secondchance.store import AlertRow, DeliveryRow, Store, now
-
-_keys = count()
 
 
 class Outbox:
@@ -42,22 +39,7 @@ class Outbox:
         self.notifier = Notifier(self.config, self.store, channels=channels_of(self.config))
 
     def queue(self, company: str, title: str, kind: str = "new") -> int:
-        found = self.config.company(company)
-        assert found is not None
-        with self.store.sessions.begin() as session:
-            alert = Store.queue_company_alert(
-                session,
-                key=f"test|{next(_keys)}",
-                company=company,
-                kind=kind,
-                title=title,
-                detail="",
-                extra={},
-                channels=queue_channels(self.config, found),
-                at=now(),
-            )
-            assert alert is not None
-            return alert.id
+        return queue_alert(self.store, self.config, company, title, kind=kind)
 
     def deliveries(self) -> dict[str, DeliveryRow]:
         """Each delivery by the title of its alert."""

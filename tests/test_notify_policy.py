@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from itertools import count
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import Receiver
+from conftest import Receiver, queue_alert
 from secondchance.app import open_store
 from secondchance.config import Config, load
 from secondchance.notify import Notifier, channels_of, queue_channels
@@ -25,7 +24,6 @@ from secondchance.render import Message
 from secondchance.store import CONSOLE, Store, channel_id
 
 BERLIN = ZoneInfo("Europe/Berlin")
-_keys = count()
 
 
 def berlin(day: int, hour: int, minute: int = 0) -> datetime:
@@ -67,22 +65,8 @@ class Outbox:
         )
 
     def queue(self, company: str, kind: str, title: str, at: datetime) -> int:
-        found = self.config.company(company)
-        assert found is not None
-        with self.store.sessions.begin() as session:
-            row = Store.queue_company_alert(
-                session,
-                key=f"test|{next(_keys)}",
-                company=company,
-                kind=kind,
-                title=title,
-                detail="",
-                extra={"context": "Turned down 2025-12-01 for Data Analyst"},
-                channels=queue_channels(self.config, found),
-                at=at,
-            )
-            assert row is not None
-            return row.id
+        extra = {"context": "Turned down 2025-12-01 for Data Analyst"}
+        return queue_alert(self.store, self.config, company, title, kind=kind, at=at, extra=extra)
 
     async def drain(self, now: datetime) -> list[Message]:
         before = len(self.printed)

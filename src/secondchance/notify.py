@@ -147,7 +147,8 @@ class Notifier:
             # The clock is read after the query: an alert committed while this
             # drain waited for the database is not "created in the future", which
             # would hold it back as if the delivery policy said so.
-            released = self._released(due, now or datetime.now(UTC))
+            at = now or datetime.now(UTC)
+            released = self._released(due, at)
             if released and not ignore_backoff:
                 # A channel that is tried now (an alert on it is due and released)
                 # takes its whole backlog, oldest first: alerts that failed during an
@@ -160,9 +161,9 @@ class Notifier:
                     self.store.due_deliveries, busy, ignore_backoff=True
                 )
                 due = [item for item in due if item[1] not in busy] + backlog
-                released = self._released(due, now or datetime.now(UTC))
-            now = now or datetime.now(UTC)
-            self._say_held(len(due) - len(released), due, now)
+                at = now or datetime.now(UTC)
+                released = self._released(due, at)
+            self._say_held(len(due) - len(released), due, at)
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
             for delivery_id, channel, alert in released:
                 by_channel.setdefault(channel, []).append((delivery_id, alert))
