@@ -2,10 +2,14 @@
 
     .venv/bin/python tests/chaos.py SEED [ROUNDS] [DATABASE_URL | pg]
 
-Four Greenhouse and three Lever boards (one paged: 2 to 4 pages) on 127.0.0.1
-change every round (roles added, removed, brought back, renamed, reordered) and
-fail at random (5xx, 429 with Retry-After, 403, a challenge page, an empty list,
-truncated JSON, a timeout; on the paged board, one page); two Apprise json://
+Four Greenhouse and three Lever boards (one paged: 2 to 4 pages), an Ashby board
+and a career page (CSS selectors) on 127.0.0.1 change every round (roles added,
+removed, brought back, renamed, reordered, listed twice; the paged board's pages
+overlapping) and fail at random: 5xx, 429 with Retry-After, 403, 404, a challenge
+page, a redirect to a sign-in page, an empty list, an error document, truncated
+JSON, a timeout, a connection closed before answering or mid-body, a body that
+is not the gzip it says it is, a body over the size cap (on the paged board, one
+page); two Apprise json://
 receivers each answer 500/503 or are down for a while; the daemon (`secondchance
 run`, 1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then
 everything is healthy until the outbox drains.
@@ -41,11 +45,17 @@ from conftest import FIXTURES, BoardServer, Receiver
 
 GREENHOUSE = [f"co{n}" for n in range(4)]
 LEVER = [f"lv{n}" for n in range(3)]
+ASHBY = ["as0"]
+CAREERS = ["cp0"]
 # Lever boards big enough to be paged (2 to 4 pages of 100), and the routes served.
 PAGED = {"lv2"}
 PAGED_MAX = 600
-MODES = ["ok"] * 6 + ["noetag", "500", "503", "429", "403", "slow", "html", "empty", "truncated"]
-STORED = "SELECT s.board, p.posting_id FROM postings p JOIN sources s ON s.id = p.source_id"
+MODES = ["ok"] * 6 + ["noetag", "dupes", "500", "503", "429", "403", "404", "slow", "html"]
+MODES += ["login", "empty", "error", "truncated", "reset", "cut", "gzip", "huge"]
+# Answers a board may give while it is up: the roles on it are listed.
+HEALTHY = {"ok", "noetag", "dupes"}
+MAX_BODY_MB = 2
+STORED = "SELECT s.company, p.posting_id FROM postings p JOIN sources s ON s.id = p.source_id"
 EVENT = re.compile(r"\W*(New|Changed|Reposted|Closed|Reopened): (Role \w+-\d+)\b")
 
 
@@ -53,7 +63,8 @@ class World:
     def __init__(self, rng: random.Random, boards: BoardServer) -> None:
         self.rng = rng
         self.boards = boards
-        self.ids = {k: list(range(1, 151 if k in PAGED else 4)) for k in GREENHOUSE + LEVER}
+        every = GREENHOUSE + LEVER + ASHBY + CAREERS
+        self.ids = {k: list(range(1, 151 if k in PAGED else 4)) for k in every}
         self.titles: dict[tuple[str, int], str] = {}
         self.removed: dict[str, list[int]] = {k: [] for k in self.ids}
         self.ever_removed: set[str] = set()
@@ -61,6 +72,9 @@ class World:
         self.streak: Counter[str] = Counter()
         self.best: Counter[str] = Counter()
         self.lever = json.loads((FIXTURES / "lever/spotify-postings-4.json").read_text())[0]
+        ashby = FIXTURES / "ashby/ramp-posting-api-4-workplaceType.json"
+        self.ashby = json.loads(ashby.read_text())["jobs"][0]
+        boards.set("/login", b"<html><form>Sign in</form></html>", content_type="text/html")
 
     def change(self, round_: int) -> None:
         rng = self.rng
@@ -85,37 +99,55 @@ class World:
 
     def serve(self, mode: dict[str, str]) -> None:
         for k, ids in self.ids.items():
-            title = [self.titles.get((k, i), f"Role {k}-{i}") for i in ids]
             m = mode.get(k, "ok")
+            if m == "dupes":  # listed twice: identity is the id, so nothing changes
+                ids = ids + ids[::-1]
+            title = [self.titles.get((k, i), f"Role {k}-{i}") for i in ids]
             if k in GREENHOUSE:
                 jobs = [
                     {"id": i, "title": t, "absolute_url": f"https://gh.test/{k}/{i}"}
                     for i, t in zip(ids, title, strict=True)
                 ]
                 self._route(f"/v1/boards/{k}/jobs", {"jobs": jobs}, m, {"jobs": []})
-                self._track(k, ids, m)
-                continue
-            postings = [
-                dict(self.lever, id=f"{k}-{i}", text=t, hostedUrl=f"https://lv.test/{i}")
-                for i, t in zip(ids, title, strict=True)
-            ]
-            if k not in PAGED:
+            elif k in ASHBY:
+                jobs = [
+                    dict(self.ashby, id=f"{k}-{i}", title=t, jobUrl=f"https://as.test/{i}")
+                    for i, t in zip(ids, title, strict=True)
+                ]
+                path = f"/posting-api/job-board/{k}?includeCompensation=true"
+                self._route(path, {"jobs": jobs, "apiVersion": "1"}, m, {"jobs": []})
+            elif k in CAREERS:
+                self._route(f"/careers/{k}", _page(k, ids, title), m, _page(k, [], []))
+            elif k not in PAGED:
+                postings = [
+                    dict(self.lever, id=f"{k}-{i}", text=t, hostedUrl=f"https://lv.test/{i}")
+                    for i, t in zip(ids, title, strict=True)
+                ]
                 self._route(f"/v0/postings/{k}", postings, m, [])
-                self._track(k, ids, m)
-                continue
-            # Pages of 100, as secondchance asks for them; past the end, an empty page.
-            # The round's trouble hits one page (or, for "empty", the whole board).
-            pages = [postings[skip : skip + 100] for skip in range(0, PAGED_MAX, 100)]
-            hit = self.rng.randrange(len(postings) // 100 + 1)
-            for number, page in enumerate(pages):
-                path = f"/v0/postings/{k}?mode=json&skip={100 * number}&limit=100"
-                trouble = m if number == hit or m == "empty" else "ok"
-                self._route(path, page, trouble, [])
+            else:
+                self._pages(k, ids, title, m)
             self._track(k, ids, m)
+
+    def _pages(self, k: str, ids: list[int], title: list[str], m: str) -> None:
+        """Pages of 100, as secondchance asks for them; past the end, an empty page.
+        The round's trouble hits one page (or, for "empty", the whole board);
+        "dupes" makes each page repeat the last few of the one before, as a board
+        does when a role is added while it is being paged through."""
+        postings = [
+            dict(self.lever, id=f"{k}-{i}", text=t, hostedUrl=f"https://lv.test/{i}")
+            for i, t in zip(ids, title, strict=True)
+        ]
+        overlap = 3 if m == "dupes" else 0
+        pages = [postings[max(0, skip - overlap) : skip + 100] for skip in range(0, PAGED_MAX, 100)]
+        hit = self.rng.randrange(len(postings) // 100 + 1)
+        for number, page in enumerate(pages):
+            path = f"/v0/postings/{k}?mode=json&skip={100 * number}&limit=100"
+            trouble = m if number == hit or m == "empty" else "ok"
+            self._route(path, page, "ok" if trouble == "dupes" else trouble, [])
 
     def _track(self, k: str, ids: list[int], m: str) -> None:
         """Count the rounds in a row each role was listed on a healthy board."""
-        live = {f"Role {k}-{i}" for i in ids} if m in ("ok", "noetag") else set()
+        live = {f"Role {k}-{i}" for i in ids} if m in HEALTHY else set()
         for role in [r for r in self.streak if r.startswith(f"Role {k}-") and r not in live]:
             self.streak[role] = 0
         for role in live:
@@ -123,23 +155,46 @@ class World:
             self.best[role] = max(self.best[role], self.streak[role])
 
     def _route(self, path: str, body: Any, m: str, empty: Any) -> None:
-        raw = json.dumps(body).encode()
+        html = isinstance(body, str)
+        raw = body.encode() if html else json.dumps(body).encode()
+        kind = "text/html" if html else "application/json"
         etag = f'"{hash(raw)}"'
-        if m == "ok":
-            self.boards.set(path, raw, etag=etag)
+        set_ = self.boards.set
+        if m in ("ok", "dupes"):
+            set_(path, raw, etag=etag, content_type=kind)
         elif m == "noetag":
-            self.boards.set(path, raw)
+            set_(path, raw, content_type=kind)
         elif m.isdigit():
             headers = {"Retry-After": "1"} if m == "429" else {}
-            self.boards.set(path, b"oops", status=int(m), headers=headers)
+            set_(path, b"oops", status=int(m), headers=headers)
         elif m == "slow":  # past the 3 s timeout
-            self.boards.set(path, raw, etag=etag, delay=4.0)
+            set_(path, raw, etag=etag, delay=4.0, content_type=kind)
         elif m == "html":
-            self.boards.set(path, b"<html>challenge</html>", content_type="text/html")
+            set_(path, b"<html>Just a moment...</html>", content_type="text/html")
+        elif m == "login":
+            set_(path, b"", status=302, headers={"Location": "/login"})
         elif m == "empty":
-            self.boards.set(path, empty)
+            set_(path, empty.encode() if html else json.dumps(empty), content_type=kind)
+        elif m == "error":  # the shape of an API's error document, with a 200
+            set_(path, b'{"ok": false, "error": "Document not found"}')
+        elif m == "reset":
+            set_(path, raw, drop=True)
+        elif m == "cut":
+            set_(path, raw, cut=len(raw) // 3, content_type=kind)
+        elif m == "gzip":
+            set_(path, b"\x1f\x8b\x08\x00 not gzip", headers={"Content-Encoding": "gzip"})
+        elif m == "huge":  # whitespace is valid JSON and HTML: only the size is wrong
+            set_(path, raw + b" " * (MAX_BODY_MB << 20), etag=etag, content_type=kind)
         else:  # truncated
-            self.boards.set(path, raw[: len(raw) // 2])
+            set_(path, raw[: len(raw) // 2], content_type=kind)
+
+
+def _page(k: str, ids: list[int], title: list[str]) -> str:
+    items = "".join(
+        f'<li class="job"><a href="/jobs/{k}/{i}">{t}</a><span>Berlin</span></li>'
+        for i, t in zip(ids, title, strict=True)
+    )
+    return f"<html><body><h1>Careers</h1><ul>{items}</ul></body></html>"
 
 
 def events(messages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
@@ -177,12 +232,20 @@ def main() -> int:
     world = World(rng, boards)
     config = work / "watchlist.toml"
     config.write_text(
-        f'[settings]\ninterval = "1s"\njitter = "0s"\ntimeout = "3s"\ndatabase = "{database}"\n\n'
-        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n\n'
+        f'[settings]\ninterval = "1s"\njitter = "0s"\ntimeout = "3s"\ndatabase = "{database}"\n'
+        f"max_body_mb = {MAX_BODY_MB}\n\n"
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n'
+        f'ashby = "{boards.url}"\n\n'
         f"[notify]\nurls = {json.dumps([r.url for r in receivers])}\nconsole = false\n"
         'retry_min = "1s"\n\n'
         + "".join(f'[[company]]\nname = "GH {k}"\ngreenhouse = "{k}"\n\n' for k in GREENHOUSE)
-        + "".join(f'[[company]]\nname = "LV {k}"\nlever = "{k}"\n\n' for k in LEVER),
+        + "".join(f'[[company]]\nname = "LV {k}"\nlever = "{k}"\n\n' for k in LEVER)
+        + "".join(f'[[company]]\nname = "AS {k}"\nashby = "{k}"\n\n' for k in ASHBY)
+        + "".join(
+            f'[[company]]\nname = "CP {k}"\ncareers = {{ url = "{boards.url}/careers/{k}", '
+            'item = "li.job", title = "a", link = "a@href", location = "span" }\n\n'
+            for k in CAREERS
+        ),
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "secondchance"]
@@ -230,6 +293,8 @@ def main() -> int:
             receiver.start()
         notifiers = [r.fail_with or ("down" if r in down else "ok") for r in receivers]
         print(f"round {round_}: {mode} notifiers={notifiers} {action}", flush=True)
+        with (work / "rounds.txt").open("a") as rounds_log:
+            print(round_, time.strftime("%H:%M:%S"), mode, world.ids, file=rounds_log)
 
     world.serve({})
     for receiver in receivers:
@@ -244,7 +309,12 @@ def main() -> int:
         """The roles the daemon stored: each must have been announced."""
         with engine.connect() as connection:
             rows = connection.execute(text(STORED)).all()
-        return {f"Role {board}-{pid.removeprefix(board + '-')}" for board, pid in rows}
+        # Companies are named "GH co0"; a posting id is "5", "lv0-5" or a link ending in /5.
+        roles = set()
+        for company, pid in rows:
+            board = company.split()[1]
+            roles.add(f"Role {board}-{pid.rsplit('/', 1)[-1].removeprefix(board + '-')}")
+        return roles
 
     # Long enough for a stopped daemon's claims to lapse (twice the 30 s notify
     # timeout plus 30 s) and the next drain to send what they held.
@@ -266,6 +336,8 @@ def main() -> int:
     print(f"roles stored or listed long enough: {len(must)}")
     failed = False
     for number, receiver in enumerate(receivers, 1):
+        # Kept for a post-mortem, with what the boards listed each round.
+        (work / f"channel{number}.json").write_text(json.dumps(receiver.messages, indent=1))
         found = events(receiver.messages)
         missing = sorted(r for r in must if ("New", r) not in found)
         repeated = sorted(r for (kind, r), n in found.items() if kind == "New" and n > 1)

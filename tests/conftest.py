@@ -73,6 +73,10 @@ class Route:
     etag: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Connection-level failures: close without answering, or after this many
+    # bytes of a body whose Content-Length promised all of it.
+    drop: bool = False
+    cut: int | None = None
 
 
 class BoardServer:
@@ -107,6 +111,9 @@ class BoardServer:
                     return
                 if route.delay:
                     time.sleep(route.delay)
+                if route.drop:
+                    self.close_connection = True
+                    return
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
                     self.send_response(304)
                     self.send_header("ETag", route.etag)
@@ -120,6 +127,10 @@ class BoardServer:
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if route.cut is not None:
+                    self.wfile.write(route.body[: route.cut])
+                    self.close_connection = True
+                    return
                 self.wfile.write(route.body)
 
             do_GET = _serve

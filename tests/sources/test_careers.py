@@ -246,6 +246,19 @@ def test_shared_link_falls_back_to_hash_and_exact_duplicates_are_dropped() -> No
     assert postings[2].id == "https://example.com/jobs/waiter"
 
 
+def test_a_role_listed_twice_keeps_its_link_as_identity_whether_featured_or_not() -> None:
+    # A "featured" strip repeats some roles of the full list, and changes over time:
+    # a role's identity must not depend on whether it is featured this week.
+    role = '<li><a href="/jobs/{0}">Role {0}</a><i>Rome</i></li>'
+    featured = "<ul>" + role.format(1) + "</ul>"
+    full = "<ul>" + "".join(role.format(n) for n in (1, 2, 3)) + "</ul>"
+    spec = _spec({"url": PAGE, "item": "li", "title": "a", "location": "i"})
+    with_strip = _parse(spec, featured + full)
+    without = _parse(spec, full)
+    assert [p.id for p in with_strip] == [p.id for p in without]
+    assert [p.id for p in without] == [f"https://example.com/jobs/{n}" for n in (1, 2, 3)]
+
+
 def test_link_attribute_other_than_href() -> None:
     body = '<div class="job" data-url="/jobs/9"><h3>Analyst</h3></div>'
     spec = _spec({"url": PAGE, "item": "div.job", "title": "h3", "link": "@data-url"})

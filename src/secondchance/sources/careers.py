@@ -10,7 +10,7 @@ every job closing at once.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -195,13 +195,20 @@ def _job_link(raw: str | None, base: str, page_url: str) -> str | None:
 
 
 def _postings(items: list[_Item], page_url: str) -> list[Posting]:
-    # A link shared by several items (Webflow cards all pointing to "#top", one
-    # "apply" form) is not a job identity; those fall back to title + location.
-    link_counts = Counter(urldefrag(item.link).url for item in items if item.link)
+    # A link shared by different items (one "apply" form for every role) is not a
+    # job identity; those fall back to title + location. The same item listed
+    # twice (a "featured" strip above the full list) keeps its link: were it
+    # keyed by title while featured and by link otherwise, every change of the
+    # strip would turn its roles into new ones and close the old.
+    variants: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for item in items:
+        if item.link:
+            variants[urldefrag(item.link).url].add((item.title, item.location))
     postings: list[Posting] = []
     seen: set[str] = set()
     for item in items:
-        link = item.link if item.link and link_counts[urldefrag(item.link).url] == 1 else None
+        shared = item.link and len(variants[urldefrag(item.link).url]) > 1
+        link = item.link if item.link and not shared else None
         posting_id = urldefrag(link).url if link else jsonld.fallback_id(item.title, item.location)
         if posting_id in seen:
             continue
