@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Every server of the suite is on 127.0.0.1: a proxy set in the developer's shell
+# (which secondchance and Apprise both honour) must not route the tests through it.
+for _name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+    os.environ.pop(_name, None)
+    os.environ.pop(_name.upper(), None)
+
 
 _alert_keys = count()
 

@@ -53,7 +53,9 @@ def open_store(config: Config | None, data_dir: Path) -> Store:
     return Store(engine)
 
 
-def fast_transport(config: Config) -> httpx.AsyncBaseTransport | None:
+def fast_transport(
+    config: Config, proxy: httpx.Proxy | None = None
+) -> httpx.AsyncBaseTransport | None:
     """aiohttp's C HTTP parser under the httpx API, when installed: the same
     requests for a fraction of the CPU (see benchmarks/README.md)."""
     import httpx
@@ -65,15 +67,22 @@ def fast_transport(config: Config) -> httpx.AsyncBaseTransport | None:
     limits = httpx.Limits(
         max_connections=config.settings.per_host * 16, max_keepalive_connections=32
     )
-    return Transport(limits=limits)
+    return Transport(limits=limits, proxy=proxy)
 
 
 def make_fetcher(config: Config) -> Fetcher:
+    import httpx
+
     from secondchance.http import Fetcher
 
+    def through(proxy: httpx.Proxy) -> httpx.AsyncBaseTransport:
+        fast = fast_transport(config, proxy)
+        return fast if fast is not None else httpx.AsyncHTTPTransport(proxy=proxy)
+
     s = config.settings
-    return Fetcher(
+    fetcher = Fetcher(
         transport=fast_transport(config),
+        proxy_transport=through,
         timeout=s.timeout,
         per_host=s.per_host,
         max_body=int(s.max_body_mb * 1024 * 1024),
@@ -81,6 +90,9 @@ def make_fetcher(config: Config) -> Fetcher:
         host_delay=s.per_host_delay,
         concurrency=s.concurrency,
     )
+    for line in fetcher.proxies.describe():
+        log.info("proxy: %s", line)
+    return fetcher
 
 
 @dataclass
