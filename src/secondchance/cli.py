@@ -187,11 +187,15 @@ def _print_message(message: Message) -> None:
 def _settle() -> None:
     """Move what start-up built (modules, the watchlist, the engine) out of the
     garbage collector's reach: it lives as long as the process, and every full
-    collection would walk it again (the daemon's between-cycle trim included)."""
+    collection would walk it again (the daemon's between-cycle trim included).
+    Then set glibc's thresholds for the large bodies polls hold (allocator.py)."""
     import gc
+
+    from secondchance import allocator
 
     gc.collect()
     gc.freeze()
+    allocator.tune()
 
 
 def _to_terminal() -> bool:

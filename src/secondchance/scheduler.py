@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import hashlib
 import logging
 import signal
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +23,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from secondchance import logs, metrics, sdnotify
+from secondchance import allocator, logs, metrics, sdnotify
 from secondchance.app import App
 from secondchance.config import Company, Config, ConfigError, load
 from secondchance.durations import format_duration
@@ -50,18 +47,6 @@ def _fingerprint(path: Path) -> str | None:
         return None
 
 
-def _load_trim() -> Callable[[int], int] | None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to do
-        return None
-    return trim
-
-
-_MALLOC_TRIM = _load_trim()
-
-
 def _return_memory() -> None:
     """Give the memory of the last polls back to the system between cycles.
 
@@ -69,8 +54,7 @@ def _return_memory() -> None:
     heap unless asked, and an idle daemon would sit at its peak for hours.
     """
     gc.collect()
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+    allocator.release()
 
 
 class _SkipNotice(logging.Filter):
