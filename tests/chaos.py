@@ -1,6 +1,6 @@
 """A chaos run of the real daemon, by hand (not part of the suite: it takes minutes).
 
-    .venv/bin/python tests/chaos.py SEED [ROUNDS] [DATABASE_URL | pg]
+    .venv/bin/python tests/chaos.py SEED [ROUNDS] [DATABASE_URL | pg] [digest | quiet]
 
 Four Greenhouse and three Lever boards (one paged: 2 to 4 pages), an Ashby board
 and a career page (CSS selectors) on 127.0.0.1 change every round (roles added,
@@ -9,10 +9,10 @@ overlapping) and fail at random: 5xx, 429 with Retry-After, 403, 404, a challeng
 page, a redirect to a sign-in page, an empty list, an error document, truncated
 JSON, a timeout, a connection closed before answering or mid-body, a body that
 is not the gzip it says it is, a body over the size cap (on the paged board, one
-page); two Apprise json://
-receivers each answer 500/503 or are down for a while; the daemon (`secondchance
-run`, 1 s interval) is SIGKILLed or SIGTERMed and restarted at random. Then
-everything is healthy until the outbox drains.
+page); two Apprise json:// receivers each answer 500/503, hang past the delivery
+timeout, or are down for a while; the daemon (`secondchance run`, 1 s interval)
+is SIGKILLed or SIGTERMed and restarted at random. Then everything is healthy
+until the outbox drains.
 
 It checks what must hold whatever the timing, on each channel: every role the
 daemon stored, or that was listed by four healthy rounds in a row without a
@@ -20,7 +20,9 @@ restart, arrived as "new"; no "new" arrived twice; no role that was never taken
 down was announced closed or reopened. And the daemon logged no traceback. It
 prints its findings and exits 1 if one of these fails.
 `pg` makes a new database on the server in SECONDCHANCE_TEST_POSTGRES (e.g.
-run it under `tests/with_postgres.py`).
+run it under `tests/with_postgres.py`). `digest` sends a digest every minute
+instead of instant alerts; `quiet` holds everything in quiet hours for the first
+two minutes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +59,8 @@ MODES += ["login", "empty", "error", "truncated", "reset", "cut", "gzip", "huge"
 HEALTHY = {"ok", "noetag", "dupes"}
 MAX_BODY_MB = 2
 STORED = "SELECT s.company, p.posting_id FROM postings p JOIN sources s ON s.id = p.source_id"
-EVENT = re.compile(r"\W*(New|Changed|Reposted|Closed|Reopened): (Role \w+-\d+)\b")
+# "New: Role co0-5" in an instant alert; "GH co0 · New: Role co0-5" in a digest.
+EVENT = re.compile(r"(?:.* · )?\W*(New|Changed|Reposted|Closed|Reopened): (Role \w+-\d+)\b")
 
 
 class World:
@@ -213,6 +217,19 @@ def events(messages: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
     return found
 
 
+def _delivery(kind: str) -> str:
+    """The [notify] lines for "digest" (a digest every minute for half an hour) or
+    "quiet" (quiet hours from now for the next two minutes, then everything)."""
+    now = datetime.now(UTC)
+    if kind == "digest":
+        times = [(now + timedelta(minutes=n)).strftime("%H:%M") for n in range(1, 31)]
+        return f'mode = "digest"\ndigest_at = {json.dumps(times)}\n'
+    if kind == "quiet":
+        end = now + timedelta(minutes=2)
+        return f'quiet_hours = "{now:%H:%M}-{end:%H:%M}"\n'
+    return ""
+
+
 def fresh_postgres(seed: int) -> str:
     """An empty database of its own on the server in SECONDCHANCE_TEST_POSTGRES."""
     admin = create_engine(os.environ[ENV], isolation_level="AUTOCOMMIT")
@@ -226,10 +243,12 @@ def fresh_postgres(seed: int) -> str:
 def main() -> int:
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    delivery = next((a for a in sys.argv[3:] if a in ("digest", "quiet")), "instant")
+    targets = [a for a in sys.argv[3:] if a not in ("digest", "quiet")]
     work = Path(tempfile.mkdtemp(prefix=f"secondchance-chaos{seed}-"))
     database = f"sqlite:///{work / 'data' / 'secondchance.db'}"
-    if len(sys.argv) > 3:
-        database = fresh_postgres(seed) if sys.argv[3] == "pg" else sys.argv[3]
+    if targets:
+        database = fresh_postgres(seed) if targets[0] == "pg" else targets[0]
     rng = random.Random(seed)
     # Two notification channels, each failing on its own: delivery is per channel.
     boards, receivers = BoardServer(), [Receiver(), Receiver()]
@@ -243,7 +262,9 @@ def main() -> int:
         f'[settings.endpoints]\ngreenhouse = "{boards.url}"\nlever = "{boards.url}"\n'
         f'ashby = "{boards.url}"\n\n'
         f"[notify]\nurls = {json.dumps([r.url for r in receivers])}\nconsole = false\n"
-        'retry_min = "1s"\n\n'
+        'retry_min = "1s"\ntimeout = "3s"\ntimezone = "UTC"\n'
+        + _delivery(delivery)
+        + "\n"
         + "".join(f'[[company]]\nname = "GH {k}"\ngreenhouse = "{k}"\n\n' for k in GREENHOUSE)
         + "".join(f'[[company]]\nname = "LV {k}"\nlever = "{k}"\n\n' for k in LEVER)
         + "".join(f'[[company]]\nname = "AS {k}"\nashby = "{k}"\n\n' for k in ASHBY)
@@ -275,6 +296,8 @@ def main() -> int:
         down = []
         for receiver in receivers:
             receiver.fail_with = rng.choice([None, None, None, 503, 500])
+            # Now and then a notifier that hangs past the 3 s delivery timeout.
+            receiver.hang = 5.0 if rng.random() < 0.1 else 0.0
             if rng.random() < 0.15:
                 receiver.stop()
                 down.append(receiver)
@@ -297,14 +320,16 @@ def main() -> int:
         time.sleep(rng.uniform(0.5, 2.0))
         for receiver in down:
             receiver.start()
-        notifiers = [r.fail_with or ("down" if r in down else "ok") for r in receivers]
+        notifiers = [
+            r.fail_with or ("down" if r in down else "hang" if r.hang else "ok") for r in receivers
+        ]
         print(f"round {round_}: {mode} notifiers={notifiers} {action}", flush=True)
         with (work / "rounds.txt").open("a") as rounds_log:
             print(round_, time.strftime("%H:%M:%S"), mode, world.ids, file=rounds_log)
 
     world.serve({})
     for receiver in receivers:
-        receiver.fail_with = None
+        receiver.fail_with, receiver.hang = None, 0.0
     # All boards share one host, so a 429's Retry-After or slow boards holding the
     # per-host slots can delay a board's poll by a round or two: four healthy rounds
     # in a row, without a restart, must be enough.
@@ -322,8 +347,8 @@ def main() -> int:
             roles.add(f"Role {board}-{pid.rsplit('/', 1)[-1].removeprefix(board + '-')}")
         return roles
 
-    # Long enough for a stopped daemon's claims to lapse (twice the 30 s notify
-    # timeout plus 30 s) and the next drain to send what they held.
+    # Long enough for a stopped daemon's claims to lapse (twice the 3 s notify
+    # timeout plus 30 s) and the next drain, or digest, to send what they held.
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
         must = listed | (stored() & world.added)

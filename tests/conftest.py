@@ -171,6 +171,9 @@ class Receiver:
         self.messages: list[dict[str, Any]] = []
         self.attempts = 0
         self.fail_with: int | None = None
+        # Seconds to sit on a message before answering 504 without keeping it: a
+        # notifier that hangs past the sender's timeout.
+        self.hang = 0.0
         self.port = 0
         self._lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
@@ -192,12 +195,18 @@ class Receiver:
                 payload = self.rfile.read(length)
                 with receiver._lock:
                     receiver.attempts += 1
-                    failing = receiver.fail_with
-                    if failing is None:
+                    failing, hang = receiver.fail_with, receiver.hang
+                    if failing is None and not hang:
                         receiver.messages.append(json.loads(payload))
-                self.send_response(failing or 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                if hang:
+                    time.sleep(hang)
+                    failing = 504
+                try:
+                    self.send_response(failing or 200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except OSError:  # the sender gave up waiting
+                    self.close_connection = True
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.httpd.daemon_threads = True
