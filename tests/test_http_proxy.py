@@ -24,7 +24,7 @@ from secondchance.aio import Transport
 from secondchance.app import make_fetcher
 from secondchance.config import load
 from secondchance.http import Fetcher, FetchError
-from secondchance.proxies import Proxies, bypassed, from_environment, redact
+from secondchance.proxies import Proxies, ProxyError, bypassed, from_environment, redact
 from secondchance.sources.interface import Request
 
 BOARD = b'{"jobs": [{"id": 1, "title": "Engineer"}]}'
@@ -226,6 +226,19 @@ def test_http_proxy_is_ignored_in_a_cgi_request() -> None:
 )
 def test_no_proxy_forms(no_proxy: str, host: str, port: int, direct: bool) -> None:
     assert bypassed(no_proxy, host, port) is direct
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("socks5://127.0.0.1:1080", "is not supported"),
+        ("http://proxy.corp:port", "has an invalid port"),
+        ("http://", "names no host"),
+    ],
+)
+def test_a_proxy_that_cannot_be_used_says_why(value: str, reason: str) -> None:
+    with pytest.raises(ProxyError, match=reason):
+        from_environment({"HTTPS_PROXY": value}).for_url("https", "api.lever.co")
 
 
 def test_redact_keeps_scheme_host_and_port_only() -> None:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from secondchance import __version__
-from secondchance.proxies import Proxies, UnsupportedProxy, from_environment
+from secondchance.proxies import Proxies, ProxyError, from_environment
 from secondchance.sources.interface import Request, SourceError
 
 _inflate: types.ModuleType
@@ -227,7 +227,7 @@ class Fetcher:
             return self._transport
         try:
             proxy = self.proxies.for_url(url.scheme, url.host, url.port)
-        except UnsupportedProxy as exc:
+        except ProxyError as exc:
             raise FetchError(str(exc)) from None
         if proxy is None:
             return self._transport

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 SUPPORTED = ("http", "https")
 
 
-class UnsupportedProxy(ValueError):
-    """A proxy URL the transports cannot use (SOCKS, say)."""
+class ProxyError(ValueError):
+    """A proxy setting the transports cannot use: SOCKS, or not a URL."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,24 @@ class Proxies:
 
     def for_url(self, scheme: str, host: str, port: int | None = None) -> str | None:
         """The proxy URL for a request to ``scheme://host:port``; None to go direct.
-        Raises UnsupportedProxy rather than connecting directly behind the
+        Raises ProxyError rather than connecting directly behind the
         user's back when the proxy that applies cannot be used."""
         proxy = self.by_scheme.get(scheme) or self.by_scheme.get("all")
         if proxy is None:
             return None
         if bypassed(self.no_proxy, host, port):
             return None
-        if urlsplit(proxy).scheme not in SUPPORTED:
-            raise UnsupportedProxy(
+        parts = urlsplit(proxy)
+        if parts.scheme not in SUPPORTED:
+            raise ProxyError(
                 f"proxy {redact(proxy)} is not supported: use an http:// or https:// proxy"
             )
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise ProxyError(f"proxy {redact(proxy)} has an invalid port") from None
+        if not parts.hostname:
+            raise ProxyError(f"proxy {redact(proxy)} names no host")
         return proxy
 
     def describe(self) -> list[str]:
