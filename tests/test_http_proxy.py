@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ import httpx
 import pytest
 
 from conftest import BoardServer
+from secondchance import logs
 from secondchance.aio import Transport
 from secondchance.app import make_fetcher
 from secondchance.config import load
@@ -152,6 +154,18 @@ async def test_a_socks_proxy_fails_the_fetch_instead_of_going_direct(make: Make)
     assert boards.hits == {}
 
 
+async def test_a_proxy_that_is_down_is_named_in_the_error(make: Make) -> None:
+    with socket.socket() as placeholder:  # a port nothing listens on
+        placeholder.bind(("127.0.0.1", 0))
+        port = placeholder.getsockname()[1]
+    environ = {"HTTP_PROXY": f"http://scout:s3cret@127.0.0.1:{port}"}
+    with pytest.raises(FetchError) as failure:
+        await _fetch(make, environ, "http://boards.example.invalid/jobs")
+    message = str(failure.value)
+    assert f"connection failed through proxy http://127.0.0.1:{port}" in message
+    assert "s3cret" not in message
+
+
 async def test_the_daemon_fetcher_reads_the_environment_and_logs_no_password(
     proxy: ForwardProxy,
     monkeypatch: pytest.MonkeyPatch,
@@ -176,6 +190,25 @@ async def test_the_daemon_fetcher_reads_the_environment_and_logs_no_password(
     assert "intranet.example" in caplog.text
     assert "s3cret" not in caplog.text and "scout" not in caplog.text
     assert "s3cret" not in repr(fetcher.proxies)
+
+
+async def test_a_proxy_password_is_masked_in_every_log_line_even_after_a_reload(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://scout:s3cretpass@127.0.0.1:3128")
+    watchlist = tmp_path / "watchlist.toml"
+    watchlist.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n')
+    logs.setup("INFO")
+    fetcher = make_fetcher(load(watchlist))
+    await fetcher.aclose()
+    # A library quoting the proxy URL whole, before and after a watchlist reload.
+    logging.getLogger("aiohttp.client").warning("no route to http://scout:s3cretpass@127.0.0.1")
+    logs.setup_secrets(["unrelated-secret-value"])
+    logging.getLogger("aiohttp.client").warning("proxy said no to s3cretpass")
+    err = capsys.readouterr().err
+    assert "s3cretpass" not in err
+    assert "no route to http://scout:***@127.0.0.1" in err
+    assert "proxy said no to ***" in err
 
 
 # -- reading the environment (pure) ------------------------------------------------------

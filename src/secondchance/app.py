@@ -90,6 +90,10 @@ def make_fetcher(config: Config) -> Fetcher:
         host_delay=s.per_host_delay,
         concurrency=s.concurrency,
     )
+    from secondchance import logs
+
+    # Libraries' own messages might quote a proxy URL whole.
+    logs.keep_secrets(fetcher.proxies.passwords())
     for line in fetcher.proxies.describe():
         log.info("proxy: %s", line)
     return fetcher

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from secondchance import __version__
-from secondchance.proxies import Proxies, ProxyError, from_environment
+from secondchance.proxies import Proxies, ProxyError, from_environment, redact
 from secondchance.sources.interface import Request, SourceError
 
 _inflate: types.ModuleType
@@ -236,6 +236,18 @@ class Fetcher:
             transport = self._via[proxy] = self._proxy_transport(httpx.Proxy(proxy))
         return transport
 
+    def _via_proxy(self, url: str) -> str:
+        """ " through proxy http://host:port" when ``url`` goes through one: a
+        connection that fails there is the proxy's, not the board's."""
+        if not self.proxies:
+            return ""
+        parts = _url(url)
+        try:
+            proxy = self.proxies.for_url(parts.scheme, parts.host, parts.port)
+        except ProxyError:
+            return ""
+        return f" through proxy {redact(proxy)}" if proxy else ""
+
     async def fetch(self, request: Request, validators: Validators | None = None) -> Response:
         """One request, with the whole exchange bounded by the timeout."""
         try:
@@ -350,10 +362,12 @@ class Fetcher:
             # The aiohttp transport reports every connection failure (DNS, refused)
             # as a ConnectTimeout; its cause says what really happened.
             if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
-                raise _Transient(f"connection failed: {cause}") from exc
+                via = self._via_proxy(request.url)
+                raise _Transient(f"connection failed{via}: {cause}") from exc
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
-            raise _Transient(f"connection failed: {str(exc) or type(exc).__name__}") from exc
+            reason = str(exc) or type(exc).__name__
+            raise _Transient(f"connection failed{self._via_proxy(request.url)}: {reason}") from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(f"server broke the connection: {exc}") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:

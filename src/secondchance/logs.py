@@ -37,10 +37,18 @@ def secret_fragments(values: Iterable[str]) -> set[str]:
 class Redactor(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
+        # Secrets from outside the watchlist (a proxy's password): a reload keeps them.
+        self._lasting: set[str] = set()
+        self._current: set[str] = set()
         self.update(secrets)
 
+    def keep(self, secrets: Iterable[str]) -> None:
+        self._lasting.update(secrets)
+        self.update(self._current)
+
     def update(self, secrets: Iterable[str]) -> None:
-        fragments = sorted(secret_fragments(secrets), key=len, reverse=True)
+        self._current = set(secrets)
+        fragments = sorted(secret_fragments(self._current | self._lasting), key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, fragments))) if fragments else None
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -75,6 +83,11 @@ _REDACTOR = Redactor()
 def setup_secrets(secrets: Iterable[str]) -> None:
     """Mask a reloaded watchlist's secrets from now on."""
     _REDACTOR.update(secrets)
+
+
+def keep_secrets(secrets: Iterable[str]) -> None:
+    """Mask these for the rest of the process, whatever the watchlist says."""
+    _REDACTOR.keep(secrets)
 
 
 def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> Redactor:

@@ -57,6 +57,10 @@ class Proxies:
             raise ProxyError(f"proxy {redact(proxy)} names no host")
         return proxy
 
+    def passwords(self) -> set[str]:
+        """The passwords in the proxy URLs, for the log's masking."""
+        return {p for url in self.by_scheme.values() if (p := urlsplit(url).password)}
+
     def describe(self) -> list[str]:
         """One line per scheme that goes through a proxy, for the log; credentials
         left out."""
