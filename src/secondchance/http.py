@@ -12,6 +12,7 @@ import email.utils
 import functools
 import hashlib
 import logging
+import ssl
 import time
 import types
 import zlib
@@ -357,7 +358,18 @@ class Fetcher:
                 )
             finally:
                 await response.aclose()
-        except httpx.TimeoutException as exc:
+        except (httpx.TimeoutException, httpx.ConnectError) as exc:
+            if (untrusted := _untrusted(exc)) is not None:
+                # Not worth a retry: the same certificate comes back.
+                raise FetchError(
+                    f"the site's TLS certificate is not trusted ({untrusted}); "
+                    "behind a proxy that inspects TLS, set SSL_CERT_FILE to a CA bundle "
+                    "that includes the proxy's"
+                ) from exc
+            if isinstance(exc, httpx.ConnectError):
+                reason = str(exc) or type(exc).__name__
+                via = self._via_proxy(request.url)
+                raise _Transient(f"connection failed{via}: {reason}") from exc
             cause = exc.__cause__
             # The aiohttp transport reports every connection failure (DNS, refused)
             # as a ConnectTimeout; its cause says what really happened.
@@ -365,7 +377,7 @@ class Fetcher:
                 via = self._via_proxy(request.url)
                 raise _Transient(f"connection failed{via}: {cause}") from exc
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
-        except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
+        except (httpx.ReadError, httpx.WriteError) as exc:
             reason = str(exc) or type(exc).__name__
             raise _Transient(f"connection failed{self._via_proxy(request.url)}: {reason}") from exc
         except httpx.RemoteProtocolError as exc:
@@ -479,6 +491,21 @@ def _validators(headers: Mapping[str, str]) -> Validators:
     if modified is not None and len(modified) > MAX_LAST_MODIFIED:
         modified = None
     return Validators(etag=etag, last_modified=modified)
+
+
+def _untrusted(exc: BaseException) -> str | None:
+    """Why the certificate was refused, when that is what failed the connection
+    (both transports chain ssl's error a level or two down; aiohttp's own error
+    subclasses it without the reason)."""
+    current: BaseException | None = exc
+    found: str | None = None
+    for _ in range(8):
+        if current is None:
+            break
+        if isinstance(current, ssl.SSLCertVerificationError):
+            found = getattr(current, "verify_message", None) or found or "verify failed"
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def _status_error(response: httpx.Response) -> FetchError:
