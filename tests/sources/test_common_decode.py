@@ -61,7 +61,6 @@ def test_non_json_bodies_fail_as_load_json_fails_them(raw: bytes) -> None:
         (b'{"items": [{"name": "a"', "malformed JSON: Input data was truncated"),
         (b'{"items": []} x', "malformed JSON: trailing characters (byte "),
         (b'{"items": [NaN]}', "malformed JSON: invalid character (byte "),
-        (b'\xef\xbb\xbf{"items": []}', "malformed JSON: invalid character (byte 0)"),
         (b'{"items": [{"name": "a\\qb"}]}', "malformed JSON: invalid escape character"),
         (b"[" * 100_000 + b"]" * 100_000, "malformed JSON: maximum recursion depth exceeded"),
     ],
@@ -182,3 +181,22 @@ def test_parse_datetime_fast_is_parse_datetime_on_odd_strings() -> None:
 def test_a_date_utc_cannot_hold_is_no_date_not_a_failed_poll(value: str) -> None:
     assert text.parse_datetime(value) is None
     assert parse_datetime_fast(value) is None
+
+
+def test_a_utf8_byte_order_mark_is_ignored_by_both_decoders() -> None:
+    # RFC 8259 lets a parser ignore one; some servers send it, and a board that
+    # did would otherwise fail every poll as "malformed JSON".
+    raw = b'\xef\xbb\xbf{"items": [{"name": "Engineer", "size": 1}]}'
+    assert decode(raw).items[0].name == "Engineer"
+    assert load_json(raw) == {"items": [{"name": "Engineer", "size": 1}]}
+    with pytest.raises(ParseError, match="empty response body"):
+        decode(b"\xef\xbb\xbf  ")
+
+
+def test_a_greenhouse_board_with_a_byte_order_mark_parses() -> None:
+    from secondchance.sources.greenhouse import SOURCE
+    from secondchance.sources.interface import BoardSpec, Request
+
+    body = b'\xef\xbb\xbf{"jobs": [{"id": 7, "title": "Engineer"}]}'
+    page = SOURCE.parse(BoardSpec(kind="greenhouse", key="acme"), Request(url="u"), body)
+    assert [p.id for p in page.postings] == ["7"]

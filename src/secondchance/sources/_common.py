@@ -40,9 +40,16 @@ def looks_like_challenge(body: bytes) -> bool:
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
-def _refuse_non_json(body: bytes) -> None:
+_BOM = b"\xef\xbb\xbf"
+
+
+def _refuse_non_json(body: bytes) -> bytes:
     """An empty body and an HTML page (a login wall, a challenge, an error page
-    served with 200) are failures of the poll, never an empty board."""
+    served with 200) are failures of the poll, never an empty board. Returns the
+    body without a UTF-8 byte order mark: RFC 8259 lets a parser ignore one, some
+    servers send it, and neither decoder accepts it."""
+    if body.startswith(_BOM):
+        body = body[len(_BOM) :]
     stripped = body.lstrip()
     if not stripped:
         raise ParseError("empty response body")
@@ -50,6 +57,7 @@ def _refuse_non_json(body: bytes) -> None:
         if looks_like_challenge(body):
             raise ParseError("got a bot-protection challenge page instead of JSON")
         raise ParseError("got HTML where JSON was expected")
+    return body
 
 
 def load_json(body: bytes) -> Any:
@@ -57,7 +65,7 @@ def load_json(body: bytes) -> Any:
 
     Besides what ``_refuse_non_json`` refuses, truncated JSON fails the poll too.
     """
-    _refuse_non_json(body)
+    body = _refuse_non_json(body)
     try:
         # orjson: several times faster than json on the multi-MB boards.
         return orjson.loads(body)
@@ -73,7 +81,7 @@ def decode_json(body: bytes, decoder: msgspec.json.Decoder[T], what: str) -> T:
     number out of range) fails as "{what}: {reason} - at `$.path`", for example
     "greenhouse response: Number out of range - at `$.jobs[3].id`".
     """
-    _refuse_non_json(body)
+    body = _refuse_non_json(body)
     try:
         return decoder.decode(body)
     except msgspec.ValidationError as exc:  # a DecodeError subclass: it goes first
