@@ -272,6 +272,15 @@ def test_parse_retry_after_seconds() -> None:
     assert parse_retry_after("soon") is None
 
 
+def test_parse_retry_after_is_capped_at_a_day() -> None:
+    # Every board on the host waits: a year (or an overflowing number) would stop
+    # them until a restart.
+    assert parse_retry_after("31536000") == 86400.0
+    assert parse_retry_after("9" * 400) == 86400.0
+    now = datetime(2025, 1, 1, 12, 0, tzinfo=UTC).timestamp()
+    assert parse_retry_after("Fri, 01 Jan 2099 00:00:00 GMT", now=now) == 86400.0
+
+
 def test_parse_retry_after_http_date() -> None:
     now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from secondchance import __version__
+from secondchance.durations import format_duration
 from secondchance.proxies import Proxies, ProxyError, from_environment, redact
 from secondchance.sources.interface import Request, SourceError
 
@@ -140,19 +141,25 @@ def decode_body(raw: bytes, content_encoding: str, cap: int) -> bytes:
     return body
 
 
+# The longest Retry-After obeyed: every board on the host waits that long, and an
+# absurd value (a year, a date in 2099) would otherwise stop them until a restart.
+MAX_RETRY_AFTER = 24 * 3600.0
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date),
+    at most MAX_RETRY_AFTER."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
 
 
 class Fetcher:
@@ -296,7 +303,9 @@ class Fetcher:
             return
         if remaining > self.max_retry_wait:
             raise RateLimited(
-                f"{host} asked us to wait {remaining:.0f}s more (Retry-After)", 429, remaining
+                f"{host} asked us to wait {format_duration(remaining)} more (Retry-After)",
+                429,
+                remaining,
             )
         await asyncio.sleep(remaining)
 
