@@ -439,3 +439,21 @@ async def test_an_unchanged_body_without_etag_still_lets_changes_through(
     assert await h.poll() == [("closed", "2")]  # the same body twice still confirms it
     boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
     assert await h.poll() == [("reopened", "2")]
+
+
+async def test_a_304_to_a_request_without_validators_is_a_failure_not_an_empty_board(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    # A misbehaving cache answering 304 to the first, unconditional request: read as
+    # "unchanged", the board would get an empty baseline and its roles would all be
+    # announced as new on the next real answer.
+    h = make()
+    boards.set(GH_PATH, b"", status=304)
+    assert await h.poll() == []
+    source = h.source()
+    assert source.last_result == "failed"
+    assert "not conditional" in (source.last_error or "")
+    assert not source.baseline_done
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    assert await h.poll() == []  # the real first answer is the silent baseline
+    assert h.postings() == {"1": ("open", 0), "2": ("open", 0)}

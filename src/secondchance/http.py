@@ -352,7 +352,13 @@ class Fetcher:
                     # the pool instead of being closed: a 304 must stay cheap.
                     await self._read_capped(response)
                 if status == 304:
-                    return Response(304, b"", validators or Validators(), not_modified=True)
+                    if validators is None or not (validators.etag or validators.last_modified):
+                        # Nothing was offered to compare with (a misbehaving cache or
+                        # server): read as "unchanged", it would hide the board.
+                        raise FetchError(
+                            "answered 304 Not Modified to a request that was not conditional"
+                        )
+                    return Response(304, b"", validators, not_modified=True)
                 if status >= 400:
                     raise _status_error(response)
                 raw = await self._read_capped(response)
