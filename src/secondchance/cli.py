@@ -253,7 +253,10 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
 
     app = App.open(config, data_dir, console=None if as_json else _print_message)
     _settle()
+    from sqlalchemy.exc import SQLAlchemyError
+
     failed: list[tuple[str, str, str]] = []
+    unstored: str | None = None
     try:
         # A bounded number of companies in flight keeps memory flat on long watchlists
         # (each holds its decoded boards until they are stored).
@@ -264,21 +267,41 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
             async with gate:
                 return await app.poller.poll(company)
 
-        reports = await asyncio.gather(*(poll(c) for c in companies if c.enabled))
+        polled = await asyncio.gather(
+            *(poll(c) for c in companies if c.enabled), return_exceptions=True
+        )
+        reports: list[PollReport] = []
+        for outcome in polled:
+            if isinstance(outcome, SQLAlchemyError):
+                # A full disk, a read-only file, a database server that is down: each
+                # poll's transaction was rolled back. One line, not a traceback.
+                unstored = unstored or (str(outcome).splitlines() or ["?"])[0]
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                reports.append(outcome)
         for report in reports:
             for alert in report.alerts:
                 if as_json:
                     print(json.dumps(alert.as_json(), ensure_ascii=False), flush=True)
             for board in report.failed:
                 failed.append((report.company, board.ref.label, board.error or ""))
-        delivery = await app.notifier.drain(ignore_backoff=True)
-        if delivery.failed:
-            log.warning("%d alert(s) could not be delivered yet; they stay queued", delivery.failed)
+        if unstored is None:
+            delivery = await app.notifier.drain(ignore_backoff=True)
+            if delivery.failed:
+                log.warning(
+                    "%d alert(s) could not be delivered yet; they stay queued", delivery.failed
+                )
     finally:
         await app.aclose()
     for company, label, error in failed:
         print(f"secondchance: {company} {label}: {error}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    if unstored is not None:
+        print(
+            f"secondchance: the poll could not be stored, so nothing changed: {unstored}",
+            file=sys.stderr,
+        )
+    return EXIT_FAILED if failed or unstored is not None else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:

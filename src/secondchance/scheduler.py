@@ -22,6 +22,7 @@ from pathlib import Path
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from secondchance import allocator, logs, metrics, sdnotify
 from secondchance.app import App
@@ -85,6 +86,8 @@ class Daemon:
         self._drain_due = False
         self._polled_since_trim = False
         self.server: StatusServer | None = None
+        # Why polls cannot be stored, while they cannot (logged once).
+        self.storage_error: str | None = None
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -105,17 +108,38 @@ class Daemon:
                 return
             self._polled_since_trim = True
             report = await self.app.poller.poll(company)
+            self._storage_back(f"{name} polled")
             if report.alerts:
                 self.deliver_soon()
         except asyncio.CancelledError:
             # Only stop() cancels polls; the job ends here so the scheduler does
             # not report a shutdown as a crash.
             log.info("poll of %s abandoned at shutdown", name)
+        except SQLAlchemyError as exc:
+            self._storage_trouble(f"{name}: the poll could not be stored, so nothing changed", exc)
         except Exception:
             log.exception("poll of %s failed unexpectedly", name)
         finally:
             if task is not None:
                 self.inflight.discard(task)
+
+    def _storage_trouble(self, what: str, exc: SQLAlchemyError) -> None:
+        """A full disk, a read-only file, a database server that is down: the
+        transaction was rolled back, so nothing is lost or half-done. Said once,
+        without a traceback, not once per company per cycle."""
+        # SQLAlchemy's text goes on with the statement and a link: the first line says it.
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        if reason == self.storage_error:
+            log.debug("%s: %s", what, reason)
+            return
+        self.storage_error = reason
+        log.error("%s; tried again each time, said again if the reason changes: %s", what, reason)
+
+    def _storage_back(self, how: str) -> None:
+        # Only a stored poll proves it: a drain with nothing to send only reads.
+        if self.storage_error is not None:
+            log.info("the database takes writes again (%s)", how)
+            self.storage_error = None
 
     def deliver_soon(self) -> None:
         """Send new alerts now. Polls that finish together share one drain: a
@@ -127,22 +151,25 @@ class Daemon:
     async def _drain_while_due(self) -> None:
         while self._drain_due:
             self._drain_due = False
-            try:
-                await self.app.notifier.drain()
-            except Exception:
-                log.exception("delivering alerts failed unexpectedly")
+            await self._drain()
+
+    async def _drain(self) -> None:
+        try:
+            await self.app.notifier.drain()
+        except SQLAlchemyError as exc:
+            self._storage_trouble("delivery: the outbox could not be read or updated", exc)
+        except Exception:
+            log.exception("delivering alerts failed unexpectedly")
 
     async def delivery_job(self) -> None:
         try:
-            await self.app.notifier.drain()
+            await self._drain()
         except asyncio.CancelledError:
             # Only stop() cancels a running job (a notifier that hangs at shutdown):
             # the job ends here, so the scheduler does not report a crash with a
             # traceback. What was not marked sent stays queued for the next start.
             log.info("delivery interrupted at shutdown; unsent alerts stay queued")
             return
-        except Exception:
-            log.exception("delivering alerts failed unexpectedly")
         await self.beat()
 
     async def watch_job(self) -> None:

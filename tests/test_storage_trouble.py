@@ -1,0 +1,136 @@
+"""A database that stops taking writes (a full disk here, through SQLite's own
+max_page_count) fails polls cleanly: one ERROR line without a traceback, not
+one per company per cycle; the snapshot is untouched; and once writes work
+again the next poll stores everything, with no alert lost or doubled."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from conftest import BoardServer
+from secondchance.app import App
+from secondchance.config import load
+from secondchance.scheduler import Daemon
+from secondchance.store import AlertRow, PostingRow
+
+GH_PATH = "/v1/boards/acme/jobs"
+
+
+def _board(*ids: int) -> dict[str, Any]:
+    return {"jobs": [{"id": i, "title": f"Role {i}"} for i in ids]}
+
+
+def _full(dbapi_connection: Any, _record: Any) -> None:
+    # The file may not grow past its current size: SQLite answers SQLITE_FULL,
+    # "database or disk is full", as on a full disk.
+    pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+    dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+
+async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
+    tmp_path: Path, boards: BoardServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n'
+        '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n',
+        encoding="utf-8",
+    )
+    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    daemon = Daemon(app)
+    engine = app.store.engine
+    try:
+        boards.set(GH_PATH, _board(1, 2))
+        await daemon.poll_job("Acme")  # the baseline
+        boards.set(GH_PATH, _board(*range(1, 400)))  # enough new rows to need pages
+
+        engine.dispose()
+        event.listen(engine, "connect", _full)
+        caplog.set_level(logging.DEBUG, logger="secondchance")
+        for _ in range(3):
+            await daemon.poll_job("Acme")
+        errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1, [r.getMessage() for r in errors]
+        assert "database or disk is full" in errors[0].getMessage()
+        assert "could not be stored, so nothing changed" in errors[0].getMessage()
+        assert errors[0].exc_info is None and "Traceback" not in caplog.text
+        with app.store.sessions() as session:
+            assert len(session.scalars(select(PostingRow)).all()) == 2
+            assert session.scalars(select(AlertRow)).all() == []
+
+        event.remove(engine, "connect", _full)
+        engine.dispose()
+        caplog.clear()
+        await daemon.poll_job("Acme")
+        assert "the database takes writes again (Acme polled)" in caplog.text
+        assert daemon.storage_error is None
+        with app.store.sessions() as session:
+            assert len(session.scalars(select(PostingRow)).all()) == 399
+            kinds = session.scalars(select(AlertRow.kind)).all()
+        assert kinds == ["new"] * 397
+    finally:
+        await app.aclose()
+
+
+def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
+    tmp_path: Path,
+    boards: BoardServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from secondchance import cli, store
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n'
+        '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n',
+        encoding="utf-8",
+    )
+    command = ["once", "--config", str(path), "--data-dir", str(tmp_path / "data")]
+    boards.set(GH_PATH, _board(1, 2))
+    assert cli.main(command) == 0
+    boards.set(GH_PATH, _board(*range(1, 400)))
+
+    real = store.make_engine
+
+    def full_engine(url: str) -> Any:
+        engine = real(url)
+        event.listen(engine, "connect", _full)
+        return engine
+
+    monkeypatch.setattr(store, "make_engine", full_engine)
+    capsys.readouterr()
+    assert cli.main(command) == 1
+    err = capsys.readouterr().err
+    assert "the poll could not be stored, so nothing changed" in err
+    assert "database or disk is full" in err
+    assert "Traceback" not in err
+
+
+async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n', encoding="utf-8")
+    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    daemon = Daemon(app)
+    try:
+        # A database that lost its outbox table stands for any database error.
+        with app.store.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE deliveries")
+        caplog.set_level(logging.DEBUG, logger="secondchance")
+        for _ in range(3):
+            await daemon.delivery_job()
+        errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        messages = [r.getMessage() for r in errors]
+        assert len(errors) == 1, messages
+        assert "delivery: the outbox could not be read or updated" in messages[0]
+        assert "no such table: deliveries" in messages[0]
+        assert "Traceback" not in caplog.text
+    finally:
+        await app.aclose()
