@@ -134,3 +134,32 @@ async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
         assert "Traceback" not in caplog.text
     finally:
         await app.aclose()
+
+
+async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_too(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n', encoding="utf-8")
+    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    daemon = Daemon(app)
+    try:
+        with app.store.engine.begin() as connection:
+            schema = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'meta'"
+            ).scalar_one()
+            connection.exec_driver_sql("DROP TABLE meta")
+        caplog.set_level(logging.INFO, logger="secondchance")
+        for _ in range(3):  # the delivery job beats every 10 s
+            await daemon.beat()
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        reason = "(sqlite3.OperationalError) no such table: meta"
+        assert errors == [f"cannot write the heartbeat: {reason}"]
+        assert daemon.healthy() == (False, errors[0])
+        with app.store.engine.begin() as connection:
+            connection.exec_driver_sql(schema)
+        await daemon.beat()
+        assert "the heartbeat is written again" in caplog.text
+        assert daemon.healthy()[0]
+    finally:
+        await app.aclose()

@@ -275,7 +275,7 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
             if isinstance(outcome, SQLAlchemyError):
                 # A full disk, a read-only file, a database server that is down: each
                 # poll's transaction was rolled back. One line, not a traceback.
-                unstored = unstored or (str(outcome).splitlines() or ["?"])[0]
+                unstored = unstored or (str(outcome).splitlines() or ["?"])[0] or "?"
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:

@@ -48,6 +48,12 @@ def _fingerprint(path: Path) -> str | None:
         return None
 
 
+def _first_line(exc: BaseException) -> str:
+    # SQLAlchemy's text goes on with the statement, its parameters (the user's
+    # data) and a link: the first line says what happened.
+    return (str(exc).splitlines() or [type(exc).__name__])[0] or type(exc).__name__
+
+
 def _return_memory() -> None:
     """Give the memory of the last polls back to the system between cycles.
 
@@ -127,8 +133,7 @@ class Daemon:
         """A full disk, a read-only file, a database server that is down: the
         transaction was rolled back, so nothing is lost or half-done. Said once,
         without a traceback, not once per company per cycle."""
-        # SQLAlchemy's text goes on with the statement and a link: the first line says it.
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        reason = _first_line(exc)
         if reason == self.storage_error:
             log.debug("%s: %s", what, reason)
             return
@@ -182,9 +187,14 @@ class Daemon:
         try:
             await self.app.store.call(self.app.store.heartbeat)
         except Exception as exc:  # the database is down or read-only: say so
-            self.beat_error = f"cannot write the heartbeat: {exc}"
-            log.error("%s", self.beat_error)
+            error = f"cannot write the heartbeat: {_first_line(exc)}"
+            # Once, not every 10 s: health and the status page keep saying it.
+            if error != self.beat_error:
+                log.error("%s", error)
+            self.beat_error = error
             return
+        if self.beat_error is not None:
+            log.info("the heartbeat is written again")
         self.beat_error = None
         self.last_beat = time.time()
         # Between polls only, and once per burst of them: a full gc pass is not
