@@ -249,12 +249,12 @@ def cmd_once(args: argparse.Namespace) -> int:
 async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_json: bool) -> int:
     import asyncio
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from secondchance.app import App
 
     app = App.open(config, data_dir, console=None if as_json else _print_message)
     _settle()
-    from sqlalchemy.exc import SQLAlchemyError
-
     failed: list[tuple[str, str, str]] = []
     unstored: str | None = None
     try:
@@ -275,7 +275,7 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
             if isinstance(outcome, SQLAlchemyError):
                 # A full disk, a read-only file, a database server that is down: each
                 # poll's transaction was rolled back. One line, not a traceback.
-                unstored = unstored or (str(outcome).splitlines() or ["?"])[0] or "?"
+                unstored = unstored or logs.first_line(outcome)
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:

@@ -85,6 +85,13 @@ def setup_secrets(secrets: Iterable[str]) -> None:
     _REDACTOR.update(secrets)
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception in one line for a log: SQLAlchemy's text goes on with the
+    statement, its parameters (the user's data) and a link, none of which the
+    reader needs."""
+    return (str(exc).splitlines() or [""])[0] or type(exc).__name__
+
+
 def keep_secrets(secrets: Iterable[str]) -> None:
     """Mask these for the rest of the process, whatever the watchlist says."""
     _REDACTOR.keep(secrets)

@@ -24,7 +24,7 @@ import msgspec
 import orjson
 from sqlalchemy.orm import Session
 
-from secondchance import boardstate, metrics, snapshot
+from secondchance import boardstate, logs, metrics, snapshot
 from secondchance.boardstate import BoardState
 from secondchance.classify import classify, cooldowns_over, rejection_context
 from secondchance.config import Company, Config
@@ -434,7 +434,7 @@ class Poller:
             log.warning(
                 "writing %d companies one at a time after their batch failed: %s",
                 len(batch),
-                f"{type(exc).__name__}: {exc}".splitlines()[0],
+                f"{type(exc).__name__}: {logs.first_line(exc)}",
             )
             for item in batch:
                 self._write_batch([item])

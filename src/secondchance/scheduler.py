@@ -48,12 +48,6 @@ def _fingerprint(path: Path) -> str | None:
         return None
 
 
-def _first_line(exc: BaseException) -> str:
-    # SQLAlchemy's text goes on with the statement, its parameters (the user's
-    # data) and a link: the first line says what happened.
-    return (str(exc).splitlines() or [type(exc).__name__])[0] or type(exc).__name__
-
-
 def _return_memory() -> None:
     """Give the memory of the last polls back to the system between cycles.
 
@@ -133,7 +127,7 @@ class Daemon:
         """A full disk, a read-only file, a database server that is down: the
         transaction was rolled back, so nothing is lost or half-done. Said once,
         without a traceback, not once per company per cycle."""
-        reason = _first_line(exc)
+        reason = logs.first_line(exc)
         if reason == self.storage_error:
             log.debug("%s: %s", what, reason)
             return
@@ -187,7 +181,7 @@ class Daemon:
         try:
             await self.app.store.call(self.app.store.heartbeat)
         except Exception as exc:  # the database is down or read-only: say so
-            error = f"cannot write the heartbeat: {_first_line(exc)}"
+            error = f"cannot write the heartbeat: {logs.first_line(exc)}"
             # Once, not every 10 s: health and the status page keep saying it.
             if error != self.beat_error:
                 log.error("%s", error)
