@@ -25,6 +25,17 @@ def _board(*ids: int) -> dict[str, Any]:
     return {"jobs": [{"id": i, "title": f"Role {i}"} for i in ids]}
 
 
+def _watchlist(tmp_path: Path, boards: BoardServer | None = None) -> Path:
+    path = tmp_path / "watchlist.toml"
+    endpoints = f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n' if boards else ""
+    path.write_text(endpoints + '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n')
+    return path
+
+
+def _app(tmp_path: Path, boards: BoardServer | None = None) -> App:
+    return App.open(load(_watchlist(tmp_path, boards)), tmp_path / "data", console=print)
+
+
 def _full(dbapi_connection: Any, _record: Any) -> None:
     # The file may not grow past its current size: SQLite answers SQLITE_FULL,
     # "database or disk is full", as on a full disk.
@@ -35,13 +46,7 @@ def _full(dbapi_connection: Any, _record: Any) -> None:
 async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
     tmp_path: Path, boards: BoardServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
-        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n'
-        '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n',
-        encoding="utf-8",
-    )
-    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    app = _app(tmp_path, boards)
     daemon = Daemon(app)
     engine = app.store.engine
     try:
@@ -85,12 +90,7 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
 ) -> None:
     from secondchance import cli, store
 
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
-        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n\n'
-        '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n',
-        encoding="utf-8",
-    )
+    path = _watchlist(tmp_path, boards)
     command = ["once", "--config", str(path), "--data-dir", str(tmp_path / "data")]
     boards.set(GH_PATH, _board(1, 2))
     assert cli.main(command) == 0
@@ -115,9 +115,7 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
 async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "watchlist.toml"
-    path.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n', encoding="utf-8")
-    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    app = _app(tmp_path)
     daemon = Daemon(app)
     try:
         # A database that lost its outbox table stands for any database error.
@@ -139,9 +137,7 @@ async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
 async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_too(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "watchlist.toml"
-    path.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n', encoding="utf-8")
-    app = App.open(load(path), tmp_path / "data", console=lambda message: None)
+    app = _app(tmp_path)
     daemon = Daemon(app)
     try:
         with app.store.engine.begin() as connection:
