@@ -75,6 +75,7 @@ class World:
         self.added: set[str] = set()
         self.streak: Counter[str] = Counter()
         self.best: Counter[str] = Counter()
+        self.empty: Counter[str] = Counter()  # rounds served empty since last healthy
         self.lever = json.loads((FIXTURES / "lever/spotify-postings-4.json").read_text())[0]
         ashby = FIXTURES / "ashby/ramp-posting-api-4-workplaceType.json"
         self.ashby = json.loads(ashby.read_text())["jobs"][0]
@@ -157,6 +158,15 @@ class World:
 
     def _track(self, k: str, ids: list[int], m: str) -> None:
         """Count the rounds in a row each role was listed on a healthy board."""
+        # A board that lists nothing for collapse_accept_after (6) successful polls
+        # is believed: its roles may rightly close. Polls come every second and
+        # rounds last 1-4 s, so two empty rounds since it last listed them can do it.
+        if m in HEALTHY:
+            self.empty[k] = 0
+        elif m == "empty":
+            self.empty[k] += 1
+            if self.empty[k] >= 2:
+                self.ever_removed |= {f"Role {k}-{i}" for i in ids}
         live = {f"Role {k}-{i}" for i in ids} if m in HEALTHY else set()
         for role in [r for r in self.streak if r.startswith(f"Role {k}-") and r not in live]:
             self.streak[role] = 0
