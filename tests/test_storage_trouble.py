@@ -159,3 +159,28 @@ async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_to
         assert daemon.healthy()[0]
     finally:
         await app.aclose()
+
+
+def test_a_database_that_cannot_be_written_is_one_line_from_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from secondchance import cli, store
+
+    path = _watchlist(tmp_path)
+    real = store.make_engine
+
+    def read_only_engine(url: str) -> Any:
+        engine = real(url)
+        # SQLite's own read-only mode, as for a file the daemon may not write.
+        event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA query_only = ON"))
+        return engine
+
+    _app(tmp_path).store.dispose()  # the database exists, migrated
+    monkeypatch.setattr(store, "make_engine", read_only_engine)
+    for command in ("health", "once", "status"):
+        argv = [command, "--config", str(path), "--data-dir", str(tmp_path / "data")]
+        assert cli.main(argv) == 1, command
+        err = capsys.readouterr().err
+        assert err.startswith("secondchance: cannot open the database sqlite:///"), err
+        assert err.endswith(": (sqlite3.OperationalError) attempt to write a readonly database\n")
+        assert err.count("\n") == 1, err  # no SQL, no link

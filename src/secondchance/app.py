@@ -33,7 +33,7 @@ class StorageError(Exception):
 def open_store(config: Config | None, data_dir: Path) -> Store:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from secondchance import migrate
+    from secondchance import logs, migrate
     from secondchance.store import Store, make_engine
 
     url = database_url(config, data_dir)
@@ -49,7 +49,7 @@ def open_store(config: Config | None, data_dir: Path) -> Store:
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
-        raise StorageError(f"cannot open the database {where}: {exc}") from exc
+        raise StorageError(f"cannot open the database {where}: {logs.first_line(exc)}") from exc
     return Store(engine)
 
 

@@ -578,7 +578,7 @@ def cmd_health(args: argparse.Namespace) -> int:
         try:
             store.check_writable()
         except Exception as exc:
-            print(f"unhealthy: the database is not writable: {exc}")
+            print(f"unhealthy: the database is not writable: {logs.first_line(exc)}")
             return EXIT_FAILED
         beat = store.last_heartbeat()
     finally:
