@@ -230,11 +230,14 @@ class Fetcher:
         for transport in (self._transport, *self._via.values()):
             await transport.aclose()
 
+    def _proxy_of(self, url: httpx.URL) -> str | None:
+        """The proxy a request to ``url`` goes through; None to go direct.
+        Raises ProxyError when that proxy cannot be used."""
+        return self.proxies.for_url(url.scheme, url.host, url.port) if self.proxies else None
+
     def _transport_for(self, url: httpx.URL) -> httpx.AsyncBaseTransport:
-        if not self.proxies:
-            return self._transport
         try:
-            proxy = self.proxies.for_url(url.scheme, url.host, url.port)
+            proxy = self._proxy_of(url)
         except ProxyError as exc:
             raise FetchError(str(exc)) from None
         if proxy is None:
@@ -244,17 +247,14 @@ class Fetcher:
             transport = self._via[proxy] = self._proxy_transport(httpx.Proxy(proxy))
         return transport
 
-    def _via_proxy(self, url: str) -> str:
-        """ " through proxy http://host:port" when ``url`` goes through one: a
-        connection that fails there is the proxy's, not the board's."""
-        if not self.proxies:
-            return ""
-        parts = _url(url)
+    def _connection_failed(self, url: str, reason: object) -> _Transient:
+        # Through a proxy, a connection that fails is the proxy's, not the board's.
         try:
-            proxy = self.proxies.for_url(parts.scheme, parts.host, parts.port)
+            proxy = self._proxy_of(_url(url))
         except ProxyError:
-            return ""
-        return f" through proxy {redact(proxy)}" if proxy else ""
+            proxy = None
+        via = f" through proxy {redact(proxy)}" if proxy else ""
+        return _Transient(f"connection failed{via}: {reason}")
 
     async def fetch(self, request: Request, validators: Validators | None = None) -> Response:
         """One request, with the whole exchange bounded by the timeout."""
@@ -382,19 +382,15 @@ class Fetcher:
                     "that includes the proxy's"
                 ) from exc
             if isinstance(exc, httpx.ConnectError):
-                reason = str(exc) or type(exc).__name__
-                via = self._via_proxy(request.url)
-                raise _Transient(f"connection failed{via}: {reason}") from exc
+                raise self._connection_failed(request.url, str(exc) or type(exc).__name__) from exc
             cause = exc.__cause__
             # The aiohttp transport reports every connection failure (DNS, refused)
             # as a ConnectTimeout; its cause says what really happened.
             if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
-                via = self._via_proxy(request.url)
-                raise _Transient(f"connection failed{via}: {cause}") from exc
+                raise self._connection_failed(request.url, cause) from exc
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ReadError, httpx.WriteError) as exc:
-            reason = str(exc) or type(exc).__name__
-            raise _Transient(f"connection failed{self._via_proxy(request.url)}: {reason}") from exc
+            raise self._connection_failed(request.url, str(exc) or type(exc).__name__) from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(f"server broke the connection: {exc}") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
