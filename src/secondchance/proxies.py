@@ -39,7 +39,7 @@ class Proxies:
         """The proxy URL for a request to ``scheme://host:port``; None to go direct.
         Raises ProxyError rather than connecting directly behind the
         user's back when the proxy that applies cannot be used."""
-        proxy = self.by_scheme.get(scheme) or self.by_scheme.get("all")
+        proxy = self._for_scheme(scheme)
         if proxy is None:
             return None
         if bypassed(self.no_proxy, host, port):
@@ -57,6 +57,9 @@ class Proxies:
             raise ProxyError(f"proxy {redact(proxy)} names no host")
         return proxy
 
+    def _for_scheme(self, scheme: str) -> str | None:
+        return self.by_scheme.get(scheme) or self.by_scheme.get("all")
+
     def passwords(self) -> set[str]:
         """The passwords in the proxy URLs, for the log's masking."""
         return {p for url in self.by_scheme.values() if (p := urlsplit(url).password)}
@@ -66,7 +69,7 @@ class Proxies:
         left out."""
         lines = []
         for scheme in SUPPORTED:
-            proxy = self.by_scheme.get(scheme) or self.by_scheme.get("all")
+            proxy = self._for_scheme(scheme)
             if proxy is not None:
                 usable = "" if urlsplit(proxy).scheme in SUPPORTED else " (not supported)"
                 lines.append(f"{scheme}:// requests through {redact(proxy)}{usable}")
