@@ -8,6 +8,7 @@ while Slack is down goes out once Slack is back, after a restart too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # Readability cap even where a service allows more (Slack, e-mail).
 MAX_MESSAGE = 3500
+# How long a stopped drain waits to give its claims back: within a service
+# manager's stop timeout; past it, the claims lapse with their lease instead.
+RELEASE_WAIT = 2.0
 
 
 @dataclass(slots=True)
@@ -206,7 +210,17 @@ class Notifier:
         )
         for index, message in enumerate(messages):
             ids = [delivery_of[a] for a in message.alert_ids]
-            error = await self._send(channel, message)
+            try:
+                error = await self._send(channel, message)
+            except asyncio.CancelledError:
+                # Stopped mid-send (a shutdown): what is not marked sent gives up its
+                # claim, so the next start sends it at once, not after the lease. The
+                # message in flight may have arrived; it goes again either way.
+                unsent = [delivery_of[a] for later in messages[index:] for a in later.alert_ids]
+                with contextlib.suppress(Exception):
+                    release = self.store.call(self.store.release, unsent)
+                    await asyncio.wait_for(asyncio.shield(release), RELEASE_WAIT)
+                raise
             if error is None:
                 await self.store.call(self.store.mark_sent, ids)
                 report.sent += len(ids)

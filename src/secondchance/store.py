@@ -299,6 +299,11 @@ _CLAIM = (
     .where(_D.c.id.in_(bindparam("ids", expanding=True)))
     .values(claimed_until=bindparam("until"))
 )
+_RELEASE = (
+    update(_D)
+    .where(_D.c.id.in_(bindparam("ids", expanding=True)), _D.c.status == "pending")
+    .values(claimed_until=None)
+)
 _SENT = (
     update(_D)
     .where(_D.c.id.in_(bindparam("ids", expanding=True)))
@@ -591,6 +596,14 @@ class Store:
                     connection.execute(_CLAIM, {"ids": got, "until": at + timedelta(seconds=lease)})
                 mine.update(got)
         return mine
+
+    def release(self, delivery_ids: Sequence[int]) -> None:
+        """Give up the claims on these deliveries, still unsent (a drain stopped
+        mid-send), so that the next drain takes them at once, not after the lease."""
+        ids = list(delivery_ids)
+        with self.engine.begin() as connection:
+            for start in range(0, len(ids), 500):
+                connection.execute(_RELEASE, {"ids": ids[start : start + 500]})
 
     def heartbeat(self, value: str = "alive") -> None:
         with self.sessions.begin() as session:
