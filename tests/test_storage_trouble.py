@@ -5,7 +5,9 @@ again the next poll stores everything, with no alert lost or doubled."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,15 @@ def _app(tmp_path: Path, boards: BoardServer | None = None) -> App:
     return App.open(load(_watchlist(tmp_path, boards)), tmp_path / "data", console=print)
 
 
+@contextlib.asynccontextmanager
+async def _daemon(tmp_path: Path, boards: BoardServer | None = None) -> AsyncIterator[Daemon]:
+    daemon = Daemon(_app(tmp_path, boards))
+    try:
+        yield daemon
+    finally:
+        await daemon.app.aclose()
+
+
 def _full(dbapi_connection: Any, _record: Any) -> None:
     # The file may not grow past its current size: SQLite answers SQLITE_FULL,
     # "database or disk is full", as on a full disk.
@@ -46,10 +57,9 @@ def _full(dbapi_connection: Any, _record: Any) -> None:
 async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
     tmp_path: Path, boards: BoardServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = _app(tmp_path, boards)
-    daemon = Daemon(app)
-    engine = app.store.engine
-    try:
+    async with _daemon(tmp_path, boards) as daemon:
+        app = daemon.app
+        engine = app.store.engine
         boards.set(GH_PATH, _board(1, 2))
         await daemon.poll_job("Acme")  # the baseline
         boards.set(GH_PATH, _board(*range(1, 400)))  # enough new rows to need pages
@@ -78,8 +88,6 @@ async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
             assert len(session.scalars(select(PostingRow)).all()) == 399
             kinds = session.scalars(select(AlertRow.kind)).all()
         assert kinds == ["new"] * 397
-    finally:
-        await app.aclose()
 
 
 def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
@@ -115,9 +123,8 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
 async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = _app(tmp_path)
-    daemon = Daemon(app)
-    try:
+    async with _daemon(tmp_path) as daemon:
+        app = daemon.app
         # A database that lost its outbox table stands for any database error.
         with app.store.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE deliveries")
@@ -130,16 +137,13 @@ async def test_a_drain_that_cannot_reach_the_outbox_says_so_once(
         assert "delivery: the outbox could not be read or updated" in messages[0]
         assert "no such table: deliveries" in messages[0]
         assert "Traceback" not in caplog.text
-    finally:
-        await app.aclose()
 
 
 async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_too(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = _app(tmp_path)
-    daemon = Daemon(app)
-    try:
+    async with _daemon(tmp_path) as daemon:
+        app = daemon.app
         with app.store.engine.begin() as connection:
             schema = connection.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE name = 'meta'"
@@ -157,8 +161,6 @@ async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_to
         await daemon.beat()
         assert "the heartbeat is written again" in caplog.text
         assert daemon.healthy()[0]
-    finally:
-        await app.aclose()
 
 
 def test_a_database_that_cannot_be_written_is_one_line_from_every_command(
