@@ -635,7 +635,10 @@ class Poller:
         if not over:
             return []
         open_now = snapshot.open_postings(session, source_ids)
-        wanted = [p for p in open_now if company.passes(p)]
+        # In a set order: rows come back in whatever order the backend keeps them.
+        wanted = sorted(
+            (p for p in open_now if company.passes(p)), key=lambda p: (p.title.casefold(), p.id)
+        )
         listing = "\n".join(
             f"{p.title} — {p.location}  {p.url or ''}".rstrip() for p in wanted[:20]
         )
