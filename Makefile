@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/secondchance run --config $(CONFIG)
 
 demo: $(STAMP)
-	$(BIN)/python -m secondchance.demo
+	$(BIN)/python -m secondchance.cli.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

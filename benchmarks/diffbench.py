@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from msgspec.structs import replace
 
-from secondchance.diff import Known, Policy, diff_source
-from secondchance.models import Posting, Remote, SourceRef
+from secondchance.core.diff import Known, Policy, diff_source
+from secondchance.core.models import Posting, Remote, SourceRef
 
 _ROLES = ("Software Engineer", "Data Scientist", "Product Manager", "Account Executive")
 _CITIES = ("Berlin, Germany", "New York, NY", "London, United Kingdom", "Remote - US")

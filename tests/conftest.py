@@ -24,7 +24,7 @@ import pytest
 
 if TYPE_CHECKING:
     from secondchance.config import Config
-    from secondchance.store import Store
+    from secondchance.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,8 +50,8 @@ def queue_alert(
 ) -> int:
     """Queue one alert about ``company`` as the poller would (for the channels
     ``queue_channels`` picks, in one transaction); returns its id."""
-    from secondchance.notify import queue_channels
-    from secondchance.store import Store, now
+    from secondchance.delivery.notify import queue_channels
+    from secondchance.storage.store import Store, now
 
     found = config.company(company)
     assert found is not None

@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from secondchance import allocator
+from secondchance.daemon import allocator
 
 GLIBC = allocator._MALLOPT is not None and allocator._MALLOC_TRIM is not None
 
 
 def _tune(env: dict[str, str]) -> str:
     # A process of its own: mallopt changes the allocator for good.
-    code = "from secondchance import allocator; print(allocator.tune())"
+    code = "from secondchance.daemon import allocator; print(allocator.tune())"
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import event, select
 
 from conftest import BoardServer
-from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.http import Fetcher
-from secondchance.poller import Poller
-from secondchance.store import AlertRow, PostingRow, SourceRow, Store
+from secondchance.daemon.app import open_store
+from secondchance.daemon.poller import Poller
+from secondchance.fetch.client import Fetcher
+from secondchance.storage.store import AlertRow, PostingRow, SourceRow, Store
 
 COMPANIES = [f"Co{index}" for index in range(6)]
 
@@ -178,7 +178,7 @@ async def test_one_company_twice_in_the_queue_is_written_twice_not_diffed_twice(
     assert len(setup.poller._writes) == 2
     release.set()
     await busy
-    with caplog.at_level("WARNING", logger="secondchance.poller"):
+    with caplog.at_level("WARNING", logger="secondchance.daemon.poller"):
         reports = await asyncio.gather(*polls)
     # Whichever is written first finds the new posting; the second finds it known,
     # in a transaction of its own (not by a failed batch falling back).
@@ -212,7 +212,7 @@ async def test_polls_that_come_due_together_read_their_rows_together(
     for index, name in enumerate(COMPANIES):
         boards.set(path(name.lower()), board(name, 1, 10 + index))
 
-    from secondchance import boardstate
+    from secondchance.storage import boards as boardstate
 
     original = boardstate.read_companies
     calls: list[list[str]] = []
@@ -241,7 +241,7 @@ async def test_a_failed_read_fails_every_poll_waiting_on_it_and_the_next_one_rea
         boards.set(path(name.lower()), board(name, 1))
     await setup.poll_all_at_once()
 
-    from secondchance import boardstate
+    from secondchance.storage import boards as boardstate
 
     original = boardstate.read_companies
 

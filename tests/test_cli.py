@@ -242,8 +242,8 @@ def test_the_example_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> N
 def test_health_exit_codes(
     watchlist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from secondchance.app import open_store
     from secondchance.config import load
+    from secondchance.daemon.app import open_store
 
     data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
     code, out, _ = run(capsys, "health", *data)
@@ -277,7 +277,7 @@ def test_a_watchlist_that_sends_alerts_nowhere_is_refused(
 def test_alerts_to_a_pipe_or_journald_are_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
     """Not a terminal: the exact characters, no styling, nothing rewritten."""
     from secondchance.cli import _print_message
-    from secondchance.render import Message
+    from secondchance.delivery.render import Message
 
     _print_message(
         Message(title="Acme: new role :rocket:", body="Data Engineer\n  Berlin", alert_ids=(1,))

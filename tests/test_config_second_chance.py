@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from secondchance.config import Config, ConfigError, load
-from secondchance.config_schema import Target
-from secondchance.filters import Filter
-from secondchance.models import Posting
+from secondchance.config.tables import Target
+from secondchance.core.filters import Filter
+from secondchance.core.models import Posting
 
 DAY = 86400.0
 

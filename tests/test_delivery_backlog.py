@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select, update
 
 from conftest import Receiver, queue_alert
-from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.notify import Notifier, channels_of
-from secondchance.store import AlertRow, DeliveryRow, Store, now
+from secondchance.daemon.app import open_store
+from secondchance.delivery.notify import Notifier, channels_of
+from secondchance.storage.store import AlertRow, DeliveryRow, Store, now
 
 
 class Outbox:

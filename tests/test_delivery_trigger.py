@@ -14,11 +14,11 @@ from typing import Any
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from secondchance.app import App
 from secondchance.config import load
-from secondchance.render import Message
-from secondchance.scheduler import Daemon
-from secondchance.store import DeliveryRow, Store
+from secondchance.daemon.app import App
+from secondchance.daemon.scheduler import Daemon
+from secondchance.delivery.render import Message
+from secondchance.storage.store import DeliveryRow, Store
 
 
 def make_app(tmp_path: Path, printed: list[Message]) -> App:

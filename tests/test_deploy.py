@@ -98,14 +98,19 @@ def test_the_healthcheck_command_exists() -> None:
 
 def test_dockerignore_keeps_the_build_inputs_and_drops_the_rest() -> None:
     ignore = DOCKERIGNORE.read_text(encoding="utf-8")
-    for needed in ("pyproject.toml", "constraints.txt", "README.md", "src/secondchance/cli.py"):
+    for needed in (
+        "pyproject.toml",
+        "constraints.txt",
+        "README.md",
+        "src/secondchance/cli/__init__.py",
+    ):
         assert not dockerignored(needed, ignore), needed
     for left_out in (
         ".venv/bin/python",
         ".git/config",
         "tests/test_cli.py",
         "secondchance.db",
-        "src/secondchance/__pycache__/cli.cpython-312.pyc",
+        "src/secondchance/cli/__pycache__/common.cpython-312.pyc",
         "deploy/secondchance.env",
     ):
         assert dockerignored(left_out, ignore), left_out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from secondchance.diff import (
+from secondchance.core.diff import (
     Health,
     Known,
     Policy,
@@ -15,7 +15,7 @@ from secondchance.diff import (
     is_collapse,
     is_emptied,
 )
-from secondchance.models import ChangeKind, Posting, SourceRef
+from secondchance.core.models import ChangeKind, Posting, SourceRef
 
 GH = SourceRef("Acme", "greenhouse", "acme")
 LV = SourceRef("Acme", "lever", "acme")

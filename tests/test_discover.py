@@ -17,7 +17,8 @@ import pytest
 
 from conftest import FIXTURES, BoardServer
 from secondchance import config
-from secondchance.discover import (
+from secondchance.fetch.client import Fetcher
+from secondchance.importers.discover import (
     Candidate,
     add_to_watchlist,
     discover,
@@ -25,7 +26,6 @@ from secondchance.discover import (
     scan_page,
     snippet,
 )
-from secondchance.http import Fetcher
 
 PAGES = FIXTURES / "discover"
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"

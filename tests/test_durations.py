@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from secondchance.durations import format_duration, parse_duration
+from secondchance.core.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

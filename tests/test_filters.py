@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from secondchance.filters import CompiledFilter, Filter, compile_filter, merge
-from secondchance.models import Posting, Remote
+from secondchance.core.filters import CompiledFilter, Filter, compile_filter, merge
+from secondchance.core.models import Posting, Remote
 
 
 def posting(

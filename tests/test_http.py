@@ -18,7 +18,7 @@ import httpx
 import pytest
 import respx
 
-from secondchance.http import (
+from secondchance.fetch.client import (
     Fetcher,
     FetchError,
     HTTPStatusError,
@@ -521,7 +521,7 @@ async def test_per_host_delay_spaces_requests_to_one_host() -> None:
 async def test_aiohttp_transport_tells_a_refused_connection_from_a_timeout() -> None:
     import socket
 
-    from secondchance.aio import Transport as AiohttpTransport
+    from secondchance.fetch.aio import Transport as AiohttpTransport
 
     with socket.socket() as probe:  # a port with nobody listening
         probe.bind(("127.0.0.1", 0))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from secondchance.aio import Transport
-from secondchance.http import Fetcher, FetchError
+from secondchance.fetch.aio import Transport
+from secondchance.fetch.client import Fetcher, FetchError
 from secondchance.sources.interface import Request
 
 TIMEOUT = 1.0

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 import pytest
 import respx
 
-from secondchance import http
-from secondchance.http import Fetcher, FetchError, Response, Validators, decode_body
-from secondchance.models import SourceRef
-from secondchance.poller import fetch_board
+from secondchance.core.models import SourceRef
+from secondchance.daemon.poller import fetch_board
+from secondchance.fetch import client as http
+from secondchance.fetch.client import Fetcher, FetchError, Response, Validators, decode_body
 from secondchance.sources import BoardSpec
 from secondchance.sources.interface import Request
 

@@ -1,7 +1,7 @@
 """HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY, as other tools read them.
 
 The fetcher calls its transport directly, so the environment is read by
-secondchance.proxies, not by an httpx client. The end-to-end tests run a real
+secondchance.fetch.proxies, not by an httpx client. The end-to-end tests run a real
 forward proxy on 127.0.0.1 and ask for a host that cannot resolve
 (``*.invalid``): the only way the answer can arrive is through the proxy.
 """
@@ -22,11 +22,11 @@ import pytest
 
 from conftest import BoardServer
 from secondchance import logs
-from secondchance.aio import Transport
-from secondchance.app import make_fetcher
 from secondchance.config import load
-from secondchance.http import Fetcher, FetchError
-from secondchance.proxies import Proxies, ProxyError, bypassed, from_environment, redact
+from secondchance.daemon.app import make_fetcher
+from secondchance.fetch.aio import Transport
+from secondchance.fetch.client import Fetcher, FetchError
+from secondchance.fetch.proxies import Proxies, ProxyError, bypassed, from_environment, redact
 from secondchance.sources.interface import Request
 
 BOARD = b'{"jobs": [{"id": 1, "title": "Engineer"}]}'

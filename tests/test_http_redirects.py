@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from conftest import BoardServer
-from secondchance.aio import Transport as AiohttpTransport
-from secondchance.http import MAX_REDIRECTS, Fetcher, FetchError, Validators
+from secondchance.fetch.aio import Transport as AiohttpTransport
+from secondchance.fetch.client import MAX_REDIRECTS, Fetcher, FetchError, Validators
 from secondchance.sources.interface import Request
 
 TRANSPORTS: dict[str, Callable[[], httpx.AsyncBaseTransport | None]] = {

@@ -23,9 +23,9 @@ import httpx
 import pytest
 
 from conftest import FIXTURES
-from secondchance.aio import Transport
-from secondchance.http import Fetcher, FetchError
-from secondchance.proxies import Proxies, from_environment
+from secondchance.fetch.aio import Transport
+from secondchance.fetch.client import Fetcher, FetchError
+from secondchance.fetch.proxies import Proxies, from_environment
 from secondchance.sources.interface import Request
 
 TLS = FIXTURES / "tls"

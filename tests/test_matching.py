@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from secondchance.matching import DEFAULT_THRESHOLD, best_match, normalise_role, similarity
+from secondchance.core.matching import DEFAULT_THRESHOLD, best_match, normalise_role, similarity
 
 SAME_ROLE: list[tuple[str, str]] = [
     ("Paid Search Marketing Manager", "Senior Paid Search Marketing Manager"),

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from secondchance import migrate
-from secondchance.store import make_engine
+from secondchance.storage import migrate
+from secondchance.storage.store import make_engine
 
 NewDatabase = Callable[[], Engine]
 
@@ -214,8 +214,8 @@ def test_a_new_database_does_not_import_alembic(tmp_path: Path) -> None:
     program = textwrap.dedent(
         f"""
         import sys
-        from secondchance import migrate
-        from secondchance.store import make_engine
+        from secondchance.storage import migrate
+        from secondchance.storage.store import make_engine
 
         engine = make_engine("sqlite:///{tmp_path / "new.db"}")
         migrate.upgrade(engine)
@@ -236,7 +236,7 @@ def test_the_migrations_head_is_the_schema_the_code_declares(new_database: NewDa
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from secondchance.store import Base
+    from secondchance.storage.store import Base
 
     engine = new_database()
     migrate.run_migrations(engine)

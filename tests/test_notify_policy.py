@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import Receiver, queue_alert
-from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.notify import Notifier, channels_of, queue_channels
-from secondchance.render import Message
-from secondchance.store import CONSOLE, Store, channel_id
+from secondchance.daemon.app import open_store
+from secondchance.delivery.notify import Notifier, channels_of, queue_channels
+from secondchance.delivery.render import Message
+from secondchance.storage.store import CONSOLE, Store, channel_id
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -282,7 +282,7 @@ async def test_held_alerts_are_logged_once_with_their_release(
 ) -> None:
     box = make('quiet_hours = "22:00-07:00"')
     box.queue("Acme", "new", "Backend Engineer", berlin(14, 22, 30))
-    with caplog.at_level(logging.INFO, logger="secondchance.notify"):
+    with caplog.at_level(logging.INFO, logger="secondchance.delivery.notify"):
         await box.drain(berlin(14, 22, 31))
         await box.drain(berlin(14, 23, 0))
     held = [

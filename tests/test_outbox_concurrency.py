@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 from conftest import Receiver
-from secondchance import boardstate
-from secondchance.app import open_store
 from secondchance.config import load
-from secondchance.models import Change, ChangeKind, Posting, SourceRef
-from secondchance.notify import Notifier, channels_of, queue_channels
-from secondchance.store import now
+from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.daemon.app import open_store
+from secondchance.delivery.notify import Notifier, channels_of, queue_channels
+from secondchance.storage import boards as boardstate
+from secondchance.storage.store import now
 
 
 async def test_two_notifiers_on_one_database_send_each_alert_once(

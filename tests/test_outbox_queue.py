@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from secondchance import boardstate, migrate
-from secondchance.models import Change, ChangeKind, Posting, SourceRef
-from secondchance.store import AlertRow, DeliveryRow, Store, make_engine
+from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.storage import boards as boardstate
+from secondchance.storage import migrate
+from secondchance.storage.store import AlertRow, DeliveryRow, Store, make_engine
 
 REF = SourceRef("Acme", "greenhouse", "acme")
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

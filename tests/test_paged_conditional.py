@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from conftest import BoardServer
-from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.http import Fetcher
-from secondchance.poller import Poller
-from secondchance.store import SourceRow, Store
+from secondchance.daemon.app import open_store
+from secondchance.daemon.poller import Poller
+from secondchance.fetch.client import Fetcher
+from secondchance.storage.store import SourceRow, Store
 
 BASE = "/v0/postings/acme?mode=json"
 

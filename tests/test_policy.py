@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from secondchance.policy import (
+from secondchance.delivery.policy import (
     DeliveryPolicy,
     due,
     is_quiet,

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from conftest import BoardServer, Receiver
-from secondchance.app import open_store
 from secondchance.config import Config, load
-from secondchance.http import Fetcher
-from secondchance.notify import Notifier, channels_of, queue_channels
-from secondchance.poller import Poller
-from secondchance.store import AlertRow, DeliveryRow, PostingRow, SourceRow, Store
+from secondchance.daemon.app import open_store
+from secondchance.daemon.poller import Poller
+from secondchance.delivery.notify import Notifier, channels_of, queue_channels
+from secondchance.fetch.client import Fetcher
+from secondchance.storage.store import AlertRow, DeliveryRow, PostingRow, SourceRow, Store
 
 GH_PATH = "/v1/boards/acme/jobs"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from secondchance.models import Alert
-from secondchance.render import Message, block, render
+from secondchance.core.models import Alert
+from secondchance.delivery.render import Message, block, render
 
 _ids = count(1)
 

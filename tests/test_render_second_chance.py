@@ -13,9 +13,9 @@ import apprise
 import pytest
 
 from secondchance.config import load
-from secondchance.models import Alert
-from secondchance.notify import MAX_MESSAGE, channels_of
-from secondchance.render import Message, block, render
+from secondchance.core.models import Alert
+from secondchance.delivery.notify import MAX_MESSAGE, channels_of
+from secondchance.delivery.render import Message, block, render
 
 _ids = count(1000)
 

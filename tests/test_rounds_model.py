@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BoardServer
-from secondchance.app import open_store
 from secondchance.config import load
-from secondchance.http import Fetcher
-from secondchance.poller import Poller
+from secondchance.daemon.app import open_store
+from secondchance.daemon.poller import Poller
+from secondchance.fetch.client import Fetcher
 
 KINDS = ("greenhouse", "greenhouse", "lever", "lever")
 PAGE = 100  # Lever's page size as secondchance asks for it

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from secondchance import sdnotify
+from secondchance.daemon import sdnotify
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="systemd notify is Linux-only")
 

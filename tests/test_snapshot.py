@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from secondchance import boardstate, migrate, snapshot
-from secondchance.diff import Policy, diff_source
-from secondchance.models import Posting, Remote, SourceRef
-from secondchance.store import PostingRow, SourceRow, Store, make_engine, sqlite_time
+from secondchance.core.diff import Policy, diff_source
+from secondchance.core.models import Posting, Remote, SourceRef
+from secondchance.storage import boards as boardstate
+from secondchance.storage import migrate, snapshot
+from secondchance.storage.store import PostingRow, SourceRow, Store, make_engine, sqlite_time
 
 REF = SourceRef("Acme", "greenhouse", "acme")
 

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import event, select
 
 from conftest import BoardServer
-from secondchance.app import App
 from secondchance.config import load
-from secondchance.scheduler import Daemon
-from secondchance.store import AlertRow, PostingRow
+from secondchance.daemon.app import App
+from secondchance.daemon.scheduler import Daemon
+from secondchance.storage.store import AlertRow, PostingRow
 
 GH_PATH = "/v1/boards/acme/jobs"
 
@@ -96,7 +96,8 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from secondchance import cli, store
+    from secondchance import cli
+    from secondchance.storage import store
 
     path = _watchlist(tmp_path, boards)
     command = ["once", "--config", str(path), "--data-dir", str(tmp_path / "data")]
@@ -166,7 +167,8 @@ async def test_a_heartbeat_that_cannot_be_written_is_said_once_and_its_return_to
 def test_a_database_that_cannot_be_written_is_one_line_from_every_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from secondchance import cli, store
+    from secondchance import cli
+    from secondchance.storage import store
 
     path = _watchlist(tmp_path)
     real = store.make_engine

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from secondchance import migrate
-from secondchance.store import Base, make_engine
+from secondchance.storage import migrate
+from secondchance.storage.store import Base, make_engine
 
 
 def test_migrations_match_the_models(database: str) -> None:
@@ -43,12 +43,12 @@ def test_head_constant_matches_the_migrations() -> None:
     from alembic.script import ScriptDirectory
 
     config = AlembicConfig()
-    config.set_main_option("script_location", "secondchance:migrations")
+    config.set_main_option("script_location", "secondchance.storage:migrations")
     assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD
 
 
 def test_alert_keys_fit_their_column_and_stay_stable() -> None:
-    from secondchance.store import ALERT_KEY_MAX, alert_key
+    from secondchance.storage.store import ALERT_KEY_MAX, alert_key
 
     short = "12|4567|new|3"
     assert alert_key(short) == short

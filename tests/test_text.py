@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from secondchance.sources._common import clean_str
-from secondchance.text import clean
+from secondchance.core.text import clean
+from secondchance.sources.toolkit import clean_str
 
 
 @pytest.mark.parametrize(

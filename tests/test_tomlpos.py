@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from secondchance.tomlpos import locate
+from secondchance.config.tomlpos import locate
 
 WATCHLIST = '''\
 # My second chances

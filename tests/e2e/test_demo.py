@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def test_demo_shows_the_whole_loop() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "secondchance.demo"],
+        [sys.executable, "-m", "secondchance.cli.demo"],
         capture_output=True,
         text=True,
         timeout=90,

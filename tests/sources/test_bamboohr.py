@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from secondchance.models import Remote
+from secondchance.core.models import Remote
 from secondchance.sources import bamboohr
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from secondchance.models import Posting, Remote
+from secondchance.core.models import Posting, Remote
 from secondchance.sources.careers import SOURCE
 from secondchance.sources.interface import BoardSpec, ParseError, Request, SpecError
 

@@ -9,8 +9,9 @@ from typing import Any
 import msgspec
 import pytest
 
-from secondchance import text
-from secondchance.sources._common import (
+from secondchance.core import text
+from secondchance.sources.interface import ParseError
+from secondchance.sources.toolkit import (
     NotObject,
     clean_str,
     clean_text,
@@ -19,7 +20,6 @@ from secondchance.sources._common import (
     load_json,
     parse_datetime_fast,
 )
-from secondchance.sources.interface import ParseError
 
 
 class _Item(msgspec.Struct):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from secondchance.models import Posting, Remote
+from secondchance.core.models import Posting, Remote
 from secondchance.sources import greenhouse
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from secondchance.models import Remote
+from secondchance.core.models import Remote
 from secondchance.sources.jsonld import extract_postings, fallback_id
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "jsonld"

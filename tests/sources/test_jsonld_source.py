@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from secondchance.models import Remote
+from secondchance.core.models import Remote
 from secondchance.sources import jsonld_source
 from secondchance.sources.interface import Page, ParseError, Source, SpecError
 

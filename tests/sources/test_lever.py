@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from secondchance.models import Posting, Remote
+from secondchance.core.models import Posting, Remote
 from secondchance.sources import lever
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
 

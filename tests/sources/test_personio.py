@@ -11,9 +11,9 @@ import pytest
 import respx
 
 from secondchance import sources
-from secondchance.http import Fetcher
-from secondchance.models import Posting, Remote, SourceRef
-from secondchance.poller import fetch_board
+from secondchance.core.models import Posting, Remote, SourceRef
+from secondchance.daemon.poller import fetch_board
+from secondchance.fetch.client import Fetcher
 from secondchance.sources import personio
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
 

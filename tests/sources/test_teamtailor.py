@@ -12,9 +12,9 @@ import pytest
 import respx
 
 from secondchance import sources
-from secondchance.http import Fetcher
-from secondchance.models import Remote, SourceRef
-from secondchance.poller import BoardResult, fetch_board
+from secondchance.core.models import Remote, SourceRef
+from secondchance.daemon.poller import BoardResult, fetch_board
+from secondchance.fetch.client import Fetcher
 from secondchance.sources import teamtailor
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
 

@@ -13,8 +13,15 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import (
+from secondchance.core.models import Posting, Remote
+from secondchance.sources.interface import (
+    BoardSpec,
+    Page,
+    ParseError,
+    Request,
+    endpoint,
+)
+from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
     board_slug,
@@ -24,13 +31,6 @@ from secondchance.sources._common import (
     expect_object,
     expect_type,
     parse_datetime_fast,
-)
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
 )
 
 _ORG = re.compile(r"^[A-Za-z0-9._-]+$")

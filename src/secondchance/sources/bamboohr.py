@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import board_slug, expect_type, load_json
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean_or_none
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -21,7 +21,7 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean_or_none
+from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
 # Subdomains of bamboohr.com that are BambooHR's own, not a company's.

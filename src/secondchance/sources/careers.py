@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from secondchance.models import Posting, Remote
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean
 from secondchance.sources import jsonld
-from secondchance.sources._common import looks_like_challenge
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
-from secondchance.text import clean
+from secondchance.sources.toolkit import looks_like_challenge
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode

@@ -14,8 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import (
+from secondchance.core.models import Posting, Remote
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
     clean_str,
@@ -25,7 +26,6 @@ from secondchance.sources._common import (
     expect_type,
     parse_datetime_fast,
 )
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]+$")
 _BOARD_HOSTS = {

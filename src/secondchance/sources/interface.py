@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from secondchance.models import Posting
+from secondchance.core.models import Posting
 
 BodyKind = Literal["json", "html", "xml"]
 

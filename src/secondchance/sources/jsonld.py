@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from secondchance.models import Posting, Remote
-from secondchance.text import clean, clean_or_none, normalise_title, parse_datetime
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none, normalise_title, parse_datetime
 
 _JOB_POSTING_TYPES = frozenset(
     {"jobposting", "http://schema.org/jobposting", "https://schema.org/jobposting"}

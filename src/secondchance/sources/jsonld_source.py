@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from secondchance.sources import jsonld
-from secondchance.sources._common import looks_like_challenge
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.toolkit import looks_like_challenge
 
 
 class JsonLdSource:

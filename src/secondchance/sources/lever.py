@@ -13,8 +13,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import (
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.toolkit import (
     NotObject,
     Scalar,
     clean_str,
@@ -24,8 +26,6 @@ from secondchance.sources._common import (
     expect_type,
     parse_datetime_fast,
 )
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
-from secondchance.text import clean
 
 PAGE_SIZE = 100
 _SITE = re.compile(r"^[A-Za-z0-9._-]+$")

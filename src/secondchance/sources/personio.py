@@ -16,8 +16,8 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 # No stubs ship for defusedxml; fromstring returns a stdlib Element.
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import board_slug, looks_like_challenge
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none, parse_datetime
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -25,7 +25,7 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none, parse_datetime
+from secondchance.sources.toolkit import board_slug, looks_like_challenge
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import board_slug, expect_type, load_json
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none, parse_datetime
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -20,7 +20,7 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none, parse_datetime
+from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _COMPANY = re.compile(r"^[A-Za-z0-9._-]+$")
 # Subdomains of recruitee.com that are Recruitee's own, not a company.

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none, parse_datetime
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -22,7 +22,7 @@ from secondchance.sources.interface import (
     SpecError,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none, parse_datetime
+from secondchance.sources.toolkit import expect_type, load_json
 
 PAGE_SIZE = 100
 _COMPANY = re.compile(r"^[A-Za-z0-9._-]+$")

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from secondchance.models import Posting
+from secondchance.core.models import Posting
+from secondchance.core.text import clean_or_none, parse_datetime
 from secondchance.sources import jsonld
-from secondchance.sources._common import board_slug, expect_type, load_json
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -23,7 +23,7 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean_or_none, parse_datetime
+from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
 # Subdomains that are Teamtailor's own product, not a company's career site.

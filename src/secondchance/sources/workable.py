@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import board_slug, expect_type, load_json
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none, parse_datetime
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -23,7 +23,7 @@ from secondchance.sources.interface import (
     Request,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none, parse_datetime
+from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 # Subdomains of workable.com that are Workable's own, not an account.

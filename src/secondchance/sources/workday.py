@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from secondchance.models import Posting, Remote
-from secondchance.sources._common import expect_type, load_json
+from secondchance.core.models import Posting, Remote
+from secondchance.core.text import clean, clean_or_none
 from secondchance.sources.interface import (
     BoardSpec,
     Page,
@@ -22,7 +22,7 @@ from secondchance.sources.interface import (
     SpecError,
     endpoint,
 )
-from secondchance.text import clean, clean_or_none
+from secondchance.sources.toolkit import expect_type, load_json
 
 # Workday rejects larger pages on many tenants.
 PAGE_SIZE = 20

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from secondchance import metrics
 from secondchance.config import Company, Config
-from secondchance.models import Alert
-from secondchance.policy import next_release, release_time
-from secondchance.render import Message, render
-from secondchance.store import CONSOLE, Store, channel_id
+from secondchance.core.models import Alert
+from secondchance.daemon import metrics
+from secondchance.delivery.policy import next_release, release_time
+from secondchance.delivery.render import Message, render
+from secondchance.storage.store import CONSOLE, Store, channel_id
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from secondchance.models import SourceRef
-from secondchance.store import SourceRow, from_sqlite_time, sqlite_time
+from secondchance.core.models import SourceRef
+from secondchance.storage.store import SourceRow, from_sqlite_time, sqlite_time
 
 _T = cast(Table, SourceRow.__table__)
 

@@ -26,14 +26,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
 
-from secondchance.store import Base
+from secondchance.storage.store import Base
 
 # The newest revision in migrations/versions (a test keeps this in step). A
 # database already there needs no Alembic at all, which keeps the daemon's
 # start-up and resident memory small.
 HEAD = "0006"
 
-SCRIPTS = "secondchance:migrations"
+SCRIPTS = "secondchance.storage:migrations"
 
 VERSION_TABLE = "alembic_version"
 

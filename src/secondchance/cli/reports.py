@@ -8,11 +8,11 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from secondchance.classify import upcoming_cooldowns
 from secondchance.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, _config, _data_dir
 from secondchance.config import Company, Config
-from secondchance.models import Alert
-from secondchance.render import Message, block
+from secondchance.core.classify import upcoming_cooldowns
+from secondchance.core.models import Alert
+from secondchance.delivery.render import Message, block
 
 # rich, the database (SQLAlchemy) and the notifier (Apprise) are imported by
 # the commands that use them: `cooldowns` needs only the watchlist.
@@ -39,8 +39,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     company = _company(config, args.company)
     if company is None:
         return EXIT_CONFIG
-    from secondchance.app import open_store
-    from secondchance.store import alert_records, stored_postings
+    from secondchance.daemon.app import open_store
+    from secondchance.storage.store import alert_records, stored_postings
 
     store = open_store(config, _data_dir(args))
     try:
@@ -103,8 +103,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         if company is None:
             return EXIT_CONFIG
         wanted = [company]
-    from secondchance.app import open_store
-    from secondchance.store import stored_postings
+    from secondchance.daemon.app import open_store
+    from secondchance.storage.store import stored_postings
 
     store = open_store(config, _data_dir(args))
     try:
@@ -198,7 +198,7 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
 def cmd_notify_test(args: argparse.Namespace) -> int:
     import asyncio
 
-    from secondchance.notify import Sender, channels_of
+    from secondchance.delivery.notify import Sender, channels_of
 
     config = _config(args)
     channels = [c for c in channels_of(config, console=False) if c.url is not None]

@@ -24,11 +24,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from secondchance import allocator, logs, metrics, sdnotify
-from secondchance.app import App
+from secondchance import logs
 from secondchance.config import Company, Config, ConfigError, load
-from secondchance.durations import format_duration
-from secondchance.server import StatusServer
+from secondchance.core.durations import format_duration
+from secondchance.daemon import allocator, metrics, sdnotify
+from secondchance.daemon.app import App
+from secondchance.daemon.server import StatusServer
 
 log = logging.getLogger(__name__)
 

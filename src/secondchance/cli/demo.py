@@ -22,10 +22,10 @@ from typing import Any
 from rich.console import Console
 
 from secondchance import logs
-from secondchance.app import App
 from secondchance.config import load
-from secondchance.render import Message
-from secondchance.scheduler import Daemon
+from secondchance.daemon.app import App
+from secondchance.daemon.scheduler import Daemon
+from secondchance.delivery.render import Message
 
 # The test suite runs the demo faster; people watch it at this pace.
 POLL_EVERY = float(os.environ.get("SECONDCHANCE_DEMO_INTERVAL", "2"))

@@ -24,11 +24,10 @@ import msgspec
 import orjson
 from sqlalchemy.orm import Session
 
-from secondchance import boardstate, logs, metrics, snapshot
-from secondchance.boardstate import BoardState
-from secondchance.classify import classify, cooldowns_over, rejection_context
+from secondchance import logs
 from secondchance.config import Company, Config
-from secondchance.diff import (
+from secondchance.core.classify import classify, cooldowns_over, rejection_context
+from secondchance.core.diff import (
     Health,
     Known,
     Policy,
@@ -40,12 +39,16 @@ from secondchance.diff import (
     diff_source,
     find_reposts,
 )
-from secondchance.http import Fetcher, NotFound, Response, Validators
-from secondchance.matching import best_match
-from secondchance.models import Alert, Change, ChangeKind, Posting, SourceRef
-from secondchance.notify import queue_channels
+from secondchance.core.matching import best_match
+from secondchance.core.models import Alert, Change, ChangeKind, Posting, SourceRef
+from secondchance.daemon import metrics
+from secondchance.delivery.notify import queue_channels
+from secondchance.fetch.client import Fetcher, NotFound, Response, Validators
 from secondchance.sources import SOURCES, BoardSpec, Request, SourceError
-from secondchance.store import Store, now
+from secondchance.storage import boards as boardstate
+from secondchance.storage import snapshot
+from secondchance.storage.boards import BoardState
+from secondchance.storage.store import Store, now
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from secondchance import metrics
+from secondchance.daemon import metrics
 
 log = logging.getLogger(__name__)
 

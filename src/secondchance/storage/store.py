@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.sql.elements import BindParameter
 
-from secondchance.models import Alert, Change, Posting, Remote, SourceRef
+from secondchance.core.models import Alert, Change, Posting, Remote, SourceRef
 
 _R = TypeVar("_R")
 

@@ -13,8 +13,8 @@ from enum import StrEnum
 
 import msgspec
 
-from secondchance.models import Change, ChangeKind, Posting, SourceRef
-from secondchance.text import normalise_title
+from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.core.text import normalise_title
 
 
 class Status(StrEnum):

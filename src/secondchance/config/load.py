@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
-from secondchance.config_schema import (
+from secondchance.config.tables import (
     Company,
     CompanyFields,
     Config,
@@ -33,12 +33,17 @@ from secondchance.config_schema import (
     Target,
     _Table,
 )
-from secondchance.durations import parse_duration
-from secondchance.filters import CompiledFilter, Filter, compile_filter, merge
-from secondchance.models import ChangeKind
-from secondchance.policy import DeliveryPolicy, parse_clock, parse_quiet_hours, parse_timezone
+from secondchance.config.tomlpos import locate
+from secondchance.core.durations import parse_duration
+from secondchance.core.filters import CompiledFilter, Filter, compile_filter, merge
+from secondchance.core.models import ChangeKind
+from secondchance.delivery.policy import (
+    DeliveryPolicy,
+    parse_clock,
+    parse_quiet_hours,
+    parse_timezone,
+)
 from secondchance.sources import SOURCES, BoardSpec, SpecError, default_endpoints
-from secondchance.tomlpos import locate
 
 __all__ = [
     "Company",

@@ -17,11 +17,11 @@ from secondchance.config import Config, database_url
 if TYPE_CHECKING:
     import httpx
 
-    from secondchance.http import Fetcher
-    from secondchance.notify import Notifier
-    from secondchance.poller import Poller
-    from secondchance.render import Message
-    from secondchance.store import Store
+    from secondchance.daemon.poller import Poller
+    from secondchance.delivery.notify import Notifier
+    from secondchance.delivery.render import Message
+    from secondchance.fetch.client import Fetcher
+    from secondchance.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,9 @@ class StorageError(Exception):
 def open_store(config: Config | None, data_dir: Path) -> Store:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from secondchance import logs, migrate
-    from secondchance.store import Store, make_engine
+    from secondchance import logs
+    from secondchance.storage import migrate
+    from secondchance.storage.store import Store, make_engine
 
     url = database_url(config, data_dir)
     if url.startswith("sqlite:///"):
@@ -61,7 +62,7 @@ def fast_transport(
     import httpx
 
     try:
-        from secondchance.aio import Transport
+        from secondchance.fetch.aio import Transport
     except ImportError:
         return None
     limits = httpx.Limits(
@@ -73,7 +74,7 @@ def fast_transport(
 def make_fetcher(config: Config) -> Fetcher:
     import httpx
 
-    from secondchance.http import Fetcher
+    from secondchance.fetch.client import Fetcher
 
     def through(proxy: httpx.Proxy) -> httpx.AsyncBaseTransport:
         fast = fast_transport(config, proxy)
@@ -115,8 +116,8 @@ class App:
         *,
         console: Callable[[Message], None] | None,
     ) -> App:
-        from secondchance.notify import Notifier, channels_of
-        from secondchance.poller import Poller
+        from secondchance.daemon.poller import Poller
+        from secondchance.delivery.notify import Notifier, channels_of
 
         store = open_store(config, data_dir)
         fetcher = make_fetcher(config)
@@ -126,7 +127,7 @@ class App:
 
     def update(self, config: Config) -> None:
         """Switch the running pieces to a reloaded watchlist (state is kept)."""
-        from secondchance.notify import channels_of
+        from secondchance.delivery.notify import channels_of
 
         self.config = config
         self.poller.update(config)
@@ -141,8 +142,8 @@ class App:
 
     def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:
         """One alert per invalid edit of the watchlist, to every channel."""
-        from secondchance.models import ChangeKind
-        from secondchance.store import Store, now
+        from secondchance.core.models import ChangeKind
+        from secondchance.storage.store import Store, now
 
         channels = [c.id for c in self.notifier.channels]
         with self.store.sessions.begin() as session:

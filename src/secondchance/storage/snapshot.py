@@ -16,9 +16,9 @@ import orjson
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from secondchance.diff import Known, SourceDiff, Status
-from secondchance.models import Posting, Remote
-from secondchance.store import PostingRow, from_sqlite_time, sqlite_time
+from secondchance.core.diff import Known, SourceDiff, Status
+from secondchance.core.models import Posting, Remote
+from secondchance.storage.store import PostingRow, from_sqlite_time, sqlite_time
 
 _T = cast(Table, PostingRow.__table__)
 _COLUMNS = (

@@ -1,10 +1,10 @@
-"""Alembic environment: always driven from secondchance.migrate(), never a CLI ini."""
+"""Alembic environment: always driven from secondchance.storage.migrate(), never a CLI ini."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from secondchance.store import Base
+from secondchance.storage.store import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from secondchance import __version__
-from secondchance.durations import format_duration
-from secondchance.proxies import Proxies, ProxyError, from_environment, redact
+from secondchance.core.durations import format_duration
+from secondchance.fetch.proxies import Proxies, ProxyError, from_environment, redact
 from secondchance.sources.interface import Request, SourceError
 
 _inflate: types.ModuleType

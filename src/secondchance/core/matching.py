@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from secondchance.text import clean
+from secondchance.core.text import clean
 
 # Tuned on the title table in tests/test_matching.py, where same-role pairs
 # score >= 85.7 and different-role pairs <= 80: one word in three changed is

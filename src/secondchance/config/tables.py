@@ -18,11 +18,11 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from secondchance.durations import add_to_date, parse_duration
-from secondchance.filters import CompiledFilter, Filter
-from secondchance.matching import DEFAULT_THRESHOLD
-from secondchance.models import Posting
-from secondchance.policy import DeliveryPolicy
+from secondchance.core.durations import add_to_date, parse_duration
+from secondchance.core.filters import CompiledFilter, Filter
+from secondchance.core.matching import DEFAULT_THRESHOLD
+from secondchance.core.models import Posting
+from secondchance.delivery.policy import DeliveryPolicy
 from secondchance.sources import BoardSpec
 
 # Durations ("30m", "1h", or seconds) are read into seconds before validation
@@ -83,7 +83,7 @@ class Server(_Table, frozen=True):
             return []
         # Imported only when a server is configured: it brings asyncio, which
         # `check` and the reports do not need.
-        from secondchance.server import parse_listen
+        from secondchance.daemon.server import parse_listen
 
         try:
             parse_listen(self.listen)

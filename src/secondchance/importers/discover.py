@@ -25,14 +25,14 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from secondchance import config
-from secondchance.models import SourceRef
+from secondchance.core.models import SourceRef
 from secondchance.sources import SOURCES, Request, SourceError, SpecError, default_endpoints
 from secondchance.sources import jsonld as jsonld_parser
 
 # `discover --offline` and the watchlist edits fetch nothing: the HTTP client
 # and the poller (with the database layer behind it) are imported by _verify.
 if TYPE_CHECKING:
-    from secondchance.http import Fetcher
+    from secondchance.fetch.client import Fetcher
 
 # Kinds that read a page rather than an ATS: fallbacks, never recognised by URL.
 _PAGE_KINDS = ("careers", "jsonld")
@@ -244,7 +244,7 @@ def _greenhouse_guess(url: str) -> list[Candidate]:
 async def _verify(
     fetcher: Fetcher, candidate: Candidate, endpoints: Mapping[str, str]
 ) -> Candidate:
-    from secondchance.poller import fetch_board
+    from secondchance.daemon.poller import fetch_board
 
     try:
         spec = SOURCES[candidate.kind].parse_spec(candidate.value, {})

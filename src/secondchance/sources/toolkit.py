@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import msgspec
 import orjson
 
+from secondchance.core.text import as_utc, clean, parse_datetime
 from secondchance.sources.interface import ParseError, SpecError
-from secondchance.text import as_utc, clean, parse_datetime
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from secondchance.models import Posting, Remote
+from secondchance.core.models import Posting, Remote
 
 REGEX_PREFIX = "re:"
 

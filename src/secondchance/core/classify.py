@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from secondchance.config_schema import Company, Rejection
-from secondchance.matching import best_match
-from secondchance.models import Change, ChangeKind
+from secondchance.config.tables import Company, Rejection
+from secondchance.core.matching import best_match
+from secondchance.core.models import Change, ChangeKind
 
 _ABOUT_POSTINGS = {
     ChangeKind.NEW,

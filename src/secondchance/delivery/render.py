@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from secondchance.models import Alert
+from secondchance.core.models import Alert
 
 _HEADLINES = {
     "role_back": "The role you interviewed for is open again",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance import __version__, logs
-from secondchance.durations import format_duration, parse_duration
+from secondchance.core.durations import format_duration, parse_duration
 
 # Every process starts here, `--help` included, so the heavy imports (the
 # watchlist's schema, SQLAlchemy, httpx/aiohttp, rich, the poller, the scheduler) happen in
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from secondchance.config import Company, Config
-    from secondchance.poller import PollReport
-    from secondchance.render import Message
+    from secondchance.daemon.poller import PollReport
+    from secondchance.delivery.render import Message
 
 log = logging.getLogger("secondchance")
 
@@ -126,9 +126,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logs.setup(args.log_level, args.log_format)
-    from secondchance import cli_reports
-    from secondchance.app import StorageError
+    from secondchance.cli import reports as cli_reports
     from secondchance.config import ConfigError
+    from secondchance.daemon.app import StorageError
 
     handler = {
         "history": cli_reports.cmd_history,
@@ -191,7 +191,7 @@ def _settle() -> None:
     Then set glibc's thresholds for the large bodies polls hold (allocator.py)."""
     import gc
 
-    from secondchance import allocator
+    from secondchance.daemon import allocator
 
     gc.collect()
     gc.freeze()
@@ -251,7 +251,7 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from secondchance.app import App
+    from secondchance.daemon.app import App
 
     app = App.open(config, data_dir, console=None if as_json else _print_message)
     _settle()
@@ -307,8 +307,8 @@ async def _once(config: Config, data_dir: Path, companies: list[Company], *, as_
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from secondchance.app import App
-    from secondchance.scheduler import Daemon
+    from secondchance.daemon.app import App
+    from secondchance.daemon.scheduler import Daemon
 
     config = _config(args)
     data_dir = _data_dir(args)
@@ -322,9 +322,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from secondchance.app import open_store
     from secondchance.config import default_config_path
-    from secondchance.models import SourceRef
+    from secondchance.core.models import SourceRef
+    from secondchance.daemon.app import open_store
 
     config: Config | None = None
     path = args.config or default_config_path()
@@ -412,9 +412,9 @@ def cmd_peek(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from secondchance.app import make_fetcher
-    from secondchance.models import SourceRef
-    from secondchance.poller import fetch_board
+    from secondchance.core.models import SourceRef
+    from secondchance.daemon.app import make_fetcher
+    from secondchance.daemon.poller import fetch_board
 
     config = _config(args)
     company = config.company(args.company)
@@ -486,7 +486,7 @@ def cmd_peek(args: argparse.Namespace) -> int:
 def cmd_discover(args: argparse.Namespace) -> int:
     import asyncio
 
-    from secondchance import discover as finder
+    from secondchance.importers import discover as finder
     from secondchance.sources import default_endpoints
 
     endpoints: Mapping[str, str] = default_endpoints()
@@ -497,7 +497,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     async def run() -> finder.Discovery:
         if args.offline:
             return await finder.discover(args.target, fetcher=None, offline=True)
-        from secondchance.http import Fetcher
+        from secondchance.fetch.client import Fetcher
 
         fetcher = Fetcher(timeout=20.0, retries=1)
         try:
@@ -570,7 +570,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"secondchance: --max-age: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    from secondchance.app import open_store
+    from secondchance.daemon.app import open_store
 
     config = _config(args)
     store = open_store(config, _data_dir(args))
