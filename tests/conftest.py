@@ -14,17 +14,18 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import Engine, Table
 
 if TYPE_CHECKING:
     from secondchance.config import Config
-    from secondchance.storage.store import Store
+    from secondchance.storage.database import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,25 +51,30 @@ def queue_alert(
 ) -> int:
     """Queue one alert about ``company`` as the poller would (for the channels
     ``queue_channels`` picks, in one transaction); returns its id."""
-    from secondchance.delivery.notify import queue_channels
-    from secondchance.storage.store import Store, now
+    from secondchance.core.drafts import about_company
+    from secondchance.delivery.channels import queue_channels
+    from secondchance.storage import outbox
 
     found = config.company(company)
     assert found is not None
-    with store.sessions.begin() as session:
-        alert = Store.queue_company_alert(
-            session,
-            key=f"test|{next(_alert_keys)}",
-            company=company,
-            kind=kind,
-            title=title,
-            detail="",
-            extra=dict(extra or {}),
-            channels=queue_channels(config, found),
-            at=at or now(),
-        )
-        assert alert is not None
-        return alert.id
+    channels = queue_channels(config.targets, config.console_alerts, found)
+    draft = about_company(
+        f"test|{next(_alert_keys)}", company, kind, channels, title=title, detail="", extra=extra
+    )
+    (alert,) = store.write_now(outbox.queue, [draft], at or datetime.now(UTC))
+    return alert.id
+
+
+def rows(store: Store | Engine, table: Table) -> list[dict[str, Any]]:
+    """Every row of ``table``, by id, as plain dicts (datetimes aware UTC)."""
+    from sqlalchemy import select
+
+    engine = store if isinstance(store, Engine) else store.engine
+    with engine.connect() as connection:
+        query = select(table)
+        if "id" in table.c:
+            query = query.order_by(table.c.id)
+        return [dict(row._mapping) for row in connection.execute(query)]
 
 
 @dataclass
@@ -297,3 +303,21 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'test.db'}"
     make: Callable[[], str] = request.getfixturevalue("new_postgres")
     return make()
+
+
+@pytest.fixture(params=["sqlite", "sqlite-core", "postgresql"])
+def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A new store: SQLite through the driver (as the product runs), SQLite through
+    SQLAlchemy Core (the path PostgreSQL takes), and PostgreSQL."""
+    from secondchance.storage.bulk import DRIVER_PATH
+    from secondchance.storage.database import open_store
+
+    if request.param == "postgresql":
+        make: Callable[[], str] = request.getfixturevalue("new_postgres")
+        opened = open_store(make())
+    else:
+        opened = open_store(f"sqlite:///{tmp_path / 'test.db'}")
+        if request.param == "sqlite-core":
+            opened.engine = opened.engine.execution_options(**{DRIVER_PATH: False})
+    yield opened
+    opened.dispose()

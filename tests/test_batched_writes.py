@@ -11,18 +11,20 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from conftest import BoardServer
+from conftest import BoardServer, rows
 from secondchance.config import Config, load
-from secondchance.daemon.app import open_store
+from secondchance.daemon.app import poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
-from secondchance.storage.store import AlertRow, PostingRow, SourceRow, Store
+from secondchance.storage.database import Store
+from secondchance.storage.schema import alerts, postings, sources
 
 COMPANIES = [f"Co{index}" for index in range(6)]
 
@@ -47,14 +49,14 @@ class Setup:
     async def poll_all_at_once(self) -> list[Any]:
         """Hold the database thread while every company fetches, so their
         writes queue up and go as one batch."""
-        await self.poller.prefetch()  # as `once` does: no per-company reads
+        await self.poller.prefetch(self.config.companies)  # as `once` does: no per-company reads
         release = threading.Event()
         busy = asyncio.ensure_future(self.store.call(release.wait, 10))
         polls = [
             asyncio.ensure_future(self.poller.poll(company)) for company in self.config.companies
         ]
         for _ in range(500):
-            if len(self.poller._writes) == len(polls) or any(p.done() for p in polls):
+            if self.poller.writes.waiting == len(polls) or any(p.done() for p in polls):
                 break
             await asyncio.sleep(0.01)
         release.set()
@@ -74,19 +76,19 @@ async def setup(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIter
         encoding="utf-8",
     )
     config = load(watchlist)
-    store = open_store(config, tmp_path / "data")
+    store = store_for(config, tmp_path / "data")
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-    yield Setup(config, store, Poller(config, store, fetcher, lambda company: ["test"]), fetcher)
+    settings = replace(poll_settings(config), channels=lambda company: ["test"])
+    yield Setup(config, store, Poller(store, fetcher, settings), fetcher)
     await fetcher.aclose()
     store.dispose()
 
 
 def alerts_by_company(store: Store) -> dict[str, list[tuple[str, str | None]]]:
-    with store.sessions() as session:
-        out: dict[str, list[tuple[str, str | None]]] = {}
-        for row in session.scalars(select(AlertRow).order_by(AlertRow.id)):
-            out.setdefault(row.company, []).append((row.kind, row.posting_id))
-        return out
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for row in rows(store, alerts):
+        out.setdefault(row["company"], []).append((row["kind"], row["posting_id"]))
+    return out
 
 
 async def test_a_batch_keeps_every_company_apart(setup: Setup, boards: BoardServer) -> None:
@@ -97,14 +99,12 @@ async def test_a_batch_keeps_every_company_apart(setup: Setup, boards: BoardServ
     assert all(not isinstance(r, BaseException) for r in reports)
     # The six companies went in one transaction (plus the blocking call's none).
     assert setup.commits - before == 1
-    with setup.store.sessions() as session:
-        sources = session.scalars(select(SourceRow)).all()
-        assert {s.company: s.open_count for s in sources} == {
-            name: index + 1 for index, name in enumerate(COMPANIES)
-        }
-        assert all(s.baseline_done and s.attempts == 1 for s in sources)
-        stored = session.scalars(select(PostingRow)).all()
-        assert len(stored) == sum(range(1, len(COMPANIES) + 1))
+    boards_stored = rows(setup.store, sources)
+    assert {s["company"]: s["open_count"] for s in boards_stored} == {
+        name: index + 1 for index, name in enumerate(COMPANIES)
+    }
+    assert all(s["baseline_done"] and s["attempts"] == 1 for s in boards_stored)
+    assert len(rows(setup.store, postings)) == sum(range(1, len(COMPANIES) + 1))
 
     # Next round: each company gets exactly its own change, nothing else.
     for index, name in enumerate(COMPANIES):
@@ -128,31 +128,28 @@ async def test_one_failing_company_does_not_fail_its_batch(
     for name in COMPANIES:
         boards.set(path(name.lower()), board(name, 1, 2, 3))
 
-    original = Poller._apply
+    original = Poller._store_company
 
-    def flaky(self: Poller, session: Any, company: Any, *args: Any) -> Any:
+    def flaky(self: Poller, connection: Any, company: Any, *args: Any) -> Any:
         if company.name == "Co3":
             raise RuntimeError("disk trouble for Co3")
-        return original(self, session, company, *args)
+        return original(self, connection, company, *args)
 
-    monkeypatch.setattr(Poller, "_apply", flaky)
+    monkeypatch.setattr(Poller, "_store_company", flaky)
     reports = await setup.poll_all_at_once()
     failed = [r for r in reports if isinstance(r, BaseException)]
     assert [str(e) for e in failed] == ["disk trouble for Co3"]
     alerts = alerts_by_company(setup.store)
     assert sorted(alerts) == sorted(n for n in COMPANIES if n != "Co3")
     assert all(kinds == [("new", "3")] for kinds in alerts.values())
-    with setup.store.sessions() as session:
-        # Co3's write was rolled back whole: its snapshot and counters are as before.
-        co3 = session.scalars(select(SourceRow).where(SourceRow.company == "Co3")).one()
-        assert (co3.attempts, co3.open_count) == (1, 2)
-        ids = session.scalars(
-            select(PostingRow.posting_id).where(PostingRow.source_id == co3.id)
-        ).all()
-        assert sorted(ids) == ["1", "2"]
+    # Co3's write was rolled back whole: its snapshot and counters are as before.
+    (co3,) = [s for s in rows(setup.store, sources) if s["company"] == "Co3"]
+    assert (co3["attempts"], co3["open_count"]) == (1, 2)
+    ids = [p["posting_id"] for p in rows(setup.store, postings) if p["source_id"] == co3["id"]]
+    assert sorted(ids) == ["1", "2"]
 
     # Once the trouble is gone, Co3's next poll finds the change as usual.
-    monkeypatch.setattr(Poller, "_apply", original)
+    monkeypatch.setattr(Poller, "_store_company", original)
     report = await setup.poller.poll(setup.config.companies[3])
     assert [(a.kind, a.posting_id) for a in report.alerts] == [("new", "3")]
 
@@ -172,10 +169,10 @@ async def test_one_company_twice_in_the_queue_is_written_twice_not_diffed_twice(
     release = threading.Event()
     busy = asyncio.ensure_future(setup.store.call(release.wait, 10))
     for _ in range(500):
-        if len(setup.poller._writes) == 2:
+        if setup.poller.writes.waiting == 2:
             break
         await asyncio.sleep(0.01)
-    assert len(setup.poller._writes) == 2
+    assert setup.poller.writes.waiting == 2
     release.set()
     await busy
     with caplog.at_level("WARNING", logger="secondchance.daemon.poller"):
@@ -194,10 +191,10 @@ async def polls_with_reads_queued(setup: Setup) -> list[Any]:
     busy = asyncio.ensure_future(setup.store.call(release.wait, 10))
     polls = [asyncio.ensure_future(setup.poller.poll(c)) for c in setup.config.companies]
     for _ in range(500):
-        if len(setup.poller._reads) == len(polls):
+        if setup.poller.reads.waiting == len(polls):
             break
         await asyncio.sleep(0.01)
-    assert len(setup.poller._reads) == len(polls)
+    assert setup.poller.reads.waiting == len(polls)
     release.set()
     await busy
     return await asyncio.gather(*polls, return_exceptions=True)
@@ -251,7 +248,7 @@ async def test_a_failed_read_fails_every_poll_waiting_on_it_and_the_next_one_rea
     monkeypatch.setattr(boardstate, "read_companies", broken)
     reports = await polls_with_reads_queued(setup)
     assert [str(r) for r in reports] == ["database is locked"] * len(COMPANIES)
-    assert not setup.poller._reads
+    assert setup.poller.reads.waiting == 0
 
     monkeypatch.setattr(boardstate, "read_companies", original)
     boards.set(path("co2"), board("Co2", 1, 2))

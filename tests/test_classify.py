@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from secondchance.config.tables import Company, Rejection
 from secondchance.core.classify import classify, cooldowns_over, upcoming_cooldowns
 from secondchance.core.filters import Filter, compile_filter
 from secondchance.core.matching import DEFAULT_THRESHOLD
 from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.core.watchlist import Company, Rejection
 
 SOURCE = SourceRef("Acme", "greenhouse", "acme")
 DAY = 86400.0

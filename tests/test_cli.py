@@ -242,14 +242,17 @@ def test_the_example_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> N
 def test_health_exit_codes(
     watchlist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from datetime import UTC, datetime
+
     from secondchance.config import load
-    from secondchance.daemon.app import open_store
+    from secondchance.daemon.app import store_for
+    from secondchance.storage import heartbeat
 
     data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
     code, out, _ = run(capsys, "health", *data)
     assert code == 1 and "no heartbeat yet" in out
-    store = open_store(load(watchlist), tmp_path / "d")
-    store.heartbeat()
+    store = store_for(load(watchlist), tmp_path / "d")
+    store.write_now(heartbeat.beat, datetime.now(UTC))
     store.dispose()
     code, out, _ = run(capsys, "health", *data)
     assert code == 0 and out.startswith("ok: heartbeat")
@@ -276,13 +279,13 @@ def test_a_watchlist_that_sends_alerts_nowhere_is_refused(
 
 def test_alerts_to_a_pipe_or_journald_are_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
     """Not a terminal: the exact characters, no styling, nothing rewritten."""
-    from secondchance.cli import _print_message
+    from secondchance.cli.common import print_message
     from secondchance.delivery.render import Message
 
-    _print_message(
+    print_message(
         Message(title="Acme: new role :rocket:", body="Data Engineer\n  Berlin", alert_ids=(1,))
     )
-    _print_message(Message(title="Globex: role back", body="Analyst", alert_ids=(2,)))
+    print_message(Message(title="Globex: role back", body="Analyst", alert_ids=(2,)))
 
     assert capsys.readouterr().out == (
         "── Acme: new role :rocket: ──\nData Engineer\n  Berlin\n\n"

@@ -730,7 +730,7 @@ def test_env_ref_in_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     )
     assert config.settings.database == "postgresql://jobs:pa55w0rd@db/jobs"
     assert "pa55w0rd" in config.secrets
-    assert database_url(config, tmp_path) == "postgresql://jobs:pa55w0rd@db/jobs"
+    assert database_url(config.settings.database, tmp_path) == "postgresql://jobs:pa55w0rd@db/jobs"
 
 
 # --- paths ----------------------------------------------------------------------------------
@@ -760,13 +760,13 @@ def test_default_data_dir_without_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_database_url_explicit_setting_wins(tmp_path: Path) -> None:
     config = load(write(tmp_path, minimal('[settings]\ndatabase = "sqlite:////srv/jobs.db"\n')))
-    assert database_url(config, tmp_path / "data") == "sqlite:////srv/jobs.db"
+    assert database_url(config.settings.database, tmp_path / "data") == "sqlite:////srv/jobs.db"
 
 
 def test_database_url_defaults_to_sqlite_in_data_dir(tmp_path: Path) -> None:
     config = load(write(tmp_path, minimal()))
     data = tmp_path / "data"
-    assert database_url(config, data) == f"sqlite:///{data / 'secondchance.db'}"
+    assert database_url(config.settings.database, data) == f"sqlite:///{data / 'secondchance.db'}"
     assert database_url(None, data) == f"sqlite:///{data / 'secondchance.db'}"
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from secondchance.config import Config, ConfigError, load
-from secondchance.config.tables import Target
+from secondchance.config.model import Target
 from secondchance.core.filters import Filter
 from secondchance.core.models import Posting
 

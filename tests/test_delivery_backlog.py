@@ -7,18 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from conftest import Receiver, queue_alert
+from conftest import Receiver, queue_alert, rows
 from secondchance.config import Config, load
-from secondchance.daemon.app import open_store
-from secondchance.delivery.notify import Notifier, channels_of
-from secondchance.storage.store import AlertRow, DeliveryRow, Store, now
+from secondchance.daemon.app import channels, store_for
+from secondchance.delivery.notify import Notifier
+from secondchance.storage.database import Store
+from secondchance.storage.schema import alerts, deliveries
 
 
 class Outbox:
@@ -35,21 +37,20 @@ class Outbox:
             encoding="utf-8",
         )
         self.config: Config = load(path)
-        self.store: Store = open_store(self.config, tmp_path / "data")
-        self.notifier = Notifier(self.config, self.store, channels=channels_of(self.config))
+        self.store: Store = store_for(self.config, tmp_path / "data")
+        self.notifier = Notifier(
+            self.store, self.config.notify, self.config.policy, channels(self.config)
+        )
 
     def queue(self, company: str, title: str, kind: str = "new") -> int:
         return queue_alert(self.store, self.config, company, title, kind=kind)
 
-    def deliveries(self) -> dict[str, DeliveryRow]:
+    def deliveries(self) -> dict[str, SimpleNamespace]:
         """Each delivery by the title of its alert."""
-        with self.store.sessions() as session:
-            rows = session.execute(
-                select(AlertRow.title, DeliveryRow).join(
-                    DeliveryRow, DeliveryRow.alert_id == AlertRow.id
-                )
-            ).all()
-            return {row[0]: row[1] for row in rows}
+        titles = {alert["id"]: alert["title"] for alert in rows(self.store, alerts)}
+        return {
+            titles[row["alert_id"]]: SimpleNamespace(**row) for row in rows(self.store, deliveries)
+        }
 
 
 @pytest.fixture
@@ -68,7 +69,9 @@ async def test_a_channel_back_from_an_outage_sends_its_backlog_first(
     assert (report.sent, report.failed) == (0, 1)
     # As after a long outage: its next try is far off (retry_max is 15 minutes).
     with outbox.store.engine.begin() as connection:
-        connection.execute(update(DeliveryRow).values(next_attempt_at=now() + timedelta(hours=1)))
+        connection.execute(
+            update(deliveries).values(next_attempt_at=datetime.now(UTC) + timedelta(hours=1))
+        )
     receiver.fail_with = None
     assert (await outbox.notifier.drain()).sent == 0  # the backoff still holds it
 
@@ -125,7 +128,7 @@ async def test_a_channel_with_nothing_to_send_now_keeps_its_backoff(
         assert (await box.notifier.drain()).failed == 1
         with box.store.engine.begin() as connection:
             connection.execute(
-                update(DeliveryRow).values(next_attempt_at=now() + timedelta(hours=1))
+                update(deliveries).values(next_attempt_at=datetime.now(UTC) + timedelta(hours=1))
             )
         receiver.fail_with = None
         box.queue("Acme", "Quiet Role")  # due, but held by the quiet hours
@@ -164,9 +167,7 @@ async def test_a_drain_stopped_mid_send_gives_its_claims_back(
         with pytest.raises(asyncio.CancelledError):
             await drain
 
-        with box.store.sessions() as session:
-            claimed = [d.claimed_until for d in session.scalars(select(DeliveryRow))]
-        assert claimed == [None, None]
+        assert [d["claimed_until"] for d in rows(box.store, deliveries)] == [None, None]
         box.notifier._send = send  # type: ignore[method-assign]
         report = await box.notifier.drain()
         assert (report.sent, report.failed) == (2, 0)

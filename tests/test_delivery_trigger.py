@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 
+from conftest import rows
 from secondchance.config import load
+from secondchance.core.drafts import about_company
 from secondchance.daemon.app import App
 from secondchance.daemon.scheduler import Daemon
 from secondchance.delivery.render import Message
-from secondchance.storage.store import DeliveryRow, Store
+from secondchance.storage import outbox
+from secondchance.storage.database import Store
+from secondchance.storage.schema import deliveries
 
 
 def make_app(tmp_path: Path, printed: list[Message]) -> App:
@@ -28,18 +31,8 @@ def make_app(tmp_path: Path, printed: list[Message]) -> App:
 
 
 def queue(store: Store, title: str, at: datetime | None = None) -> None:
-    with store.sessions.begin() as session:
-        Store.queue_company_alert(
-            session,
-            key=f"test|{title}",
-            company="Acme",
-            kind="new",
-            title=title,
-            detail="",
-            extra={},
-            channels=["console"],
-            at=at or datetime.now(UTC),
-        )
+    draft = about_company(f"test|{title}", "Acme", "new", ["console"], title=title, detail="")
+    store.write_now(outbox.queue, [draft], at or datetime.now(UTC))
 
 
 async def test_an_alert_committed_while_a_drain_waits_is_sent_not_held(tmp_path: Path) -> None:
@@ -147,8 +140,8 @@ async def test_a_delivery_hanging_at_shutdown_ends_quietly_and_stays_queued(
         daemon.scheduler.shutdown(wait=False)
     assert "delivery interrupted at shutdown" in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
-    with app.store.sessions() as session:  # claimed by the cut-off drain, not sent
-        assert session.scalars(select(DeliveryRow.status)).all() == ["pending"]
+    # Claimed by the cut-off drain, not sent.
+    assert [d["status"] for d in rows(app.store, deliveries)] == ["pending"]
     await app.aclose()
 
 

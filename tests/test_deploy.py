@@ -21,7 +21,7 @@ from check_deploy import (
     dockerignored,
     unit_settings,
 )
-from secondchance.cli import _parser
+from secondchance.cli import parser
 
 SHUTDOWN_TIMEOUT = 8.0  # settings.shutdown_timeout's default
 
@@ -93,7 +93,7 @@ def test_installs_with_the_pinned_constraints(dockerfile: dict[str, list[str]]) 
 
 def test_the_healthcheck_command_exists() -> None:
     # The image's HEALTHCHECK and the compose healthcheck run it.
-    assert _parser().parse_args(["health"]).command == "health"
+    assert parser().parse_args(["health"]).command == "health"
 
 
 def test_dockerignore_keeps_the_build_inputs_and_drops_the_rest() -> None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from secondchance.core.diff import (
-    Health,
     Known,
     Policy,
     Status,
-    after_collapse,
-    after_failure,
-    after_success,
     diff_source,
     find_reposts,
     is_collapse,
     is_emptied,
 )
+from secondchance.core.health import Health, after_collapse, after_failure, after_success
 from secondchance.core.models import ChangeKind, Posting, SourceRef
 
 GH = SourceRef("Acme", "greenhouse", "acme")

@@ -18,14 +18,14 @@ import httpx
 import pytest
 import respx
 
-from secondchance.fetch.client import (
-    Fetcher,
+from secondchance.core.board import Validators
+from secondchance.fetch.body import Response
+from secondchance.fetch.client import Fetcher
+from secondchance.fetch.errors import (
     FetchError,
     HTTPStatusError,
     NotFound,
     RateLimited,
-    Response,
-    Validators,
     parse_retry_after,
 )
 from secondchance.sources.interface import Request

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from secondchance.fetch.aio import Transport
-from secondchance.fetch.client import Fetcher, FetchError
+from secondchance.fetch.client import Fetcher
+from secondchance.fetch.errors import FetchError
 from secondchance.sources.interface import Request
 
 TIMEOUT = 1.0

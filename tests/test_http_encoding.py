@@ -14,10 +14,13 @@ from collections.abc import Iterator
 import pytest
 import respx
 
+from secondchance.core.board import Validators
 from secondchance.core.models import SourceRef
-from secondchance.daemon.poller import fetch_board
-from secondchance.fetch import client as http
-from secondchance.fetch.client import Fetcher, FetchError, Response, Validators, decode_body
+from secondchance.fetch import body as http
+from secondchance.fetch.board import fetch_board
+from secondchance.fetch.body import Response, decode_body
+from secondchance.fetch.client import Fetcher
+from secondchance.fetch.errors import FetchError
 from secondchance.sources import BoardSpec
 from secondchance.sources.interface import Request
 

@@ -23,10 +23,11 @@ import pytest
 from conftest import BoardServer
 from secondchance import logs
 from secondchance.config import load
-from secondchance.daemon.app import make_fetcher
 from secondchance.fetch.aio import Transport
-from secondchance.fetch.client import Fetcher, FetchError
+from secondchance.fetch.client import Fetcher
+from secondchance.fetch.errors import FetchError
 from secondchance.fetch.proxies import Proxies, ProxyError, bypassed, from_environment, redact
+from secondchance.fetch.transports import for_settings
 from secondchance.sources.interface import Request
 
 BOARD = b'{"jobs": [{"id": 1, "title": "Engineer"}]}'
@@ -179,7 +180,7 @@ async def test_the_daemon_fetcher_reads_the_environment_and_logs_no_password(
     watchlist.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n')
     config = load(watchlist)
     with caplog.at_level(logging.INFO, logger="secondchance"):
-        fetcher = make_fetcher(config)
+        fetcher = for_settings(config.settings)
     try:
         url = "http://boards.example.invalid/v1/boards/acme/jobs"
         assert (await fetcher.fetch(Request(url=url, expect="json"))).body == BOARD
@@ -199,7 +200,7 @@ async def test_a_proxy_password_is_masked_in_every_log_line_even_after_a_reload(
     watchlist = tmp_path / "watchlist.toml"
     watchlist.write_text('[[company]]\nname = "Acme"\ngreenhouse = "acme"\n')
     logs.setup("INFO")
-    fetcher = make_fetcher(load(watchlist))
+    fetcher = for_settings(load(watchlist).settings)
     await fetcher.aclose()
     # A library quoting the proxy URL whole, before and after a watchlist reload.
     logging.getLogger("aiohttp.client").warning("no route to http://scout:s3cretpass@127.0.0.1")

@@ -14,8 +14,10 @@ import httpx
 import pytest
 
 from conftest import BoardServer
+from secondchance.core.board import Validators
 from secondchance.fetch.aio import Transport as AiohttpTransport
-from secondchance.fetch.client import MAX_REDIRECTS, Fetcher, FetchError, Validators
+from secondchance.fetch.client import MAX_REDIRECTS, Fetcher
+from secondchance.fetch.errors import FetchError
 from secondchance.sources.interface import Request
 
 TRANSPORTS: dict[str, Callable[[], httpx.AsyncBaseTransport | None]] = {

@@ -24,7 +24,8 @@ import pytest
 
 from conftest import FIXTURES
 from secondchance.fetch.aio import Transport
-from secondchance.fetch.client import Fetcher, FetchError
+from secondchance.fetch.client import Fetcher
+from secondchance.fetch.errors import FetchError
 from secondchance.fetch.proxies import Proxies, from_environment
 from secondchance.sources.interface import Request
 

@@ -97,7 +97,7 @@ def test_metrics_are_off_until_the_status_server_enables_them(tmp_path: Path) ->
     program = textwrap.dedent(
         """
         import sys
-        from secondchance.daemon import metrics
+        from secondchance import metrics
 
         metrics.POLLS.labels("greenhouse", "ok").inc()
         metrics.LAST_CYCLE.set(1.0)

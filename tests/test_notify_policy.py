@@ -18,10 +18,12 @@ import pytest
 
 from conftest import Receiver, queue_alert
 from secondchance.config import Config, load
-from secondchance.daemon.app import open_store
-from secondchance.delivery.notify import Notifier, channels_of, queue_channels
+from secondchance.daemon.app import channels, store_for
+from secondchance.delivery.channels import CONSOLE, channel_id, queue_channels
+from secondchance.delivery.notify import Notifier
 from secondchance.delivery.render import Message
-from secondchance.storage.store import CONSOLE, Store, channel_id
+from secondchance.storage import outbox
+from secondchance.storage.database import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -58,10 +60,10 @@ class Outbox:
 
     def __init__(self, config: Config, data_dir: Path) -> None:
         self.config = config
-        self.store: Store = open_store(config, data_dir)
+        self.store: Store = store_for(config, data_dir)
         self.printed: list[Message] = []
         self.notifier = Notifier(
-            config, self.store, console=self.printed.append, channels=channels_of(config)
+            self.store, config.notify, config.policy, channels(config), console=self.printed.append
         )
 
     def queue(self, company: str, kind: str, title: str, at: datetime) -> int:
@@ -216,7 +218,7 @@ async def test_drain_reports_what_it_sent(make: Make) -> None:
     report = await box.notifier.drain(now=berlin(14, 23, 30))
 
     assert (report.sent, report.failed) == (1, 0)
-    assert box.store.pending_total() == 1
+    assert box.store.read_now(outbox.pending_total) == 1
 
 
 # --- routing by tag ----------------------------------------------------------------------
@@ -229,8 +231,10 @@ def test_tagged_company_is_queued_for_the_tagged_url_only(tmp_path: Path) -> Non
     config = load_config(tmp_path, URLS, companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert queue_channels(config, globex) == [channel_id("json://127.0.0.1:1/a")]
-    assert queue_channels(config, acme) == [
+    assert queue_channels(config.targets, config.console_alerts, globex) == [
+        channel_id("json://127.0.0.1:1/a")
+    ]
+    assert queue_channels(config.targets, config.console_alerts, acme) == [
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),
     ]
@@ -240,8 +244,11 @@ def test_console_is_queued_too_when_on(tmp_path: Path) -> None:
     config = load_config(tmp_path, URLS + "\nconsole = true", companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert queue_channels(config, globex) == [CONSOLE, channel_id("json://127.0.0.1:1/a")]
-    assert queue_channels(config, acme) == [
+    assert queue_channels(config.targets, config.console_alerts, globex) == [
+        CONSOLE,
+        channel_id("json://127.0.0.1:1/a"),
+    ]
+    assert queue_channels(config.targets, config.console_alerts, acme) == [
         CONSOLE,
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),
@@ -251,14 +258,14 @@ def test_console_is_queued_too_when_on(tmp_path: Path) -> None:
 def test_channel_ids_are_those_of_the_urls_without_tags(tmp_path: Path) -> None:
     config = load_config(tmp_path, URLS)
 
-    channels = channels_of(config)
+    found = channels(config)
 
-    assert [c.id for c in channels] == [
+    assert [c.id for c in found] == [
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),
     ]
-    assert [c.tags for c in channels] == [frozenset({"phone"}), frozenset()]
-    assert all("127.0.0.1" not in c.label for c in channels)
+    assert [c.tags for c in found] == [frozenset({"phone"}), frozenset()]
+    assert all("127.0.0.1" not in c.label for c in found)
 
 
 async def test_tagged_alert_reaches_only_its_url(make: Make, receiver: Receiver) -> None:

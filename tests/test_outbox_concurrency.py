@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import Receiver
 from secondchance.config import load
+from secondchance.core import drafts
 from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
-from secondchance.daemon.app import open_store
-from secondchance.delivery.notify import Notifier, channels_of, queue_channels
-from secondchance.storage import boards as boardstate
-from secondchance.storage.store import now
+from secondchance.daemon.app import channels, store_for
+from secondchance.delivery.channels import queue_channels
+from secondchance.delivery.notify import Notifier
+from secondchance.storage import boards, outbox
 
 
 async def test_two_notifiers_on_one_database_send_each_alert_once(
@@ -34,22 +36,23 @@ greenhouse = "globex"
         encoding="utf-8",
     )
     config = load(path)
-    first, second = open_store(config, tmp_path), open_store(config, tmp_path)
+    first, second = store_for(config, tmp_path), store_for(config, tmp_path)
     try:
-        with first.sessions.begin() as session:
-            for company in config.companies:
-                ref = SourceRef(company.name, "greenhouse", company.name.lower())
-                source = boardstate.lock(session, [company.name], [ref])[ref]
-                for number in range(5):
-                    change = Change(
-                        ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")
-                    )
-                    source.attempts += 1
-                    first.queue_many(
-                        session, [(source, change)], queue_channels(config, company), now()
-                    )
+        for company in config.companies:
+            ref = SourceRef(company.name, "greenhouse", company.name.lower())
+            states, _ = first.write_now(boards.lock, [company.name], [ref])
+            board = states[ref]
+            route = queue_channels(config.targets, config.console_alerts, company)
+            for number in range(5):
+                change = Change(
+                    ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")
+                )
+                board.attempts += 1
+                draft = drafts.of_change(board, change, route)
+                first.write_now(outbox.queue, [draft], datetime.now(UTC))
         daemons = [
-            Notifier(config, store, channels=channels_of(config)) for store in (first, second)
+            Notifier(store, config.notify, config.policy, channels(config))
+            for store in (first, second)
         ]
         reports = await asyncio.gather(*(d.drain() for d in daemons))
         assert sum(r.sent for r in reports) == 10

@@ -8,18 +8,20 @@ Real board server on 127.0.0.1 and a real SQLite database; no mocks.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from conftest import BoardServer
 from secondchance.config import Config, load
-from secondchance.daemon.app import open_store
+from secondchance.core.board import BoardState
+from secondchance.daemon.app import poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
-from secondchance.storage.store import SourceRow, Store
+from secondchance.storage import boards as board_states
+from secondchance.storage.database import Store
 
 BASE = "/v0/postings/acme?mode=json"
 
@@ -41,7 +43,8 @@ class Paged:
     def __init__(self, config: Config, store: Store, boards: BoardServer) -> None:
         self.config, self.store, self.boards = config, store, boards
         self.fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-        self.poller = Poller(config, store, self.fetcher, lambda company: ["test"])
+        settings = replace(poll_settings(config), channels=lambda company: ["test"])
+        self.poller = Poller(store, self.fetcher, settings)
         self.version = 0
 
     def serve(self, numbers: list[int], *, etags: bool = True) -> None:
@@ -65,9 +68,9 @@ class Paged:
         """(path, If-None-Match) of every request of the last poll."""
         return [(path, headers.get("If-None-Match")) for _, path, headers in self.boards.requests]
 
-    def row(self) -> SourceRow:
-        with self.store.sessions() as session:
-            return session.scalars(select(SourceRow)).one()
+    def row(self) -> BoardState:
+        (state,) = self.store.read_now(board_states.read_all).values()
+        return state
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ async def paged(tmp_path: Path, boards: BoardServer) -> AsyncIterator[Paged]:
         encoding="utf-8",
     )
     config = load(watchlist)
-    store = open_store(config, tmp_path / "data")
+    store = store_for(config, tmp_path / "data")
     harness = Paged(config, store, boards)
     yield harness
     await harness.fetcher.aclose()

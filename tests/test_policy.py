@@ -8,16 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from secondchance.delivery.policy import (
+from secondchance.config.timing import (
     DeliveryPolicy,
-    due,
-    is_quiet,
-    next_release,
     parse_clock,
     parse_quiet_hours,
     parse_timezone,
-    release_time,
 )
+from secondchance.delivery.policy import due, is_quiet, next_release, release_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from conftest import BoardServer, Receiver
+from conftest import BoardServer, Receiver, rows
 from secondchance.config import Config, load
-from secondchance.daemon.app import open_store
+from secondchance.core.board import BoardState
+from secondchance.daemon.app import channels, poll_settings, store_for
 from secondchance.daemon.poller import Poller
-from secondchance.delivery.notify import Notifier, channels_of, queue_channels
+from secondchance.delivery.notify import Notifier
 from secondchance.fetch.client import Fetcher
-from secondchance.storage.store import AlertRow, DeliveryRow, PostingRow, SourceRow, Store
+from secondchance.storage import boards, outbox
+from secondchance.storage.database import Store
+from secondchance.storage.schema import alerts, deliveries, postings
 
 GH_PATH = "/v1/boards/acme/jobs"
 
@@ -72,24 +74,20 @@ class Harness:
     def __init__(self, config: Config, data_dir: Path) -> None:
         self.config = config
         self.data_dir = data_dir
-        self.store: Store = open_store(config, data_dir)
+        self.store: Store = store_for(config, data_dir)
         self.fetcher = Fetcher(timeout=2.0, retries=0, retry_delay=0)
-        self.poller = Poller(
-            config, self.store, self.fetcher, lambda company: queue_channels(config, company)
-        )
+        self.poller = Poller(self.store, self.fetcher, poll_settings(config))
 
     async def poll(self) -> list[tuple[str, str | None]]:
         report = await self.poller.poll(self.config.companies[0])
         return [(a.kind, a.posting_id) for a in report.alerts]
 
     def postings(self) -> dict[str, tuple[str, int]]:
-        with self.store.sessions() as session:
-            rows = session.scalars(select(PostingRow)).all()
-            return {r.posting_id: (r.status, r.misses) for r in rows}
+        return {r["posting_id"]: (r["status"], r["misses"]) for r in rows(self.store, postings)}
 
-    def source(self) -> SourceRow:
-        with self.store.sessions() as session:
-            return session.scalars(select(SourceRow)).one()
+    def source(self) -> BoardState:
+        (state,) = self.store.read_now(boards.read_all).values()
+        return state
 
     async def close(self) -> None:
         await self.fetcher.aclose()
@@ -285,7 +283,7 @@ async def test_ids_longer_than_the_columns_are_stored_and_alerted_once(
     boards.set(GH_PATH, gh_board(("1", "Engineer"), (long, "Designer")))
     assert await h.poll() == []
     assert await h.poll() == [("closed", next(p for p in stored if p.startswith("sha256:")))]
-    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    notifier = Notifier(h.store, h.config.notify, h.config.policy, channels(h.config))
     report = await notifier.drain()
     assert (report.sent, report.failed) == (2, 0)
     [message] = receiver.wait_for(1)  # one message per company and drain
@@ -304,9 +302,7 @@ async def test_nul_and_control_characters_in_a_feed_are_stored_on_both_backends(
     boards.set(GH_PATH, gh_board(("1", "Analyst"), ("2\x00b", "Desi\x00gner\x07\x1b")))
     [(kind, posting_id)] = await h.poll()
     assert kind == "new" and posting_id and posting_id.startswith("sha256:")
-    with h.store.sessions() as session:
-        titles = session.scalars(select(PostingRow.title).order_by(PostingRow.id)).all()
-    assert titles == ["Analyst", "Designer"]
+    assert [r["title"] for r in rows(h.store, postings)] == ["Analyst", "Designer"]
     assert await h.poll() == []  # the same id every poll: nothing announced twice
 
 
@@ -321,7 +317,7 @@ async def test_snapshot_and_outbox_commit_together(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("killed while writing the outbox")
 
-    monkeypatch.setattr(Store, "queue_many", staticmethod(crash))
+    monkeypatch.setattr(outbox, "queue", crash)
     with pytest.raises(RuntimeError):
         await h.poll()
     assert "2" not in h.postings()
@@ -346,7 +342,7 @@ async def test_outbox_delivery_survives_a_receiver_outage(
     make: Callable[..., Harness], boards: BoardServer, receiver: Receiver
 ) -> None:
     h = make(urls=f'"{receiver.url}"')
-    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    notifier = Notifier(h.store, h.config.notify, h.config.policy, channels(h.config))
     boards.set(GH_PATH, gh_board((1, "A")))
     await h.poll()
     receiver.stop()
@@ -354,10 +350,9 @@ async def test_outbox_delivery_survives_a_receiver_outage(
     assert await h.poll() == [("new", "2")]
     report = await notifier.drain()
     assert (report.sent, report.failed) == (0, 1)
-    with h.store.sessions() as session:
-        delivery = session.scalars(select(DeliveryRow)).one()
-        assert delivery.status == "pending"
-        assert delivery.next_attempt_at is not None
+    (delivery,) = rows(h.store, deliveries)
+    assert delivery["status"] == "pending"
+    assert delivery["next_attempt_at"] is not None
     receiver.start()
     # Backoff holds it until due; a restart (ignore_backoff) or time releases it.
     assert (await notifier.drain()).sent == 0
@@ -373,7 +368,7 @@ async def test_a_receiver_error_is_not_a_delivery(
     make: Callable[..., Harness], boards: BoardServer, receiver: Receiver
 ) -> None:
     h = make(urls=f'"{receiver.url}"')
-    notifier = Notifier(h.config, h.store, channels=channels_of(h.config))
+    notifier = Notifier(h.store, h.config.notify, h.config.policy, channels(h.config))
     boards.set(GH_PATH, gh_board((1, "A")))
     await h.poll()
     boards.set(GH_PATH, gh_board((1, "A"), (2, "B")))
@@ -406,8 +401,7 @@ async def test_alert_rows_carry_what_json_output_needs(
             "detail": None,
         }
     ]
-    with h.store.sessions() as session:
-        assert len(session.scalars(select(AlertRow)).all()) == 1
+    assert len(rows(h.store, alerts)) == 1
 
 
 async def test_a_quiet_304_still_lets_the_next_change_through(

@@ -14,7 +14,8 @@ import pytest
 
 from secondchance.config import load
 from secondchance.core.models import Alert
-from secondchance.delivery.notify import MAX_MESSAGE, channels_of
+from secondchance.daemon.app import channels
+from secondchance.delivery.channels import MAX_MESSAGE
 from secondchance.delivery.render import Message, block, render
 
 _ids = count(1000)
@@ -368,7 +369,7 @@ def test_an_oversized_alert_is_shortened_visibly_not_dropped() -> None:
     assert message.body.endswith("…")
 
 
-# --- what channels_of tells render ---------------------------------------------------------
+# --- what the channels tell render ---------------------------------------------------------
 
 
 def _config_with(tmp_path: Path, *urls: str) -> Path:
@@ -384,7 +385,7 @@ def _config_with(tmp_path: Path, *urls: str) -> Path:
 def test_channel_limits_are_the_service_limits_capped(tmp_path: Path) -> None:
     config = load(_config_with(tmp_path, *SERVICES))
 
-    limits = [c.limit for c in channels_of(config)]
+    limits = [c.limit for c in channels(config)]
 
     assert limits == [1024, MAX_MESSAGE, 2000, MAX_MESSAGE, MAX_MESSAGE, MAX_MESSAGE]
 
@@ -393,7 +394,7 @@ def test_markdown_only_for_services_that_render_it(tmp_path: Path) -> None:
     slack = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general"
     config = load(_config_with(tmp_path, slack, "ntfy://topic", "json://localhost"))
 
-    markdown = [channel.markdown for channel in channels_of(config)]
+    markdown = [channel.markdown for channel in channels(config)]
 
     # Slack's own format is Markdown; ntfy and a JSON webhook show text as-is.
     assert markdown == [True, False, False]

@@ -18,14 +18,14 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from conftest import BoardServer
-from secondchance.config import load
-from secondchance.daemon.app import open_store
+from secondchance.config import Config, load
+from secondchance.daemon.app import poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
 
@@ -247,7 +247,9 @@ class World:
 
 
 @pytest.fixture
-async def poller(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIterator[Poller]:
+async def polling(
+    tmp_path: Path, boards: BoardServer, database: str
+) -> AsyncIterator[tuple[Poller, Config]]:
     tables = {
         0: '[[company.rejection]]\nrole = "Paid Search Marketing"\ndate = 2026-03-01\n',
         1: '[company.filter]\nexclude = ["Analyst"]\n',
@@ -265,17 +267,21 @@ async def poller(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIte
         encoding="utf-8",
     )
     config = load(watchlist)
-    store = open_store(config, tmp_path / "data")
+    store = store_for(config, tmp_path / "data")
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-    yield Poller(config, store, fetcher, lambda company: ["test"])
+    poller = Poller(
+        store, fetcher, replace(poll_settings(config), channels=lambda company: ["test"])
+    )
+    yield poller, config
     await fetcher.aclose()
     store.dispose()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 async def test_round_after_round_the_alerts_are_the_models(
-    poller: Poller, boards: BoardServer, seed: int
+    polling: tuple[Poller, Config], boards: BoardServer, seed: int
 ) -> None:
+    poller, config = polling
     world = World(seed, boards)
     for round_ in range(ROUNDS):
         expected: set[Alert] = set()
@@ -294,7 +300,7 @@ async def test_round_after_round_the_alerts_are_the_models(
             else:
                 expected |= board.recovered() | board.expect()
         got: set[Alert] = set()
-        for company in poller.config.companies:
+        for company in config.companies:
             report = await poller.poll(company)
             got |= {(a.company, a.kind, a.posting_id or "") for a in report.alerts}
         assert got == expected, f"round {round_}"

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from conftest import BoardServer
+from conftest import BoardServer, rows
 from secondchance.config import load
 from secondchance.daemon.app import App
 from secondchance.daemon.scheduler import Daemon
-from secondchance.storage.store import AlertRow, PostingRow
+from secondchance.storage.schema import alerts, postings
 
 GH_PATH = "/v1/boards/acme/jobs"
 
@@ -74,9 +74,8 @@ async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
         assert "database or disk is full" in errors[0].getMessage()
         assert "could not be stored, so nothing changed" in errors[0].getMessage()
         assert errors[0].exc_info is None and "Traceback" not in caplog.text
-        with app.store.sessions() as session:
-            assert len(session.scalars(select(PostingRow)).all()) == 2
-            assert session.scalars(select(AlertRow)).all() == []
+        assert len(rows(app.store, postings)) == 2
+        assert rows(app.store, alerts) == []
 
         event.remove(engine, "connect", _full)
         engine.dispose()
@@ -84,10 +83,8 @@ async def test_a_full_disk_fails_polls_once_in_the_log_and_loses_nothing(
         await daemon.poll_job("Acme")
         assert "the database takes writes again (Acme polled)" in caplog.text
         assert daemon.storage_error is None
-        with app.store.sessions() as session:
-            assert len(session.scalars(select(PostingRow)).all()) == 399
-            kinds = session.scalars(select(AlertRow.kind)).all()
-        assert kinds == ["new"] * 397
+        assert len(rows(app.store, postings)) == 399
+        assert [alert["kind"] for alert in rows(app.store, alerts)] == ["new"] * 397
 
 
 def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
@@ -97,7 +94,7 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from secondchance import cli
-    from secondchance.storage import store
+    from secondchance.storage import database
 
     path = _watchlist(tmp_path, boards)
     command = ["once", "--config", str(path), "--data-dir", str(tmp_path / "data")]
@@ -105,14 +102,14 @@ def test_once_says_in_one_line_that_the_poll_could_not_be_stored(
     assert cli.main(command) == 0
     boards.set(GH_PATH, _board(*range(1, 400)))
 
-    real = store.make_engine
+    real = database.make_engine
 
     def full_engine(url: str) -> Any:
         engine = real(url)
         event.listen(engine, "connect", _full)
         return engine
 
-    monkeypatch.setattr(store, "make_engine", full_engine)
+    monkeypatch.setattr(database, "make_engine", full_engine)
     capsys.readouterr()
     assert cli.main(command) == 1
     err = capsys.readouterr().err
@@ -168,10 +165,10 @@ def test_a_database_that_cannot_be_written_is_one_line_from_every_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from secondchance import cli
-    from secondchance.storage import store
+    from secondchance.storage import database
 
     path = _watchlist(tmp_path)
-    real = store.make_engine
+    real = database.make_engine
 
     def read_only_engine(url: str) -> Any:
         engine = real(url)
@@ -180,7 +177,7 @@ def test_a_database_that_cannot_be_written_is_one_line_from_every_command(
         return engine
 
     _app(tmp_path).store.dispose()  # the database exists, migrated
-    monkeypatch.setattr(store, "make_engine", read_only_engine)
+    monkeypatch.setattr(database, "make_engine", read_only_engine)
     for command in ("health", "once", "status"):
         argv = [command, "--config", str(path), "--data-dir", str(tmp_path / "data")]
         assert cli.main(argv) == 1, command

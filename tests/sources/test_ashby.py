@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from secondchance.core.models import Posting, Remote, SourceRef
-from secondchance.daemon.poller import fetch_board
+from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import SOURCES, ashby
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
@@ -287,7 +287,7 @@ def test_first_request() -> None:
 
 async def test_fetch_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     # Registered by the lead in sources/__init__.py; patched so this runs either way.
-    monkeypatch.setattr("secondchance.daemon.poller.SOURCES", {**SOURCES, "ashby": SOURCE})
+    monkeypatch.setattr("secondchance.fetch.board.SOURCES", {**SOURCES, "ashby": SOURCE})
     endpoints = {**SOURCE.endpoints, "ashby": "http://mirror.test/"}
     fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
     base = "http://mirror.test/posting-api/job-board"

@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from secondchance.core.models import Posting, Remote, SourceRef
-from secondchance.daemon.poller import fetch_board
+from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import SOURCES, recruitee
 from secondchance.sources.interface import (
@@ -213,7 +213,7 @@ def test_first_request_fills_the_company_template() -> None:
 
 async def test_fetch_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     # Registered by the lead in sources/__init__.py; patched so this runs either way.
-    monkeypatch.setattr("secondchance.daemon.poller.SOURCES", {**SOURCES, "recruitee": SOURCE})
+    monkeypatch.setattr("secondchance.fetch.board.SOURCES", {**SOURCES, "recruitee": SOURCE})
     endpoints = {**SOURCE.endpoints, "recruitee": "http://mirror.test/recruitee/{company}"}
     fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
     try:

@@ -16,7 +16,7 @@ import respx
 
 from secondchance import sources
 from secondchance.core.models import Posting, Remote, SourceRef
-from secondchance.daemon.poller import fetch_board
+from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import smartrecruiters
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError

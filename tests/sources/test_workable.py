@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from secondchance.core.models import Posting, Remote, SourceRef
-from secondchance.daemon.poller import fetch_board
+from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import SOURCES, workable
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
@@ -210,7 +210,7 @@ def test_first_request() -> None:
 
 async def test_fetch_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     # Registered by the lead in sources/__init__.py; patched so this runs either way.
-    monkeypatch.setattr("secondchance.daemon.poller.SOURCES", {**SOURCES, "workable": SOURCE})
+    monkeypatch.setattr("secondchance.fetch.board.SOURCES", {**SOURCES, "workable": SOURCE})
     endpoints = {**SOURCE.endpoints, "workable": "http://mirror.test"}
     fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
     base = "http://mirror.test/api/v1/widget/accounts"

@@ -13,8 +13,9 @@ import pytest
 import respx
 
 from secondchance import sources
+from secondchance.core.board import BoardResult
 from secondchance.core.models import Remote, SourceRef
-from secondchance.daemon.poller import BoardResult, fetch_board
+from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import workday
 from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError

@@ -1,29 +1,100 @@
-"""The commands that look back and around: history, jobs, cooldowns, notify-test."""
+"""The commands that look back and around: status, history, jobs, cooldowns."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from secondchance.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, _config, _data_dir
-from secondchance.config import Company, Config
+from secondchance.cli.common import (
+    EXIT_CONFIG,
+    EXIT_OK,
+    ago,
+    company_named,
+    data_dir,
+    load_config,
+)
 from secondchance.core.classify import upcoming_cooldowns
-from secondchance.core.models import Alert
-from secondchance.delivery.render import Message, block
 
-# rich, the database (SQLAlchemy) and the notifier (Apprise) are imported by
-# the commands that use them: `cooldowns` needs only the watchlist.
+# rich and the database (SQLAlchemy) are imported by the commands that use them:
+# `cooldowns` needs only the watchlist.
+if TYPE_CHECKING:
+    from secondchance.config import Company, Config
 
 
-def _company(config: Config, name: str) -> Company | None:
-    company = config.company(name)
-    if company is None:
-        known = ", ".join(c.name for c in config.companies)
-        print(f"secondchance: no company named {name!r} (known: {known})", file=sys.stderr)
-    return company
+def cmd_status(args: argparse.Namespace) -> int:
+    from secondchance.config import default_config_path
+    from secondchance.core.models import SourceRef
+    from secondchance.daemon.app import store_for
+    from secondchance.storage import queries
+
+    config: Config | None = None
+    path = args.config or default_config_path()
+    if args.config is not None or path.exists():
+        config = load_config(args)
+    store = store_for(config, data_dir(args))
+    try:
+        rows = store.read_now(queries.status)
+    finally:
+        store.dispose()
+    configured = (
+        {SourceRef(c.name, b.kind, b.key) for c in config.companies for b in c.boards}
+        if config
+        else None
+    )
+    if args.json:
+        for row, pending in rows:
+            print(
+                json.dumps(
+                    {
+                        "company": row.company,
+                        "source": {"kind": row.kind, "board": row.board},
+                        "watched": configured is None or row.ref in configured,
+                        "last_poll": row.last_poll_at.isoformat() if row.last_poll_at else None,
+                        "last_success": row.last_success_at.isoformat()
+                        if row.last_success_at
+                        else None,
+                        "result": row.last_result,
+                        "error": row.last_error,
+                        "open_postings": row.open_count,
+                        "consecutive_failures": row.consecutive_failures,
+                        "pending_alerts": pending,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return EXIT_OK
+    if not rows:
+        print("No polls yet: run `secondchance once` or `secondchance run`.")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="secondchance status", title_justify="left")
+    for column in ("company", "board", "last poll", "result", "open", "failures", "pending"):
+        table.add_column(
+            column, justify="right" if column in ("open", "failures", "pending") else "left"
+        )
+    for row, pending in rows:
+        result = row.last_result or "-"
+        if row.last_error:
+            result += f": {row.last_error}"
+        board = row.ref.label
+        if configured is not None and row.ref not in configured:
+            board += " (no longer watched)"
+        table.add_row(
+            row.company,
+            board,
+            ago(row.last_poll_at),
+            result,
+            str(row.open_count),
+            str(row.consecutive_failures),
+            str(pending),
+        )
+    Console(highlight=False, markup=False).print(table)
+    return EXIT_OK
 
 
 def _day(when: datetime | dt.date | None, config: Config) -> str:
@@ -35,17 +106,17 @@ def _day(when: datetime | dt.date | None, config: Config) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    config = _config(args)
-    company = _company(config, args.company)
+    config = load_config(args)
+    company = company_named(config, args.company)
     if company is None:
         return EXIT_CONFIG
-    from secondchance.daemon.app import open_store
-    from secondchance.storage.store import alert_records, stored_postings
+    from secondchance.daemon.app import store_for
+    from secondchance.storage import queries
 
-    store = open_store(config, _data_dir(args))
+    store = store_for(config, data_dir(args))
     try:
-        postings = stored_postings(store, company.name)
-        alerts = alert_records(store, company.name)
+        postings = store.read_now(queries.stored_postings, company.name)
+        alerts = store.read_now(queries.alert_records, company.name)
     finally:
         store.dispose()
     # (moment, shown time, event, text): sorted on the full moment, shown by minute.
@@ -96,22 +167,22 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = load_config(args)
     wanted: list[Company] = list(config.companies)
     if args.company:
-        company = _company(config, args.company)
+        company = company_named(config, args.company)
         if company is None:
             return EXIT_CONFIG
         wanted = [company]
-    from secondchance.daemon.app import open_store
-    from secondchance.storage.store import stored_postings
+    from secondchance.daemon.app import store_for
+    from secondchance.storage import queries
 
-    store = open_store(config, _data_dir(args))
+    store = store_for(config, data_dir(args))
     try:
         rows = [
             item
             for company in wanted
-            for item in stored_postings(store, company.name, open_only=args.open)
+            for item in store.read_now(queries.stored_postings, company.name, open_only=args.open)
             if company.passes(item.posting)
         ]
     finally:
@@ -158,7 +229,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def cmd_cooldowns(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = load_config(args)
     today = datetime.now(UTC).astimezone(config.policy.tz).date()
     rows = upcoming_cooldowns(config.companies, today)
     if args.json:
@@ -193,51 +264,3 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
         )
     Console(highlight=False, markup=False).print(table)
     return EXIT_OK
-
-
-def cmd_notify_test(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from secondchance.delivery.notify import Sender, channels_of
-
-    config = _config(args)
-    channels = [c for c in channels_of(config, console=False) if c.url is not None]
-    if args.tag:
-        channels = [c for c in channels if args.tag in c.tags]
-        if not channels:
-            print(f"secondchance: no [notify] url carries the tag {args.tag!r}", file=sys.stderr)
-            return EXIT_CONFIG
-    if not channels:
-        print(
-            "secondchance: no [notify] urls configured; alerts go to the terminal", file=sys.stderr
-        )
-        return EXIT_CONFIG
-    sample = Alert(
-        id=0,
-        company="secondchance",
-        kind="new",
-        source_kind="test",
-        source_board="",
-        posting_id=None,
-        title="Test alert: your notifications work",
-        location="Anywhere",
-        url=None,
-        previous_title=None,
-        detail=None,
-        extra={"context": "This is a test sent by `secondchance notify-test`."},
-    )
-
-    async def send_all() -> list[str | None]:
-        sender = Sender(config.notify.timeout)
-        results = []
-        for channel in channels:
-            body = block(sample, markdown=channel.markdown)
-            message = Message(title="secondchance: test", body=body, alert_ids=(0,))
-            results.append(await sender.send(channel, message))
-        return results
-
-    failed = False
-    for channel, error in zip(channels, asyncio.run(send_all()), strict=True):
-        print(f"{channel.label}: {'ok' if error is None else 'FAILED: ' + error}")
-        failed = failed or error is not None
-    return EXIT_FAILED if failed else EXIT_OK

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from secondchance.config.tables import Company, Rejection
+from secondchance.core.drafts import Draft, about_company
 from secondchance.core.matching import best_match
-from secondchance.core.models import Change, ChangeKind
+from secondchance.core.models import Change, ChangeKind, Posting
+from secondchance.core.watchlist import Company, Rejection
 
 _ABOUT_POSTINGS = {
     ChangeKind.NEW,
@@ -87,3 +88,34 @@ def upcoming_cooldowns(
         if r.cooldown_ends is not None
     ]
     return sorted(rows, key=lambda row: (row[0], row[1].name))
+
+
+def cooldown_drafts(
+    company: Company, today: dt.date, open_now: Sequence[Posting], channels: Sequence[str]
+) -> list[Draft]:
+    """One alert per rejection whose reapply cool-down has ended by ``today``, listing
+    the open postings that pass the company's filter (the first 20, by title). Its
+    key names the rejection, so it is queued once, whatever the day it is polled."""
+    # In a set order: rows come back in whatever order the backend keeps them.
+    wanted = sorted(
+        (p for p in open_now if company.passes(p)), key=lambda p: (p.title.casefold(), p.id)
+    )
+    listing = "\n".join(f"{p.title} — {p.location}  {p.url or ''}".rstrip() for p in wanted[:20])
+    drafts = []
+    for rejection in cooldowns_over(company, today):
+        extra = rejection_context(rejection)
+        extra["open_postings"] = str(len(wanted))
+        if listing:
+            extra["listing"] = listing
+        drafts.append(
+            about_company(
+                f"cooldown|{company.name}|{rejection.role}|{rejection.date.isoformat()}",
+                company.name,
+                ChangeKind.COOLDOWN_OVER.value,
+                channels,
+                title=rejection.role,
+                detail=f"you may apply again since {rejection.cooldown_ends}",
+                extra=extra,
+            )
+        )
+    return drafts

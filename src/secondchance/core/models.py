@@ -73,6 +73,25 @@ class ChangeKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class BoardSpec:
+    """One board as written in the watchlist, validated by its source.
+
+    ``key`` is the board's stable identity within its kind (a token, a site
+    name, a page URL): it scopes posting ids in the database, so it must not
+    change when cosmetic options (selectors, region spelling) do.
+    ``options`` carries the kind-specific settings.
+    """
+
+    kind: str
+    key: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """One board of one company: the unit that is fetched, diffed and stored."""
 

@@ -24,12 +24,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from secondchance import logs
+from secondchance import logs, metrics
 from secondchance.config import Company, Config, ConfigError, load
 from secondchance.core.durations import format_duration
-from secondchance.daemon import allocator, metrics, sdnotify
+from secondchance.daemon import allocator, sdnotify
 from secondchance.daemon.app import App
 from secondchance.daemon.server import StatusServer
+from secondchance.storage import heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ class Daemon:
     async def beat(self) -> None:
         """The heartbeat `secondchance health` and the watchdog look at."""
         try:
-            await self.app.store.call(self.app.store.heartbeat)
+            await self.app.store.write(heartbeat.beat, datetime.now(UTC))
         except Exception as exc:  # the database is down or read-only: say so
             error = f"cannot write the heartbeat: {logs.first_line(exc)}"
             # Once, not every 10 s: health and the status page keep saying it.
@@ -197,7 +198,7 @@ class Daemon:
         if not self.inflight and self._polled_since_trim:
             self._polled_since_trim = False
             with contextlib.suppress(Exception):  # only memory is at stake
-                await self.app.store.call(self.app.shrink_database_cache)
+                await self.app.store.call(self.app.store.shrink_cache)
             _return_memory()
         metrics.LAST_CYCLE.set(self.last_beat)
         sdnotify.watchdog()
@@ -269,9 +270,7 @@ class Daemon:
                 self.loaded = fingerprint  # report each bad edit once
                 for problem in exc.problems:
                     log.error("watchlist edit rejected: %s", problem)
-                await self.app.store.call(
-                    self.app.reject_edit, exc.problems, fingerprint or "unreadable"
-                )
+                await self.app.reject_edit(exc.problems, fingerprint or "unreadable")
                 await self.app.notifier.drain()
                 return False
             self.loaded = fingerprint

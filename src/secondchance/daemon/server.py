@@ -10,18 +10,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from secondchance.daemon import metrics
+from secondchance import metrics
+from secondchance.config.tables import parse_listen
 
 log = logging.getLogger(__name__)
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    """ "127.0.0.1:9464", ":9464" (loopback) or "[::1]:9464" → (host, port)."""
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError('expected "host:port", e.g. "127.0.0.1:9464"')
-    host = host.strip("[]") or "127.0.0.1"
-    return host, int(port)
 
 
 class StatusServer:

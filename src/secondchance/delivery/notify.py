@@ -13,19 +13,19 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from secondchance.config import Company, Config
+from secondchance import metrics
+from secondchance.config import DeliveryPolicy, Notify
 from secondchance.core.models import Alert
-from secondchance.daemon import metrics
+from secondchance.delivery.channels import Channel
 from secondchance.delivery.policy import next_release, release_time
 from secondchance.delivery.render import Message, render
-from secondchance.storage.store import CONSOLE, Store, channel_id
+from secondchance.delivery.sender import Sender
+from secondchance.storage import outbox
+from secondchance.storage.database import Store
 
 log = logging.getLogger(__name__)
 
-# Readability cap even where a service allows more (Slack, e-mail).
-MAX_MESSAGE = 3500
 # How long a stopped drain waits to give its claims back: within a service
 # manager's stop timeout; past it, the claims lapse with their lease instead.
 RELEASE_WAIT = 2.0
@@ -42,78 +42,25 @@ class DrainReport:
         return self
 
 
-@dataclass(frozen=True, slots=True)
-class Channel:
-    id: str
-    url: str | None  # None: the terminal
-    limit: int
-    label: str
-    tags: frozenset[str] = frozenset()
-    markdown: bool = False
-
-
-def channels_of(config: Config, *, console: bool | None = None) -> list[Channel]:
-    """The configured delivery channels; the terminal when there is no URL."""
-    out: list[Channel] = []
-    use_console = config.console_alerts if console is None else console
-    if use_console:
-        out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
-    for index, target in enumerate(config.targets):
-        import apprise  # only with URLs: it is the largest import of all
-
-        url = target.url
-        plugin = apprise.Apprise.instantiate(url)
-        if plugin is None:
-            continue
-        limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
-        # Never the URL itself: it usually is the secret.
-        label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
-        markdown = _renders_markdown(plugin)
-        out.append(
-            Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label, target.tags, markdown)
-        )
-    return out
-
-
-def _renders_markdown(plugin: Any) -> bool:
-    import apprise
-
-    # Apprise 2 plugins may list several formats; the first is the native one.
-    native = getattr(plugin, "notify_format", None)
-    if isinstance(native, tuple | list):
-        native = native[0] if native else None
-    try:
-        return apprise.NotifyFormat(native) == apprise.NotifyFormat.MARKDOWN
-    except ValueError:
-        return False
-
-
-def queue_channels(config: Config, company: Company) -> list[str]:
-    """Channel ids a company's alert is queued for: the terminal when it is
-    on, and every URL carrying one of the company's tags (all, without tags)."""
-    ids = [CONSOLE] if config.console_alerts else []
-    return ids + [
-        channel_id(t.url) for t in config.targets if not company.tags or company.tags & t.tags
-    ]
-
-
 class Notifier:
     """Drains the outbox; one instance per process, one drain at a time."""
 
     def __init__(
         self,
-        config: Config,
         store: Store,
+        notify: Notify,
+        policy: DeliveryPolicy,
+        channels: Sequence[Channel],
         *,
         console: Callable[[Message], None] | None = None,
-        channels: Sequence[Channel] | None = None,
     ) -> None:
-        self.config = config
         self.store = store
+        self.notify = notify
+        self.policy = policy
+        self.channels = list(channels)
         self.console = console
-        self.channels = list(channels) if channels is not None else channels_of(config)
         self._lock = asyncio.Lock()
-        self.sender = Sender(config.notify.timeout)
+        self.sender = Sender(notify.timeout)
         self._held = 0
 
     def _say_held(self, held: int, due: Sequence[tuple[int, str, Alert]], now: datetime) -> None:
@@ -123,16 +70,13 @@ class Notifier:
         self._held = held
         if held:
             pending = [(a.created_at or now, a.kind) for _, _, a in due]
-            when = next_release(pending, self.config.policy, now)
-            local = (
-                when.astimezone(self.config.policy.tz).strftime("%Y-%m-%d %H:%M") if when else "?"
-            )
+            when = next_release(pending, self.policy, now)
+            local = when.astimezone(self.policy.tz).strftime("%Y-%m-%d %H:%M") if when else "?"
             log.info("%d alert(s) held by the delivery policy until %s", held, local)
 
-    def update(self, config: Config, channels: Sequence[Channel]) -> None:
-        self.config = config
-        self.channels = list(channels)
-        self.sender.timeout = config.notify.timeout
+    def update(self, notify: Notify, policy: DeliveryPolicy, channels: Sequence[Channel]) -> None:
+        self.notify, self.policy, self.channels = notify, policy, list(channels)
+        self.sender.timeout = notify.timeout
 
     async def drain(
         self, *, ignore_backoff: bool = False, now: datetime | None = None
@@ -143,10 +87,8 @@ class Notifier:
         if not self.channels:
             return report
         async with self._lock:
-            due = await self.store.call(
-                self.store.due_deliveries,
-                [c.id for c in self.channels],
-                ignore_backoff=ignore_backoff,
+            due = await self.store.read(
+                outbox.due, [c.id for c in self.channels], ignore_backoff=ignore_backoff
             )
             # The clock is read after the query: an alert committed while this
             # drain waited for the database is not "created in the future", which
@@ -161,9 +103,7 @@ class Notifier:
                 # with nothing to send now (quiet hours, a digest's wait) keeps its
                 # backoff.
                 busy = sorted({channel for _, channel, _ in released})
-                backlog = await self.store.call(
-                    self.store.due_deliveries, busy, ignore_backoff=True
-                )
+                backlog = await self.store.read(outbox.due, busy, ignore_backoff=True)
                 due = [item for item in due if item[1] not in busy] + backlog
                 at = now or datetime.now(UTC)
                 released = self._released(due, at)
@@ -174,7 +114,7 @@ class Notifier:
             # Another daemon on the same database may be sending some of them.
             # The lease outlives a delivery that times out, yet a process killed
             # mid-send does not hold its alerts back for long after a restart.
-            lease = 2 * self.config.notify.timeout + 30
+            lease = 2 * self.notify.timeout + 30
             for target in self.channels:
                 items = by_channel.get(target.id)
                 if not items:
@@ -182,7 +122,7 @@ class Notifier:
                 # Claimed one channel at a time, right before sending: a process
                 # stopped in the middle of a drain leaves only that channel's alerts
                 # waiting out the lease, not every channel's.
-                mine = await self.store.call(self.store.claim, [d for d, _ in items], lease)
+                mine = await self.store.write(outbox.claim, [d for d, _ in items], lease)
                 items = [(d, alert) for d, alert in items if d in mine]
                 if items:
                     report += await self._deliver(target, items)
@@ -192,7 +132,7 @@ class Notifier:
         self, due: list[tuple[int, str, Alert]], now: datetime
     ) -> list[tuple[int, str, Alert]]:
         """The due deliveries the delivery policy lets go at ``now``."""
-        policy = self.config.policy
+        policy = self.policy
         return [
             (delivery_id, channel, alert)
             for delivery_id, channel, alert in due
@@ -202,7 +142,7 @@ class Notifier:
     async def _deliver(self, channel: Channel, items: list[tuple[int, Alert]]) -> DrainReport:
         report = DrainReport()
         delivery_of = {alert.id: delivery_id for delivery_id, alert in items}
-        policy = self.config.policy
+        policy = self.policy
         urgent = [a for _, a in items if a.kind in policy.urgent]
         rest = [a for _, a in items if a.kind not in policy.urgent]
         messages = render(urgent, limit=channel.limit, markdown=channel.markdown) + render(
@@ -218,11 +158,11 @@ class Notifier:
                 # message in flight may have arrived; it goes again either way.
                 unsent = [delivery_of[a] for later in messages[index:] for a in later.alert_ids]
                 with contextlib.suppress(Exception):
-                    release = self.store.call(self.store.release, unsent)
+                    release = self.store.write(outbox.release, unsent)
                     await asyncio.wait_for(asyncio.shield(release), RELEASE_WAIT)
                 raise
             if error is None:
-                await self.store.call(self.store.mark_sent, ids)
+                await self.store.write(outbox.mark_sent, ids)
                 report.sent += len(ids)
                 metrics.DELIVERIES.labels("sent").inc(len(ids))
                 continue
@@ -230,12 +170,12 @@ class Notifier:
             # They back off with it and give up their claims (otherwise they would
             # wait for the lease to lapse before the next drain could take them).
             untried = [delivery_of[a] for later in messages[index + 1 :] for a in later.alert_ids]
-            await self.store.call(
-                self.store.mark_failed,
+            await self.store.write(
+                outbox.mark_failed,
                 ids + untried,
                 error,
-                self.config.notify.retry_min,
-                self.config.notify.retry_max,
+                self.notify.retry_min,
+                self.notify.retry_max,
             )
             report.failed += len(ids)
             metrics.DELIVERIES.labels("failed").inc(len(ids))
@@ -251,39 +191,3 @@ class Notifier:
                 self.console(message)
             return None
         return await self.sender.send(channel, message)
-
-
-class Sender:
-    """Sends one message to one URL channel through Apprise; keeps one Apprise
-    object per channel."""
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self._clients: dict[str, Any] = {}
-
-    async def send(self, channel: Channel, message: Message) -> str | None:
-        """None on success, else a short reason (never containing the URL)."""
-        import apprise
-
-        assert channel.url is not None
-        client = self._clients.get(channel.id)
-        if client is None:
-            client = apprise.Apprise()
-            client.add(channel.url)
-            self._clients[channel.id] = client
-        markdown = apprise.NotifyFormat.MARKDOWN
-        try:
-            result = await client.async_notify(
-                body=message.body,
-                title=message.title,
-                body_format=markdown if channel.markdown else apprise.NotifyFormat.TEXT,
-                timeout=self.timeout,
-            )
-        except Exception as exc:  # a plugin bug must not lose the alert
-            return f"{type(exc).__name__} while sending"
-        status = getattr(result, "status", None)
-        if status is None:  # Apprise 1.x returned a bool
-            return None if result else "the service did not accept the message"
-        if status == apprise.AppriseResultStatus.SUCCESS:
-            return None
-        return f"Apprise reported {status.name}"

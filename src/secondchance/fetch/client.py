@@ -8,158 +8,34 @@ the poller only sees a Response or a typed FetchError.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import functools
-import hashlib
 import logging
-import ssl
 import time
-import types
-import zlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 
 from secondchance import __version__
+from secondchance.core.board import Validators
 from secondchance.core.durations import format_duration
+from secondchance.fetch.body import Response, too_large, validators_of
+from secondchance.fetch.errors import (
+    FetchError,
+    HTTPStatusError,
+    RateLimited,
+    Transient,
+    status_error,
+    untrusted,
+)
 from secondchance.fetch.proxies import Proxies, ProxyError, from_environment, redact
-from secondchance.sources.interface import Request, SourceError
-
-_inflate: types.ModuleType
-try:
-    # zlib-ng inflates about 2.5x faster than the stdlib's zlib (697 MB of gzip'd
-    # boards: 1.3 -> 0.5 s of CPU) with the same API; no wheel on 32-bit ARM.
-    from zlib_ng import zlib_ng as _inflate
-except ImportError:  # pragma: no cover - depends on the platform
-    _inflate = zlib
+from secondchance.sources.interface import Request
 
 log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = (
     f"secondchance/{__version__} (job-board watcher; +https://github.com/secondchance/secondchance)"
 )
-
-
-class FetchError(SourceError):
-    """The board could not be fetched; the poll failed, the snapshot stays."""
-
-
-class NotFound(FetchError):
-    """404/410: usually a wrong board token or site name."""
-
-
-class HTTPStatusError(FetchError):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class RateLimited(HTTPStatusError):
-    def __init__(self, message: str, status: int, retry_after: float | None) -> None:
-        super().__init__(message, status)
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True, slots=True)
-class Validators:
-    """What the server said about the last body, for a conditional GET."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-class Response:
-    """One answer. A 200's body stays as it came over the wire until it is read:
-    the poller compares ``digest`` (SHA-256 of the wire bytes) with the last
-    poll's first, and a body that did not change is never decompressed or parsed.
-    """
-
-    __slots__ = ("_cap", "_coding", "_raw", "digest", "not_modified", "status", "validators")
-
-    def __init__(
-        self,
-        status: int,
-        raw: bytes,
-        validators: Validators,
-        *,
-        not_modified: bool = False,
-        content_encoding: str = "",
-        max_body: int = 20 * 1024 * 1024,
-    ) -> None:
-        self.status = status
-        self.validators = validators
-        self.not_modified = not_modified
-        self.digest = hashlib.sha256(raw).digest()
-        self._raw = raw
-        self._coding = content_encoding
-        self._cap = max_body
-
-    @property
-    def body(self) -> bytes:
-        """The decoded body; raises FetchError if it cannot be decoded or is
-        over the size cap once decompressed."""
-        if self._coding:
-            self._raw, self._coding = decode_body(self._raw, self._coding, self._cap), ""
-        return self._raw
-
-
-def _too_large(cap: int) -> FetchError:
-    return FetchError(f"response larger than {cap / (1024 * 1024):g} MB; not read")
-
-
-def decode_body(raw: bytes, content_encoding: str, cap: int) -> bytes:
-    """Undo a Content-Encoding (gzip, deflate, identity), never producing more
-    than ``cap`` bytes: a small compressed body can expand to gigabytes."""
-    body = raw
-    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
-    for coding in reversed(codings):  # listed in the order they were applied
-        if coding == "identity":
-            continue
-        if coding in ("gzip", "x-gzip"):
-            candidates = [zlib.MAX_WBITS | 16]
-        elif coding == "deflate":
-            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
-            candidates = [zlib.MAX_WBITS, -zlib.MAX_WBITS]
-        else:
-            raise FetchError(f"the server used an unsupported Content-Encoding {coding!r}")
-        for index, wbits in enumerate(candidates):
-            decompressor = _inflate.decompressobj(wbits)
-            try:
-                out = decompressor.decompress(body, cap + 1)
-            except _inflate.error as exc:
-                if index + 1 < len(candidates):
-                    continue
-                raise FetchError(f"could not decode the response body ({coding}): {exc}") from None
-            break
-        if len(out) > cap or decompressor.unconsumed_tail:
-            raise _too_large(cap)
-        if not decompressor.eof:
-            raise FetchError(f"the response body ends early (incomplete {coding} data)")
-        body = out
-    return body
-
-
-# The longest Retry-After obeyed: every board on the host waits that long, and an
-# absurd value (a year, a date in 2099) would otherwise stop them until a restart.
-MAX_RETRY_AFTER = 24 * 3600.0
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date),
-    at most MAX_RETRY_AFTER."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    now = time.time() if now is None else now
-    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
 
 
 class Fetcher:
@@ -200,7 +76,7 @@ class Fetcher:
         # auth and redirect plumbing) cost more CPU than aiohttp's whole exchange
         # (1,152 requests: 0.8 s through the client, 0.5 s on the transport).
         # Redirects and cookies are handled below, for the few boards that use them.
-        limits = httpx.Limits(max_connections=per_host * 16, max_keepalive_connections=32)
+        limits = connection_limits(per_host)
         self._transport = transport or httpx.AsyncHTTPTransport(limits=limits)
         # HTTP(S)_PROXY and NO_PROXY, read once: one transport per proxy, made
         # when a request first needs it.
@@ -247,14 +123,14 @@ class Fetcher:
             transport = self._via[proxy] = self._proxy_transport(httpx.Proxy(proxy))
         return transport
 
-    def _connection_failed(self, url: str, reason: object) -> _Transient:
+    def _connection_failed(self, url: str, reason: object) -> Transient:
         # Through a proxy, a connection that fails is the proxy's, not the board's.
         try:
             proxy = self._proxy_of(_url(url))
         except ProxyError:
             proxy = None
         via = f" through proxy {redact(proxy)}" if proxy else ""
-        return _Transient(f"connection failed{via}: {reason}")
+        return Transient(f"connection failed{via}: {reason}")
 
     async def fetch(self, request: Request, validators: Validators | None = None) -> Response:
         """One request, with the whole exchange bounded by the timeout."""
@@ -285,7 +161,7 @@ class Fetcher:
                 if exc.status < 500 or attempt >= self.retries:
                     raise
                 wait = self.retry_delay * (2**attempt)
-            except _Transient as exc:
+            except Transient as exc:
                 if attempt >= self.retries:
                     raise FetchError(str(exc)) from None
                 wait = self.retry_delay * (2**attempt)
@@ -360,24 +236,24 @@ class Fetcher:
                         )
                     return Response(304, b"", validators, not_modified=True)
                 if status >= 400:
-                    raise _status_error(response)
+                    raise status_error(response)
                 raw = await self._read_capped(response)
                 if not raw:
                     raise FetchError(f"empty response (HTTP {status} with no body)")
                 return Response(
                     status,
                     raw,
-                    _validators(response.headers),
+                    validators_of(response.headers),
                     content_encoding=response.headers.get("content-encoding", ""),
                     max_body=self.max_body,
                 )
             finally:
                 await response.aclose()
         except (httpx.TimeoutException, httpx.ConnectError) as exc:
-            if (untrusted := _untrusted(exc)) is not None:
+            if (reason := untrusted(exc)) is not None:
                 # Not worth a retry: the same certificate comes back.
                 raise FetchError(
-                    f"the site's TLS certificate is not trusted ({untrusted}); "
+                    f"the site's TLS certificate is not trusted ({reason}); "
                     "behind a proxy that inspects TLS, set SSL_CERT_FILE to a CA bundle "
                     "that includes the proxy's"
                 ) from exc
@@ -388,11 +264,11 @@ class Fetcher:
             # as a ConnectTimeout; its cause says what really happened.
             if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
                 raise self._connection_failed(request.url, cause) from exc
-            raise _Transient(f"timed out ({type(exc).__name__})") from exc
+            raise Transient(f"timed out ({type(exc).__name__})") from exc
         except (httpx.ReadError, httpx.WriteError) as exc:
             raise self._connection_failed(request.url, str(exc) or type(exc).__name__) from exc
         except httpx.RemoteProtocolError as exc:
-            raise _Transient(f"server broke the connection: {exc}") from exc
+            raise Transient(f"server broke the connection: {exc}") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(f"invalid URL: {exc}") from exc
         except httpx.HTTPError as exc:
@@ -431,9 +307,14 @@ class Fetcher:
         async for chunk in response.aiter_raw():
             size += len(chunk)
             if size > self.max_body:
-                raise _too_large(self.max_body)
+                raise too_large(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def connection_limits(per_host: int) -> httpx.Limits:
+    """The connection pool of a transport: room for every host's share."""
+    return httpx.Limits(max_connections=per_host * 16, max_keepalive_connections=32)
 
 
 MAX_REDIRECTS = 5
@@ -478,56 +359,8 @@ def _redirected(request: httpx.Request, status: int, location: str) -> httpx.Req
     )
 
 
-class _Transient(Exception):
-    """Network-level trouble worth a quick retry."""
-
-
 _ACCEPT = {
     "json": "application/json",
     "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
     "xml": "application/xml,text/xml;q=0.9,*/*;q=0.8",
 }
-
-
-# The longest validators the sources table stores (etag, last_modified). One
-# that does not fit is not kept: the next poll asks without it (a full answer)
-# instead of failing the write where the database enforces lengths.
-MAX_ETAG, MAX_LAST_MODIFIED = 500, 100
-
-
-def _validators(headers: Mapping[str, str]) -> Validators:
-    etag, modified = headers.get("etag"), headers.get("last-modified")
-    if etag is not None and len(etag) > MAX_ETAG:
-        etag = None
-    if modified is not None and len(modified) > MAX_LAST_MODIFIED:
-        modified = None
-    return Validators(etag=etag, last_modified=modified)
-
-
-def _untrusted(exc: BaseException) -> str | None:
-    """Why the certificate was refused, when that is what failed the connection
-    (both transports chain ssl's error a level or two down; aiohttp's own error
-    subclasses it without the reason)."""
-    current: BaseException | None = exc
-    found: str | None = None
-    for _ in range(8):
-        if current is None:
-            break
-        if isinstance(current, ssl.SSLCertVerificationError):
-            found = getattr(current, "verify_message", None) or found or "verify failed"
-        current = current.__cause__ or current.__context__
-    return found
-
-
-def _status_error(response: httpx.Response) -> FetchError:
-    status = response.status_code
-    if status in (404, 410):
-        return NotFound(f"not found (HTTP {status}): check the board name")
-    if status in (429, 503):
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        if status == 429 or retry_after is not None:
-            hint = f", Retry-After {retry_after:.0f}s" if retry_after is not None else ""
-            return RateLimited(f"rate limited (HTTP {status}{hint})", status, retry_after)
-    if status in (401, 403):
-        return HTTPStatusError(f"access denied (HTTP {status}); the site may block bots", status)
-    return HTTPStatusError(f"server error (HTTP {status})", status)

@@ -244,7 +244,7 @@ def _greenhouse_guess(url: str) -> list[Candidate]:
 async def _verify(
     fetcher: Fetcher, candidate: Candidate, endpoints: Mapping[str, str]
 ) -> Candidate:
-    from secondchance.daemon.poller import fetch_board
+    from secondchance.fetch.board import fetch_board
 
     try:
         spec = SOURCES[candidate.kind].parse_spec(candidate.value, {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from secondchance.core.models import BoardSpec
 from secondchance.sources import (
     ashby,
     bamboohr,
@@ -18,15 +19,7 @@ from secondchance.sources import (
     workable,
     workday,
 )
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    Source,
-    SourceError,
-    SpecError,
-)
+from secondchance.sources.interface import Page, ParseError, Request, Source, SourceError, SpecError
 
 SOURCES: Mapping[str, Source] = {
     source.kind: source

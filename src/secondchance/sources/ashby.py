@@ -13,14 +13,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from secondchance.core.models import Posting, Remote
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
-)
+from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,

@@ -12,15 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean_or_none
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean
 from secondchance.sources import jsonld
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.interface import Page, ParseError, Request, SpecError
 from secondchance.sources.toolkit import looks_like_challenge
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
-from secondchance.core.models import Posting, Remote
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.sources.interface import Page, ParseError, Request, SpecError
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,

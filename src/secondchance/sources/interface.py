@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from secondchance.core.models import Posting
+from secondchance.core.models import BoardSpec, Posting
 
 BodyKind = Literal["json", "html", "xml"]
 
@@ -48,25 +48,6 @@ def endpoint(endpoints: Mapping[str, str], name: str, **fields: object) -> str:
         return template.format(**fields).rstrip("/")
     except (KeyError, IndexError, ValueError) as exc:
         raise SourceError(f"endpoint {name!r} has an unknown placeholder: {exc}") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class BoardSpec:
-    """One board as written in the watchlist, validated by its source.
-
-    ``key`` is the board's stable identity within its kind (a token, a site
-    name, a page URL): it scopes posting ids in the database, so it must not
-    change when cosmetic options (selectors, region spelling) do.
-    ``options`` carries the kind-specific settings.
-    """
-
-    kind: str
-    key: str
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.key}"
 
 
 class SourceError(Exception):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from secondchance.core.models import BoardSpec
 from secondchance.sources import jsonld
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.interface import Page, ParseError, Request, SpecError
 from secondchance.sources.toolkit import looks_like_challenge
 
 

@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, SpecError
+from secondchance.sources.interface import Page, ParseError, Request, SpecError
 from secondchance.sources.toolkit import (
     NotObject,
     Scalar,

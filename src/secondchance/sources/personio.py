@@ -16,15 +16,9 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 # No stubs ship for defusedxml; fromstring returns a stdlib Element.
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import board_slug, looks_like_challenge
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")

@@ -12,16 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    SpecError,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, SpecError, endpoint
 from secondchance.sources.toolkit import expect_type, load_json
 
 PAGE_SIZE = 100

@@ -13,16 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from secondchance.core.models import Posting
+from secondchance.core.models import BoardSpec, Posting
 from secondchance.core.text import clean_or_none, parse_datetime
 from secondchance.sources import jsonld
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")

@@ -14,15 +14,9 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import board_slug, expect_type, load_json
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")

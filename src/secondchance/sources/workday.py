@@ -12,16 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from secondchance.core.models import Posting, Remote
+from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none
-from secondchance.sources.interface import (
-    BoardSpec,
-    Page,
-    ParseError,
-    Request,
-    SpecError,
-    endpoint,
-)
+from secondchance.sources.interface import Page, ParseError, Request, SpecError, endpoint
 from secondchance.sources.toolkit import expect_type, load_json
 
 # Workday rejects larger pages on many tenants.

@@ -1,7 +1,7 @@
 """Bring a database to the current schema (users keep their data).
 
 A database that already exists goes through the Alembic migrations. A new,
-empty one gets the head schema straight from the models, plus the version row
+empty one gets the head schema straight from storage/schema.py, plus the version row
 Alembic would have written: the same schema (tests/test_migrate.py builds it
 both ways and compares), without importing Alembic, which is one of the
 largest imports of a process that only wanted to poll once.
@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
 
-from secondchance.storage.store import Base
+from secondchance.storage.schema import metadata
 
 # The newest revision in migrations/versions (a test keeps this in step). A
 # database already there needs no Alembic at all, which keeps the daemon's
@@ -87,13 +87,13 @@ def run_migrations(engine: Engine, scripts: str = SCRIPTS) -> None:
 def _has_schema(connection: Connection) -> bool:
     """Whether any table of ours (or Alembic's) is there: a database shared with
     other applications still counts as new for secondchance."""
-    ours = {*Base.metadata.tables, VERSION_TABLE}
+    ours = {*metadata.tables, VERSION_TABLE}
     return not ours.isdisjoint(inspect(connection).get_table_names())
 
 
 def _create_head(connection: Connection) -> None:
-    """The head schema from the models, and Alembic's version table at HEAD."""
-    for table in Base.metadata.sorted_tables:
+    """The head schema from storage/schema.py, and Alembic's version table at HEAD."""
+    for table in metadata.sorted_tables:
         create = CreateTable(table)
         added = ADDED_COLUMNS.get(table.name, ())
         create.columns.sort(key=lambda column: _position(column, added))  # stable

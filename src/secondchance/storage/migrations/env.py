@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from secondchance.storage.store import Base
+from secondchance.storage.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things in place
     compare_type=True,
 )

@@ -1,0 +1,90 @@
+"""What every command shares: exit codes, the watchlist and data directory the
+options name, and printing alerts to a terminal or a pipe."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from secondchance import logs
+
+# rich, the watchlist's schema and the database are imported where they are used:
+# every process starts here, `--help` included.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from secondchance.config import Company, Config
+    from secondchance.delivery.render import Message
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    from secondchance.config import default_config_path, load
+
+    config = load(args.config or default_config_path())
+    # From here on, the secrets the watchlist resolved are masked in every log line.
+    logs.setup(args.log_level, args.log_format, config.secrets)
+    return config
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    from secondchance.config import default_data_dir
+
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+
+
+def company_named(config: Config, name: str) -> Company | None:
+    """The company, or None after saying which names the watchlist has."""
+    company = config.company(name)
+    if company is None:
+        known = ", ".join(c.name for c in config.companies)
+        print(f"secondchance: no company named {name!r} (known: {known})", file=sys.stderr)
+    return company
+
+
+def to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout
+        return False
+
+
+@functools.cache
+def console() -> Console:
+    # One Console for the process: building one per alert cost more than printing it.
+    # It writes to whatever sys.stdout is at the time.
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, soft_wrap=True)
+
+
+def print_message(message: Message) -> None:
+    """An alert message on standard output (the terminal channel)."""
+    if not to_terminal():
+        # journald, a file, a pipe: nothing to style, and rich's rendering of the same
+        # characters cost more than the rest of queuing the alert (and importing rich,
+        # more than a quiet `once`'s printing).
+        print(f"── {message.title} ──\n{message.body}\n", flush=True)
+        return
+    out = console()
+    out.print(f"── {message.title} ──", style="bold")
+    out.print(message.body)
+    out.print()
+
+
+def ago(when: datetime | None) -> str:
+    if when is None:
+        return "never"
+    seconds = int((datetime.now(UTC) - when).total_seconds())
+    if seconds < 90:
+        return f"{seconds}s ago"
+    if seconds < 5400:
+        return f"{seconds // 60}m ago"
+    if seconds < 172800:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"

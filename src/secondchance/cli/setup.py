@@ -1,0 +1,154 @@
+"""The commands that set secondchance up: check the watchlist, find a company's
+board, try the notification URLs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+
+from secondchance.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, load_config
+from secondchance.core.models import Alert
+from secondchance.delivery.render import Message, block
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    boards = sum(len(c.boards) for c in config.companies)
+    places = [f"{len(config.targets)} notification URL(s)"] if config.targets else []
+    places += ["the terminal"] if config.console_alerts else []
+    print(
+        f"{config.path}: OK: {len(config.companies)} companies, {boards} boards; "
+        f"alerts go to {' and '.join(places)}"
+    )
+    return EXIT_OK
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from secondchance.importers import discover as finder
+    from secondchance.sources import default_endpoints
+
+    endpoints: Mapping[str, str] = default_endpoints()
+    if args.config is not None:
+        # A watchlist with mirrors: look the boards up where the daemon would.
+        endpoints = load_config(args).endpoints
+
+    async def run() -> finder.Discovery:
+        if args.offline:
+            return await finder.discover(args.target, fetcher=None, offline=True)
+        from secondchance.fetch.client import Fetcher
+
+        fetcher = Fetcher(timeout=20.0, retries=1)
+        try:
+            return await finder.discover(args.target, fetcher=fetcher, endpoints=endpoints)
+        finally:
+            await fetcher.aclose()
+
+    found = asyncio.run(run())
+    chosen = finder.best(found.candidates)
+    name = args.add or args.name or (finder.guess_name(chosen) if chosen else None)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "target": found.target,
+                    "fetched": found.fetched,
+                    "note": found.note,
+                    "candidates": [
+                        {
+                            "kind": c.kind,
+                            "value": c.value,
+                            "how": c.how,
+                            "postings": c.postings,
+                            "error": c.error,
+                        }
+                        for c in found.candidates
+                    ],
+                    "snippet": finder.snippet(name, chosen) if chosen else None,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for c in found.candidates:
+            outcome = (
+                f"error: {c.error}"
+                if c.error
+                else f"{c.postings} open posting(s)"
+                if c.postings is not None
+                else "not checked"
+            )
+            print(f"{c.kind} = {_toml_value(c.value)}   ({c.how}; {outcome})")
+        if found.note:
+            print(found.note)
+        if chosen:
+            print()
+            print(finder.snippet(name, chosen))
+    if not chosen:
+        print(f"secondchance: no job board found for {found.target}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.add:
+        from secondchance.config import default_config_path
+
+        path = args.config or default_config_path()
+        summary = finder.add_to_watchlist(path, args.add, chosen)
+        print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value)
+
+
+def cmd_notify_test(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from secondchance.delivery.channels import channels_of
+    from secondchance.delivery.sender import Sender
+
+    config = load_config(args)
+    channels = [c for c in channels_of(config.targets, console=False) if c.url is not None]
+    if args.tag:
+        channels = [c for c in channels if args.tag in c.tags]
+        if not channels:
+            print(f"secondchance: no [notify] url carries the tag {args.tag!r}", file=sys.stderr)
+            return EXIT_CONFIG
+    if not channels:
+        print(
+            "secondchance: no [notify] urls configured; alerts go to the terminal", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    sample = Alert(
+        id=0,
+        company="secondchance",
+        kind="new",
+        source_kind="test",
+        source_board="",
+        posting_id=None,
+        title="Test alert: your notifications work",
+        location="Anywhere",
+        url=None,
+        previous_title=None,
+        detail=None,
+        extra={"context": "This is a test sent by `secondchance notify-test`."},
+    )
+
+    async def send_all() -> list[str | None]:
+        sender = Sender(config.notify.timeout)
+        results = []
+        for channel in channels:
+            body = block(sample, markdown=channel.markdown)
+            message = Message(title="secondchance: test", body=body, alert_ids=(0,))
+            results.append(await sender.send(channel, message))
+        return results
+
+    failed = False
+    for channel, error in zip(channels, asyncio.run(send_all()), strict=True):
+        print(f"{channel.label}: {'ok' if error is None else 'FAILED: ' + error}")
+        failed = failed or error is not None
+    return EXIT_FAILED if failed else EXIT_OK

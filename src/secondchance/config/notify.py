@@ -1,0 +1,102 @@
+"""The [notify] table's checks: each URL a valid Apprise URL with its routing tags,
+every tag a company routes to carried by some URL, the delivery timing readable."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from secondchance.config.errors import Errors, Loc
+from secondchance.config.model import Target
+from secondchance.config.tables import Notify, NotifyUrl
+from secondchance.config.timing import (
+    DeliveryPolicy,
+    parse_clock,
+    parse_quiet_hours,
+    parse_timezone,
+)
+from secondchance.core.models import ChangeKind
+
+
+def targets(notify: Notify, errors: Errors) -> list[Target]:
+    """Notification URLs with their routing tags (``?tag=a,b`` or ``tags = [...]``)."""
+    targets: list[Target] = []
+    for index, entry in enumerate(notify.urls):
+        url, tags = (entry.url, set(entry.tags)) if isinstance(entry, NotifyUrl) else (entry, set())
+        loc: Loc = ("notify", "urls", index)
+        if not url or loc in {where for where, _ in errors}:
+            continue  # an unset ${ENV} was reported already
+        url, found = _split_tags(url)
+        tags |= found
+        if not _valid_apprise_url(url):
+            scheme = url.split("://", 1)[0] if "://" in url else "?"
+            errors.append(
+                (loc, f"not a valid Apprise URL (scheme {scheme!r}; see the Apprise wiki)")
+            )
+            continue
+        targets.append(Target(url=url, tags=frozenset(tags)))
+    return targets
+
+
+def _split_tags(url: str) -> tuple[str, set[str]]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    tags = {t.strip() for k, v in query if k in ("tag", "tags") for t in v.split(",") if t.strip()}
+    if not tags:
+        return url, set()
+    rest = urlencode([(k, v) for k, v in query if k not in ("tag", "tags")])
+    return urlunsplit(parts._replace(query=rest)), tags
+
+
+def _valid_apprise_url(url: str) -> bool:
+    import apprise
+
+    # Apprise logs the rejected URL itself, which may hold a token.
+    logging.getLogger("apprise").setLevel(logging.CRITICAL)
+    return bool(apprise.Apprise().add(url))
+
+
+def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
+    slots = []
+    for index, text in enumerate(notify.digest_at):
+        try:
+            slots.append(parse_clock(text))
+        except ValueError as exc:
+            errors.append((("notify", "digest_at", index), str(exc)))
+    quiet = None
+    if notify.quiet_hours is not None:
+        try:
+            quiet = parse_quiet_hours(notify.quiet_hours)
+        except ValueError as exc:
+            errors.append((("notify", "quiet_hours"), str(exc)))
+    try:
+        tz = parse_timezone(notify.timezone)
+    except ValueError as exc:
+        errors.append((("notify", "timezone"), str(exc)))
+        tz = parse_timezone(None)
+    kinds = {k.value for k in ChangeKind}
+    for index, kind in enumerate(notify.urgent):
+        if kind not in kinds:
+            errors.append(
+                (
+                    ("notify", "urgent", index),
+                    f"unknown alert kind (known: {', '.join(sorted(kinds))})",
+                )
+            )
+    return DeliveryPolicy(
+        mode=notify.mode,
+        digest_at=tuple(slots) or DeliveryPolicy().digest_at,
+        quiet=quiet,
+        tz=tz,
+        urgent=frozenset(notify.urgent),
+    )
+
+
+def check_tags(tags: Sequence[str], loc: Loc, targets: Sequence[Target], errors: Errors) -> None:
+    """A tag no URL carries would send alerts nowhere (Apprise answers
+    NOMATCH): a configuration error, not a silent drop."""
+    known = set().union(*(t.tags for t in targets)) if targets else set()
+    for tag in sorted(set(tags) - known):
+        hint = ", ".join(sorted(known)) or "none: add ?tag=... to a URL"
+        errors.append((loc, f"tag {tag!r} matches no [notify] url (tags in use: {hint})"))

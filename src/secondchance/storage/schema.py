@@ -1,0 +1,186 @@
+"""The database's tables, declared once, in SQLAlchemy Core (no ORM).
+
+Every read and write of the package goes through these Table objects; the Alembic
+migrations build exactly these tables (tests/test_migrate.py compares the two). Bounded
+columns take their lengths from core.limits, which the steps before storage keep to.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+from secondchance.core import limits
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=256)
+def sqlite_time(value: datetime | None) -> str | None:
+    """A UTCDateTime value as SQLite stores it: SQLAlchemy's own DATETIME text form
+    (its storage_format), so rows written either way read back the same. Cached: a
+    poll stores one moment on every row it writes."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    # %-formatting the fields is twice as fast as replace() + isoformat().
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
+def from_sqlite_time(value: str | None) -> datetime | None:
+    """The aware UTC datetime of a stored ``sqlite_time`` text, parsed by
+    fromisoformat (C) rather than SQLAlchemy's regular expression."""
+    # Appending the offset lets fromisoformat build the aware value itself: five
+    # times cheaper than .replace(tzinfo=UTC), for two values of every row read.
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+
+metadata = MetaData()
+
+# One row per board of a company: its poll state (validators, health, counters).
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company", String(limits.COMPANY), nullable=False),
+    Column("kind", String(limits.SOURCE_KIND), nullable=False),
+    Column("board", String(limits.BOARD), nullable=False),
+    Column("etag", String(limits.ETAG)),
+    Column("last_modified", String(limits.LAST_MODIFIED)),
+    Column("body_hash", String(64)),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("baseline_done", Boolean, nullable=False, default=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_poll_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("last_result", String(20)),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("failing_alerted", Boolean, nullable=False, default=False),
+    Column("collapse_streak", Integer, nullable=False, default=0),
+    Column("open_count", Integer, nullable=False, default=0),
+    # Open postings missing from the last poll(s), not yet confirmed closed: while it
+    # is 0, an unchanged body (304, same hash) cannot change anything.
+    Column("missing", Integer, nullable=False, default=0, server_default="0"),
+    # A paged board's page requests and their validators (JSON), so the next poll can
+    # ask for every page conditionally (fetch/board.py).
+    Column("page_validators", Text),
+    UniqueConstraint("company", "kind", "board", name="uq_sources_board"),
+)
+
+# The snapshot: every posting a board has listed, open or closed.
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # No index of its own: uq_postings_id (source_id, posting_id) serves lookups by source.
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("posting_id", String(limits.POSTING_ID), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text),
+    Column("locations", Text, nullable=False, default="[]"),  # a JSON array
+    Column("remote", String(10), nullable=False, default="unknown"),
+    Column("department", Text),
+    Column("employment_type", Text),
+    Column("posted_at", UTCDateTime),
+    Column("updated_at", UTCDateTime),
+    Column("status", String(10), nullable=False, default="open"),
+    Column("misses", Integer, nullable=False, default=0),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    UniqueConstraint("source_id", "posting_id", name="uq_postings_id"),
+)
+
+# The outbox: every alert ever queued, unique by its key ...
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(limits.ALERT_KEY), nullable=False, unique=True),
+    Column("company", String(limits.COMPANY), nullable=False, index=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("source_kind", String(limits.SOURCE_KIND), nullable=False),
+    Column("source_board", String(limits.BOARD), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("posting_id", String(limits.POSTING_ID)),
+    Column("title", Text),
+    Column("location", Text),
+    Column("url", Text),
+    Column("previous_title", Text),
+    Column("detail", Text),
+    # A JSON object of second-chance context (core.models.Alert.extra).
+    Column("extra", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# ... and its delivery to each channel.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "alert_id",
+        Integer,
+        ForeignKey("alerts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("channel", String(limits.CHANNEL), nullable=False),
+    Column("status", String(10), nullable=False, default="pending", index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    # Set while one process is sending it, so another process skips it.
+    Column("claimed_until", UTCDateTime),
+    UniqueConstraint("alert_id", "channel", name="uq_deliveries_channel"),
+)
+
+# Small facts about the running daemon (its heartbeat).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
