@@ -7,24 +7,26 @@ there is never a second page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
     board_slug,
-    clean_str,
     clean_text,
     decode_json,
     expect_object,
     expect_type,
-    parse_datetime_fast,
+    posting_id,
+    unique,
 )
 
 _ORG = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -79,12 +81,9 @@ class _Board(msgspec.Struct, gc=False):
 _DECODER = msgspec.json.Decoder(_Board | NotObject)
 
 
-class AshbySource:
-    def __init__(self) -> None:
-        self.kind = "ashby"
-        self.endpoints: Mapping[str, str] = {"ashby": "https://api.ashbyhq.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class AshbySource(Source):
+    kind = "ashby"
+    endpoints = MappingProxyType({"ashby": "https://api.ashbyhq.com"})
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -129,22 +128,20 @@ class AshbySource:
 
 
 def _posting(job: _Job, index: int) -> Posting:
-    raw_id = job.id
-    if not isinstance(raw_id, str) or not raw_id.strip():
-        raise ParseError(f"ashby job #{index}: missing or invalid 'id'")
+    job_id = posting_id(job.id, f"ashby job #{index}", numbers=False)
     title = job.title
     if not isinstance(title, str):
-        raise ParseError(f"ashby job {raw_id}: missing or invalid 'title'")
+        raise ParseError(f"ashby job {job_id}: missing or invalid 'title'")
     return Posting(
-        id=raw_id.strip(),
-        title=clean_str(title),
+        id=job_id,
+        title=clean(title),
         url=clean_text(job.job_url) or clean_text(job.apply_url),
         locations=_locations(job),
         remote=_remote(job),
         department=clean_text(job.department) or clean_text(job.team),
         employment_type=_employment_type(job.employment_type),
-        posted_at=parse_datetime_fast(job.published_at),
-        updated_at=parse_datetime_fast(job.updated_at),
+        posted_at=parse_datetime(job.published_at),
+        updated_at=parse_datetime(job.updated_at),
     )
 
 
@@ -158,17 +155,13 @@ def _place(entry: _Place) -> str | None:
     if not isinstance(postal, _PostalAddress):
         return None
     parts = (postal.address_locality, postal.address_region, postal.address_country)
-    return ", ".join(_unique(clean_text(part) for part in parts)) or None
+    return ", ".join(unique(clean_text(part) for part in parts)) or None
 
 
 def _locations(job: _Job) -> tuple[str, ...]:
     secondary = job.secondary_locations
     entries = [job, *(secondary if isinstance(secondary, list) else [])]
-    return _unique(_place(entry) for entry in entries if isinstance(entry, _Place))
-
-
-def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for value in values if value))
+    return unique(_place(entry) for entry in entries if isinstance(entry, _Place))
 
 
 def _remote(job: _Job) -> Remote:

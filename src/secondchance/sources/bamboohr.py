@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean_or_none
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import board_slug, expect_type, load_json
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.toolkit import board_slug, clean_text, expect_type, load_json, posting_id
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
 # Subdomains of bamboohr.com that are BambooHR's own, not a company's.
@@ -27,12 +27,9 @@ _LIST_PATH = "/careers/list"
 _LOCATION_TYPES = {"0": Remote.NO, "1": Remote.YES, "2": Remote.HYBRID}
 
 
-class BambooHRSource:
-    def __init__(self) -> None:
-        self.kind = "bamboohr"
-        self.endpoints: Mapping[str, str] = {"bamboohr": "https://{company}.bamboohr.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class BambooHRSource(Source):
+    kind = "bamboohr"
+    endpoints = MappingProxyType({"bamboohr": "https://{company}.bamboohr.com"})
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -74,12 +71,8 @@ def _company_base(list_url: str) -> str:
 
 def _posting(job: Any, index: int, base: str) -> Posting:
     job = expect_type(job, dict, f"bamboohr job #{index}")
-    raw_id = job.get("id")
-    # bool is an int subclass; a true/false id is drift, not an identity.
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
-        raise ParseError(f"bamboohr job #{index}: missing or invalid 'id'")
-    job_id = str(raw_id).strip()
-    title = _text(job.get("jobOpeningName"))
+    job_id = posting_id(job.get("id"), f"bamboohr job #{index}")
+    title = clean_text(job.get("jobOpeningName"))
     if title is None:
         raise ParseError(f"bamboohr job {job_id}: missing or invalid 'jobOpeningName'")
     return Posting(
@@ -88,13 +81,9 @@ def _posting(job: Any, index: int, base: str) -> Posting:
         url=f"{base}/careers/{job_id}",
         locations=_locations(job),
         remote=_remote(job),
-        department=_text(job.get("departmentLabel")),
-        employment_type=_text(job.get("employmentStatusLabel")),
+        department=clean_text(job.get("departmentLabel")),
+        employment_type=clean_text(job.get("employmentStatusLabel")),
     )
-
-
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
 
 
 def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
@@ -108,7 +97,7 @@ def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
         # boards that still fill only location.
         for source in (ats, location):
             for name in names:
-                value = _text(source.get(name))
+                value = clean_text(source.get(name))
                 if value:
                     return value
         return None

@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, SpecError
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
 from secondchance.sources.toolkit import looks_like_challenge
 
 if TYPE_CHECKING:
@@ -37,11 +37,8 @@ class _Item:
     link: str | None
 
 
-class CareersSource:
+class CareersSource(Source):
     kind = "careers"
-    endpoints: Mapping[str, str] = {}
-    companion_keys: tuple[str, ...] = ()
-    max_pages = 1
 
     def detect(self, url: str) -> object | None:
         # Any page can be a career page: discover falls back to this kind last.
@@ -159,16 +156,16 @@ def _base_url(tree: LexborHTMLParser, page_url: str) -> str:
     return urljoin(page_url, href.strip()) if href and href.strip() else page_url
 
 
-def _text(node: LexborNode | None) -> str:
+def _node_text(node: LexborNode | None) -> str:
     # A separator keeps "<div>Title</div><div>Zurich</div>" from fusing into one word.
     return clean(node.text(deep=True, separator=" ")) if node is not None else ""
 
 
 def _read_item(node: LexborNode, base: str, page_url: str, options: Mapping[str, Any]) -> _Item:
     title_sel = options.get("title")
-    title = _text(node.css_first(title_sel) if title_sel else node)
+    title = _node_text(node.css_first(title_sel) if title_sel else node)
     location_sel = options.get("location")
-    location = _text(node.css_first(location_sel)) if location_sel else ""
+    location = _node_text(node.css_first(location_sel)) if location_sel else ""
     link_sel: str | None = options.get("link_selector")
     attr: str = options.get("link_attr", "href")
     if link_sel is None:

@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.sources.interface import Page, ParseError, Request, SpecError
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
-    clean_str,
     clean_text,
     decode_json,
     expect_object,
     expect_type,
-    parse_datetime_fast,
+    posting_id,
+    unique,
 )
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -83,12 +85,9 @@ class _Board(msgspec.Struct, gc=False):
 _DECODER = msgspec.json.Decoder(_Board | NotObject)
 
 
-class GreenhouseSource:
-    def __init__(self) -> None:
-        self.kind = "greenhouse"
-        self.endpoints: Mapping[str, str] = {"greenhouse": "https://boards-api.greenhouse.io"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class GreenhouseSource(Source):
+    kind = "greenhouse"
+    endpoints = MappingProxyType({"greenhouse": "https://boards-api.greenhouse.io"})
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -129,25 +128,22 @@ class GreenhouseSource:
 
 def _posting(job: object, index: int) -> Posting:
     job = expect_object(job, _Job, f"greenhouse job #{index}")
-    raw_id = job.id
-    # bool is an int subclass; a true/false id is drift, not an identity.
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
-        raise ParseError(f"greenhouse job #{index}: missing or invalid 'id'")
+    job_id = posting_id(job.id, f"greenhouse job #{index}")
     title = job.title
     if not isinstance(title, str):
-        raise ParseError(f"greenhouse job {raw_id}: missing or invalid 'title'")
+        raise ParseError(f"greenhouse job {job_id}: missing or invalid 'title'")
     metadata = _metadata(job.metadata)
     locations = _locations(job)
     return Posting(
-        id=str(raw_id).strip(),
-        title=clean_str(title),
+        id=job_id,
+        title=clean(title),
         url=clean_text(job.absolute_url),
         locations=locations,
         remote=_remote(metadata, locations),
         department=_first_name(job.departments),
         employment_type=_employment_type(metadata),
-        posted_at=parse_datetime_fast(job.first_published),
-        updated_at=parse_datetime_fast(job.updated_at),
+        posted_at=parse_datetime(job.first_published),
+        updated_at=parse_datetime(job.updated_at),
     )
 
 
@@ -168,7 +164,7 @@ def _metadata(value: object) -> list[tuple[str, Any]]:
 # Cached: every job of a board repeats the same metadata names, a dozen on some.
 @functools.lru_cache(maxsize=1024)
 def _field_name(name: str) -> str | None:
-    lowered = clean_str(name).lower()
+    lowered = clean(name).lower()
     if _WORKPLACE_FIELD.search(lowered) or "employment type" in lowered:
         return lowered
     return None
@@ -180,8 +176,8 @@ def _locations(job: _Job) -> tuple[str, ...]:
     if isinstance(name, str) and (places := _places(name)) is not None:
         return places
     offices = job.offices if isinstance(job.offices, list) else []
-    return _unique(
-        clean_str(office.name)
+    return unique(
+        clean(office.name)
         for office in offices
         if isinstance(office, _Named) and isinstance(office.name, str)
     )
@@ -191,13 +187,9 @@ def _locations(job: _Job) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4096)
 def _places(name: str) -> tuple[str, ...] | None:
     """The places of a location name; None when it is blank."""
-    if not clean_str(name):
+    if not clean(name):
         return None
-    return _unique(clean_str(part) for part in _LOCATION_SEPARATORS.split(name))
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for value in values if value))
+    return unique(clean(part) for part in _LOCATION_SEPARATORS.split(name))
 
 
 def _first_name(entries: object) -> str | None:
@@ -237,7 +229,7 @@ def _classify(value: object, *, remote_named: bool) -> Remote:
 # Cached: a board's arrangement values are a handful of options.
 @functools.lru_cache(maxsize=1024)
 def _classify_text(value: str, remote_named: bool) -> Remote:
-    text = clean_str(value).lower()
+    text = clean(value).lower()
     if remote_named and text == "yes":
         return Remote.YES
     if "remote" in text:

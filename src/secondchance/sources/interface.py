@@ -7,9 +7,11 @@ over pages, and the parsers stay testable with plain bytes.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal
 
 from secondchance.core.models import BoardSpec, Posting
 
@@ -71,36 +73,37 @@ class SpecError(ValueError):
         self.key = key
 
 
-class Source(Protocol):
-    """One kind of board (greenhouse, lever, careers, ...).
+class Source(ABC):
+    """One kind of board (greenhouse, lever, careers, ...): a subclass per kind, one
+    instance of it in the registry (sources/__init__.py).
 
-    ``kind`` is the watchlist key. ``endpoints`` names the base URLs this kind
-    uses, with their public defaults; ``[settings.endpoints]`` overrides them.
-    Where the host carries the company, the endpoint is a URL template with
-    ``{company}`` (or ``{tenant}``/``{wd}``/``{site}``), formatted with
-    ``endpoint()`` below. ``companion_keys`` are extra company-level keys folded
-    into the spec (``lever_region``). ``max_pages`` bounds one fetch.
+    ``kind`` is the watchlist key. ``endpoints`` names the base URLs this kind uses,
+    with their public defaults; ``[settings.endpoints]`` overrides them. Where the host
+    carries the company, the endpoint is a URL template with ``{company}`` (or
+    ``{tenant}``/``{wd}``/``{site}``), formatted with ``endpoint()`` above.
+    ``companion_keys`` are extra company-level keys folded into the spec
+    (``lever_region``). ``max_pages`` bounds one fetch.
     """
 
-    kind: str
-    endpoints: Mapping[str, str]
-    companion_keys: tuple[str, ...]
-    max_pages: int
+    kind: ClassVar[str]
+    endpoints: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    companion_keys: ClassVar[tuple[str, ...]] = ()
+    max_pages: ClassVar[int] = 1
 
+    @abstractmethod
     def detect(self, url: str) -> object | None:
         """The watchlist value for this kind if ``url`` is one of its board or
         job URLs (``"acme"``, ``{ site = ..., region = "eu" }``), else None.
         Pure: recognises the URL, fetches nothing."""
-        ...
 
+    @abstractmethod
     def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
         """Validate one watchlist value; raise SpecError with a short reason."""
-        ...
 
+    @abstractmethod
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         """The request for the first page of the board."""
-        ...
 
+    @abstractmethod
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
         """Read one response body; raise ParseError when it is not a board."""
-        ...

@@ -12,17 +12,13 @@ from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, SpecError
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
 from secondchance.sources.toolkit import looks_like_challenge
 
 
-class JsonLdSource:
-    def __init__(self) -> None:
-        self.kind = "jsonld"
-        self.endpoints: Mapping[str, str] = {}
-        self.companion_keys: tuple[str, ...] = ()
-        # One page is one fetch: JSON-LD has no notion of a next page.
-        self.max_pages = 1
+class JsonLdSource(Source):
+    kind = "jsonld"
+    # One page is one fetch: JSON-LD has no notion of a next page.
 
     def detect(self, url: str) -> object | None:
         # Any page may carry JSON-LD; only fetching tells, which discover does.

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean
-from secondchance.sources.interface import Page, ParseError, Request, SpecError
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
 from secondchance.sources.toolkit import (
     NotObject,
     Scalar,
-    clean_str,
     clean_text,
     decode_json,
     expect_object,
     expect_type,
-    parse_datetime_fast,
+    posting_id,
 )
 
 PAGE_SIZE = 100
@@ -68,16 +68,14 @@ _NO_CATEGORIES = _Categories()
 _DECODER = msgspec.json.Decoder(list[_Posting | NotObject] | dict[str, Any] | Scalar)
 
 
-class LeverSource:
-    def __init__(self) -> None:
-        self.kind = "lever"
-        self.endpoints: Mapping[str, str] = {
-            "lever": "https://api.lever.co",
-            "lever_eu": "https://api.eu.lever.co",
-        }
-        self.companion_keys: tuple[str, ...] = ("lever_region",)
-        # 100 postings a page: 50 pages is far beyond any real Lever board.
-        self.max_pages = 50
+class LeverSource(Source):
+    kind = "lever"
+    endpoints = MappingProxyType(
+        {"lever": "https://api.lever.co", "lever_eu": "https://api.eu.lever.co"}
+    )
+    companion_keys = ("lever_region",)
+    # 100 postings a page: 50 pages is far beyond any real Lever board.
+    max_pages = 50
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -174,32 +172,30 @@ def _next_request(request: Request, count: int) -> Request | None:
 
 def _posting(item: object, index: int) -> Posting:
     item = expect_object(item, _Posting, f"lever posting #{index}")
-    raw_id = item.id
-    if not isinstance(raw_id, str) or not raw_id.strip():
-        raise ParseError(f"lever posting #{index}: missing or invalid 'id'")
+    job_id = posting_id(item.id, f"lever posting #{index}", numbers=False)
     title = item.text
     if not isinstance(title, str):
-        raise ParseError(f"lever posting {raw_id}: missing or invalid 'text' (title)")
+        raise ParseError(f"lever posting {job_id}: missing or invalid 'text' (title)")
     categories = item.categories
     if not isinstance(categories, _Categories):
         categories = _NO_CATEGORIES
     return Posting(
-        id=raw_id.strip(),
-        title=clean_str(title),
+        id=job_id,
+        title=clean(title),
         url=clean_text(item.hosted_url),
         locations=_locations(categories),
         remote=_WORKPLACE.get((clean_text(item.workplace_type) or "").lower(), Remote.UNKNOWN),
         department=clean_text(categories.department) or clean_text(categories.team),
         employment_type=clean_text(categories.commitment),
-        posted_at=parse_datetime_fast(item.created_at),
-        updated_at=parse_datetime_fast(item.updated_at),
+        posted_at=parse_datetime(item.created_at),
+        updated_at=parse_datetime(item.updated_at),
     )
 
 
 def _locations(categories: _Categories) -> tuple[str, ...]:
     every = categories.all_locations
     raw = every if isinstance(every, list) and every else [categories.location]
-    cleaned = (clean_str(value) for value in raw if isinstance(value, str))
+    cleaned = (clean(value) for value in raw if isinstance(value, str))
     return tuple(dict.fromkeys(value for value in cleaned if value))
 
 

@@ -8,7 +8,8 @@ company host as ``/job/{id}``, which is where Personio serves the job page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from types import MappingProxyType
 from urllib.parse import urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLParseError
@@ -18,8 +19,8 @@ import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import board_slug, looks_like_challenge
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.toolkit import board_slug, looks_like_challenge, unique
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
@@ -29,12 +30,9 @@ _FEED_PATH = "/xml"
 _UNSAFE = (safe_xml.DTDForbidden, safe_xml.EntitiesForbidden, safe_xml.ExternalReferenceForbidden)
 
 
-class PersonioSource:
-    def __init__(self) -> None:
-        self.kind = "personio"
-        self.endpoints: Mapping[str, str] = {"personio": "https://{company}.jobs.personio.de"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class PersonioSource(Source):
+    kind = "personio"
+    endpoints = MappingProxyType({"personio": "https://{company}.jobs.personio.de"})
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())
@@ -91,21 +89,21 @@ def _job_base(feed_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def _text(parent: Element, tag: str) -> str | None:
+def _child_text(parent: Element, tag: str) -> str | None:
     child = parent.find(tag)
     return clean_or_none(child.text) if child is not None else None
 
 
 def _posting(position: Element, index: int, base: str) -> Posting:
-    raw_id = _text(position, "id")
+    raw_id = _child_text(position, "id")
     if raw_id is None:
         raise ParseError(f"personio position #{index}: missing <id>")
-    title = _text(position, "name")
+    title = _child_text(position, "name")
     if title is None:
         raise ParseError(f"personio position {raw_id}: missing <name> (title)")
     offices = [position.find("office"), *position.findall("additionalOffices/office")]
-    locations = _unique(clean(o.text) for o in offices if o is not None)
-    keywords = _text(position, "keywords") or ""
+    locations = unique(clean(o.text) for o in offices if o is not None)
+    keywords = _child_text(position, "keywords") or ""
     remote = any(_REMOTE_WORD.search(text) for text in (*locations, keywords))
     return Posting(
         id=raw_id,
@@ -113,21 +111,17 @@ def _posting(position: Element, index: int, base: str) -> Posting:
         url=f"{base}/job/{raw_id}",
         locations=locations,
         remote=Remote.YES if remote else Remote.UNKNOWN,
-        department=_text(position, "department"),
+        department=_child_text(position, "department"),
         employment_type=_employment(position),
-        posted_at=parse_datetime(_text(position, "createdAt")),
+        posted_at=parse_datetime(_child_text(position, "createdAt")),
     )
 
 
 def _employment(position: Element) -> str | None:
     # The contract kind (permanent, intern) and the hours (full-time) are
     # separate fields; a reader wants both.
-    parts = [_text(position, "employmentType"), _text(position, "schedule")]
+    parts = [_child_text(position, "employmentType"), _child_text(position, "schedule")]
     return ", ".join(part for part in parts if part) or None
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for value in values if value))
 
 
 SOURCE = PersonioSource()

@@ -7,14 +7,22 @@ offer at once. The company is in the host, so the endpoint is a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import board_slug, expect_type, load_json
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.toolkit import (
+    board_slug,
+    clean_text,
+    expect_type,
+    load_json,
+    posting_id,
+    unique,
+)
 
 _COMPANY = re.compile(r"^[A-Za-z0-9._-]+$")
 # Subdomains of recruitee.com that are Recruitee's own, not a company.
@@ -23,12 +31,9 @@ _RESERVED_HOSTS = {"www", "app", "api", "blog", "support", "help", "careers", "s
 _EMPLOYMENT_WORDS = {"fulltime": "full-time", "parttime": "part-time"}
 
 
-class RecruiteeSource:
-    def __init__(self) -> None:
-        self.kind = "recruitee"
-        self.endpoints: Mapping[str, str] = {"recruitee": "https://{company}.recruitee.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class RecruiteeSource(Source):
+    kind = "recruitee"
+    endpoints = MappingProxyType({"recruitee": "https://{company}.recruitee.com"})
 
     def detect(self, url: str) -> object | None:
         host = urlsplit(url.strip()).netloc.lower()
@@ -60,20 +65,17 @@ class RecruiteeSource:
 
 def _posting(offer: Any, index: int) -> Posting:
     offer = expect_type(offer, dict, f"recruitee offer #{index}")
-    raw_id = offer.get("id")
-    # bool is an int subclass; a true/false id is drift, not an identity.
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
-        raise ParseError(f"recruitee offer #{index}: missing or invalid 'id'")
+    job_id = posting_id(offer.get("id"), f"recruitee offer #{index}")
     title = offer.get("title")
     if not isinstance(title, str):
-        raise ParseError(f"recruitee offer {raw_id}: missing or invalid 'title'")
+        raise ParseError(f"recruitee offer {job_id}: missing or invalid 'title'")
     return Posting(
-        id=str(raw_id).strip(),
+        id=job_id,
         title=clean(title),
-        url=_text(offer.get("careers_url")) or _text(offer.get("careers_apply_url")),
+        url=clean_text(offer.get("careers_url")) or clean_text(offer.get("careers_apply_url")),
         locations=_locations(offer),
         remote=_remote(offer),
-        department=_text(offer.get("department")),
+        department=clean_text(offer.get("department")),
         employment_type=_employment_type(offer.get("employment_type_code")),
         posted_at=parse_datetime(offer.get("published_at"))
         or parse_datetime(offer.get("created_at")),
@@ -81,32 +83,24 @@ def _posting(offer: Any, index: int) -> Posting:
     )
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
-def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for value in values if value))
-
-
 def _place(entry: Mapping[str, Any], *region_keys: str) -> str | None:
-    region = next((_text(entry.get(k)) for k in region_keys if _text(entry.get(k))), None)
+    region = next((clean_text(entry.get(k)) for k in region_keys if clean_text(entry.get(k))), None)
     # _unique drops the state when it repeats the city ("Dubai, Dubai").
-    parts = _unique([_text(entry.get("city")), region, _text(entry.get("country"))])
+    parts = unique([clean_text(entry.get("city")), region, clean_text(entry.get("country"))])
     return ", ".join(parts) or None
 
 
 def _locations(offer: Mapping[str, Any]) -> tuple[str, ...]:
     entries = offer.get("locations")
     if isinstance(entries, list) and entries:
-        places = _unique(
+        places = unique(
             _place(entry, "state", "region") for entry in entries if isinstance(entry, dict)
         )
         if places:
             return places
     # The flat fields describe the same place; the free-text "location" is
     # last because remote offers put "Remote job" there instead of a place.
-    return _unique([_place(offer, "state_name", "state"), _text(offer.get("location"))])[:1]
+    return unique([_place(offer, "state_name", "state"), clean_text(offer.get("location"))])[:1]
 
 
 def _remote(offer: Mapping[str, Any]) -> Remote:
@@ -122,7 +116,7 @@ def _remote(offer: Mapping[str, Any]) -> Remote:
 
 
 def _employment_type(value: object) -> str | None:
-    code = _text(value)
+    code = clean_text(value)
     if code is None:
         return None
     words = [_EMPLOYMENT_WORDS.get(word, word) for word in code.lower().split("_") if word]

@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, SpecError, endpoint
-from secondchance.sources.toolkit import expect_type, load_json
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError, endpoint
+from secondchance.sources.toolkit import clean_text, expect_type, load_json, posting_id
 
 PAGE_SIZE = 100
 _COMPANY = re.compile(r"^[A-Za-z0-9._-]+$")
 _JOBS_HOST = "https://jobs.smartrecruiters.com"
 
 
-class SmartRecruitersSource:
-    def __init__(self) -> None:
-        self.kind = "smartrecruiters"
-        self.endpoints: Mapping[str, str] = {"smartrecruiters": "https://api.smartrecruiters.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        # 100 pages of 100 is 10,000 postings: beyond any board worth watching whole.
-        self.max_pages = 100
+class SmartRecruitersSource(Source):
+    kind = "smartrecruiters"
+    endpoints = MappingProxyType({"smartrecruiters": "https://api.smartrecruiters.com"})
+    # 100 pages of 100 is 10,000 postings: beyond any board worth watching whole.
+    max_pages = 100
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -110,26 +109,23 @@ def _next_request(request: Request, document: Mapping[str, Any], count: int) -> 
 
 def _posting(item: Any, index: int, company: str) -> Posting:
     item = expect_type(item, dict, f"smartrecruiters posting #{index}")
-    raw_id = item.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, int | str) or not str(raw_id).strip():
-        raise ParseError(f"smartrecruiters posting #{index}: missing or invalid 'id'")
-    posting_id = str(raw_id).strip()
+    job_id = posting_id(item.get("id"), f"smartrecruiters posting #{index}")
     title = item.get("name")
     if not isinstance(title, str):
-        raise ParseError(f"smartrecruiters posting {posting_id}: missing or invalid 'name'")
+        raise ParseError(f"smartrecruiters posting {job_id}: missing or invalid 'name'")
     location = _mapping(item.get("location"))
     # The list has only the API `ref`; the page people open is on the jobs host,
     # under the company's canonical identifier when the posting names it.
-    owner = _text(_mapping(item.get("company")).get("identifier")) or company
+    owner = clean_text(_mapping(item.get("company")).get("identifier")) or company
     return Posting(
-        id=posting_id,
+        id=job_id,
         title=clean(title),
-        url=f"{_JOBS_HOST}/{owner}/{posting_id}",
+        url=f"{_JOBS_HOST}/{owner}/{job_id}",
         locations=_locations(location),
         remote=_remote(location),
-        department=_text(_mapping(item.get("department")).get("label")),
+        department=clean_text(_mapping(item.get("department")).get("label")),
         # Labels follow the company's language ("Pełny etat"): shown, never compared.
-        employment_type=_text(_mapping(item.get("typeOfEmployment")).get("label")),
+        employment_type=clean_text(_mapping(item.get("typeOfEmployment")).get("label")),
         posted_at=parse_datetime(item.get("releasedDate")),
     )
 
@@ -138,20 +134,16 @@ def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
 def _locations(location: Mapping[str, Any]) -> tuple[str, ...]:
-    full = _text(location.get("fullLocation"))
+    full = clean_text(location.get("fullLocation"))
     if full:
         # Missing parts leave holes ("Szczecin, , Poland").
         parts = [clean(part) for part in full.split(",")]
     else:
-        country = _text(location.get("country"))
+        country = clean_text(location.get("country"))
         parts = [
-            _text(location.get("city")) or "",
-            _text(location.get("region")) or "",
+            clean_text(location.get("city")) or "",
+            clean_text(location.get("region")) or "",
             country.upper() if country and len(country) == 2 else country or "",
         ]
     joined = ", ".join(part for part in parts if part)

@@ -10,27 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from secondchance.core.models import BoardSpec, Posting
-from secondchance.core.text import clean_or_none, parse_datetime
+from secondchance.core.text import parse_datetime
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import board_slug, expect_type, load_json
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.toolkit import board_slug, clean_text, expect_type, load_json, posting_id
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
 # Subdomains that are Teamtailor's own product, not a company's career site.
 _NOT_COMPANIES = frozenset({"www", "app", "api", "support", "docs", "status"})
 
 
-class TeamtailorSource:
-    def __init__(self) -> None:
-        self.kind = "teamtailor"
-        self.endpoints: Mapping[str, str] = {"teamtailor": "https://{company}.teamtailor.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        # Feed pages are small; 20 of them is far beyond a real career site.
-        self.max_pages = 20
+class TeamtailorSource(Source):
+    kind = "teamtailor"
+    endpoints = MappingProxyType({"teamtailor": "https://{company}.teamtailor.com"})
+    # Feed pages are small; 20 of them is far beyond a real career site.
+    max_pages = 20
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())
@@ -73,19 +72,17 @@ def _posting(item: Any, index: int, feed_url: str) -> Posting:
     item = expect_type(item, dict, f"teamtailor item #{index}")
     # The UUID is the feed's identity; _jobposting.identifier.value is an
     # integer that also appears in the URL, but the feed promises only the id.
-    raw_id = item.get("id")
-    if not isinstance(raw_id, str) or not raw_id.strip():
-        raise ParseError(f"teamtailor item #{index}: missing or invalid 'id'")
+    job_id = posting_id(item.get("id"), f"teamtailor item #{index}", numbers=False)
     job = item.get("_jobposting")
     job = job if isinstance(job, dict) else {}
-    title = _text(item.get("title")) or _text(job.get("title"))
+    title = clean_text(item.get("title")) or clean_text(job.get("title"))
     if title is None:
-        raise ParseError(f"teamtailor item {raw_id}: missing or invalid 'title'")
-    url = _text(item.get("url"))
+        raise ParseError(f"teamtailor item {job_id}: missing or invalid 'title'")
+    url = clean_text(item.get("url"))
     # The embedded object is plain schema.org JobPosting: read it the same way
     # as JSON-LD on any page, so both kinds agree on locations and remote.
     return Posting(
-        id=raw_id.strip(),
+        id=job_id,
         title=title,
         url=urljoin(feed_url, url) if url else None,
         locations=jsonld._locations(job.get("jobLocation")),
@@ -95,10 +92,6 @@ def _posting(item: Any, index: int, feed_url: str) -> Posting:
         or parse_datetime(job.get("datePosted")),
         updated_at=parse_datetime(item.get("date_modified")),
     )
-
-
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
 
 
 SOURCE = TeamtailorSource()

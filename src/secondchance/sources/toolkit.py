@@ -1,16 +1,17 @@
-"""Helpers shared by the source parsers: decoding bodies defensively."""
+"""What every source parser uses: bodies decoded defensively (a challenge page, HTML
+for JSON, truncated JSON all fail the poll), text fields cleaned, posting ids checked,
+board names read from the watchlist."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import msgspec
 import orjson
 
-from secondchance.core.text import as_utc, clean, parse_datetime
+from secondchance.core.text import clean
 from secondchance.sources.interface import ParseError, SpecError
 
 T = TypeVar("T")
@@ -108,28 +109,28 @@ def expect_object(value: object, kind: type[T], what: str) -> T:
     return value
 
 
-def clean_str(value: str) -> str:
-    """``text.clean`` of a str, without its per-character translate when the text is
-    printable ASCII (nothing in it for clean to delete): most feed strings are."""
-    return " ".join(value.split()) if value.isascii() and value.isprintable() else clean(value)
-
-
 def clean_text(value: object) -> str | None:
     """A string field, cleaned; None when it is not a string or cleans to nothing."""
-    return (clean_str(value) or None) if isinstance(value, str) else None
+    return (clean(value) or None) if isinstance(value, str) else None
 
 
-def parse_datetime_fast(value: object) -> datetime | None:
-    """``text.parse_datetime``, minus clean()'s cost on the ISO 8601 strings the JSON
-    boards send: printable ASCII without a space is clean already, and " UTC" has one."""
-    if isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value:
-        # parse_datetime's remaining steps for a clean string.
-        try:
-            parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
-        except ValueError:
-            return None
-        return as_utc(parsed)
-    return parse_datetime(value)
+def unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """The non-empty values, each once, in their first order (a posting's places)."""
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def posting_id(value: object, where: str, key: str = "id", *, numbers: bool = True) -> str:
+    """A posting's identity on its board, stripped: a string, or a whole number where
+    the board uses those (``numbers``). Anything else, blank included, is schema drift:
+    ParseError "{where}: missing or invalid '{key}'"."""
+    # bool is an int subclass; a true/false id is drift, not an identity.
+    if isinstance(value, str) or (
+        numbers and isinstance(value, int) and not isinstance(value, bool)
+    ):
+        text = str(value).strip()
+        if text:
+            return text
+    raise ParseError(f"{where}: missing or invalid '{key}'")
 
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")

@@ -8,16 +8,24 @@ all with the same shortcode, so rows are merged into one posting.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import board_slug, expect_type, load_json
+from secondchance.core.text import clean, parse_datetime
+from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.toolkit import (
+    board_slug,
+    clean_text,
+    expect_type,
+    load_json,
+    posting_id,
+    unique,
+)
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 # Subdomains of workable.com that are Workable's own, not an account.
@@ -27,12 +35,9 @@ _RESERVED_PATHS = {"j", "api", "careers"}
 _WORKPLACE = {"remote": Remote.YES, "hybrid": Remote.HYBRID, "on_site": Remote.NO}
 
 
-class WorkableSource:
-    def __init__(self) -> None:
-        self.kind = "workable"
-        self.endpoints: Mapping[str, str] = {"workable": "https://apply.workable.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        self.max_pages = 1
+class WorkableSource(Source):
+    kind = "workable"
+    endpoints = MappingProxyType({"workable": "https://apply.workable.com"})
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -80,41 +85,33 @@ def _merge(first: Posting, other: Posting) -> Posting:
     """The first row wins for every field but the places, which add up."""
     remote = first.remote if first.remote is not Remote.UNKNOWN else other.remote
     return msgspec.structs.replace(
-        first, locations=_unique((*first.locations, *other.locations)), remote=remote
+        first, locations=unique((*first.locations, *other.locations)), remote=remote
     )
 
 
 def _posting(job: Mapping[str, Any], index: int) -> Posting:
-    shortcode = job.get("shortcode")
-    if not isinstance(shortcode, str) or not shortcode.strip():
-        raise ParseError(f"workable job #{index}: missing or invalid 'shortcode'")
+    shortcode = posting_id(
+        job.get("shortcode"), f"workable job #{index}", "shortcode", numbers=False
+    )
     title = job.get("title")
     if not isinstance(title, str):
         raise ParseError(f"workable job {shortcode}: missing or invalid 'title'")
-    url = _text(job.get("url")) or _text(job.get("shortcode_url"))
+    url = clean_text(job.get("url")) or clean_text(job.get("shortcode_url"))
     return Posting(
-        id=shortcode.strip(),
+        id=shortcode,
         title=clean(title),
-        url=url or _text(job.get("application_url")),
+        url=url or clean_text(job.get("application_url")),
         locations=_locations(job),
         remote=_remote(job),
-        department=_text(job.get("department")),
-        employment_type=_text(job.get("employment_type")),
+        department=clean_text(job.get("department")),
+        employment_type=clean_text(job.get("employment_type")),
         posted_at=parse_datetime(job.get("published_on")) or parse_datetime(job.get("created_at")),
     )
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
-def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(value for value in values if value))
-
-
 def _place(entry: Mapping[str, Any], region_key: str) -> str | None:
-    parts = (_text(entry.get(key)) for key in ("city", region_key, "country"))
-    return ", ".join(_unique(parts)) or None
+    parts = (clean_text(entry.get(key)) for key in ("city", region_key, "country"))
+    return ", ".join(unique(parts)) or None
 
 
 def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
@@ -122,16 +119,16 @@ def _locations(job: Mapping[str, Any]) -> tuple[str, ...]:
     if isinstance(entries, list) and entries:
         # A hidden location is one the employer chose not to show; the row's
         # own city/country repeat it, so they are not a fallback either.
-        return _unique(
+        return unique(
             _place(entry, "region")
             for entry in entries
             if isinstance(entry, dict) and entry.get("hidden") is not True
         )
-    return _unique([_place(job, "state")])
+    return unique([_place(job, "state")])
 
 
 def _remote(job: Mapping[str, Any]) -> Remote:
-    workplace = _text(job.get("workplace"))
+    workplace = clean_text(job.get("workplace"))
     if workplace is not None and workplace.lower() in _WORKPLACE:
         return _WORKPLACE[workplace.lower()]
     # telecommuting is false for hybrid and on-site jobs alike.

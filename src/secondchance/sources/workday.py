@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none
-from secondchance.sources.interface import Page, ParseError, Request, SpecError, endpoint
-from secondchance.sources.toolkit import expect_type, load_json
+from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError, endpoint
+from secondchance.sources.toolkit import clean_text, expect_type, load_json, posting_id
 
 # Workday rejects larger pages on many tenants.
 PAGE_SIZE = 20
@@ -33,13 +34,11 @@ _REMOTE_WORD = re.compile(r"\bremote\b", re.IGNORECASE)
 _USAGE = 'expected a careers URL or { tenant = "...", wd = 5, site = "..." }'
 
 
-class WorkdaySource:
-    def __init__(self) -> None:
-        self.kind = "workday"
-        self.endpoints: Mapping[str, str] = {"workday": "https://{tenant}.wd{wd}.myworkdayjobs.com"}
-        self.companion_keys: tuple[str, ...] = ()
-        # 2,000 postings; boards beyond that are watched through `search`.
-        self.max_pages = 100
+class WorkdaySource(Source):
+    kind = "workday"
+    endpoints = MappingProxyType({"workday": "https://{tenant}.wd{wd}.myworkdayjobs.com"})
+    # 2,000 postings; boards beyond that are watched through `search`.
+    max_pages = 100
 
     def detect(self, url: str) -> object | None:
         try:
@@ -202,28 +201,23 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _text(value: object) -> str | None:
-    return clean_or_none(value) if isinstance(value, str) else None
-
-
 def _posting(item: Any, index: int, base: str, site: str) -> Posting:
     item = expect_type(item, dict, f"workday posting #{index}")
-    path = item.get("externalPath")
     # List items have no other id; the path ends in the requisition number.
-    if not isinstance(path, str) or not path.strip():
-        raise ParseError(f"workday posting #{index}: missing or invalid 'externalPath'")
-    path = path.strip()
+    path = posting_id(
+        item.get("externalPath"), f"workday posting #{index}", "externalPath", numbers=False
+    )
     title = item.get("title")
     if not isinstance(title, str):
         raise ParseError(f"workday posting {path}: missing or invalid 'title'")
-    where = _text(item.get("locationsText"))
+    where = clean_text(item.get("locationsText"))
     locations = () if where is None or _LOCATION_COUNT.match(where) else (where,)
     return Posting(
         id=path,
         title=clean(title),
         url=f"{base}/{site}{path if path.startswith('/') else '/' + path}",
         locations=locations,
-        remote=_remote(_text(item.get("remoteType")), where),
+        remote=_remote(clean_text(item.get("remoteType")), where),
         # postedOn is prose ("Posted 30+ Days Ago"): no date worth storing.
         posted_at=None,
     )
