@@ -1,4 +1,5 @@
-"""BambooHR careers list: the real capture, remote codes, locations, bad bodies."""
+"""BambooHR careers list: the real capture, remote codes, locations (the contract every
+kind keeps is in test_contract.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from secondchance.core.models import Remote
 from secondchance.sources import bamboohr
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+from secondchance.sources.interface import Page, Request, Source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bamboohr"
 SOURCE: Source = bamboohr.SOURCE
@@ -87,60 +88,3 @@ def test_urls_follow_the_request_base() -> None:
     assert request.url == "http://127.0.0.1:8080/x/acme/careers/list"
     (posting,) = parse({"result": [job(id="42")]}, request).postings
     assert posting.url == "http://127.0.0.1:8080/x/acme/careers/42"
-
-
-def test_first_request_default_template() -> None:
-    request = SOURCE.first_request(SPEC, SOURCE.endpoints)
-    assert request.url == "https://acme.bamboohr.com/careers/list"
-    assert request.expect == "json"
-    assert SOURCE.max_pages == 1
-
-
-def test_empty_result_is_an_empty_board() -> None:
-    assert parse({"meta": {"totalCount": 0}, "result": []}).postings == []
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"", "empty"),
-        (b"<!DOCTYPE html><html><body>Log in to BambooHR</body></html>", "HTML"),
-        (b'{"result": [', "malformed JSON"),
-        (b"[]", "expected dict"),
-        (b'{"meta": {"totalCount": 3}}', "'result'"),
-        (b'{"result": {"id": "1"}}', "'result'"),
-        (b'{"result": [null]}', "job #0"),
-        (b'{"result": [{"jobOpeningName": "No id"}]}', "'id'"),
-        (b'{"result": [{"id": true, "jobOpeningName": "Bool id"}]}', "'id'"),
-        (b'{"result": [{"id": "9", "jobOpeningName": 5}]}', "'jobOpeningName'"),
-    ],
-)
-def test_bad_bodies(body: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
-        parse(body)
-
-
-def test_parse_spec() -> None:
-    assert SOURCE.parse_spec("blueorchard", {}) == BoardSpec(kind="bamboohr", key="blueorchard")
-    with pytest.raises(SpecError, match=r"use the company slug \('blueorchard'\), not the URL"):
-        SOURCE.parse_spec("https://blueorchard.bamboohr.com/careers/220", {})
-    for bad in ("", None, 3, "blue orchard", "a,b"):
-        with pytest.raises(SpecError):
-            SOURCE.parse_spec(bad, {})
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://blueorchard.bamboohr.com/careers/220", "blueorchard"),
-        ("https://acme.bamboohr.com/careers", "acme"),
-        ("https://acme.bamboohr.com/", "acme"),
-        ("https://acme.bamboohr.com/jobs/view.php?id=3", "acme"),
-        ("https://acme.bamboohr.com/login.php", None),
-        ("https://www.bamboohr.com/careers", None),
-        ("https://api.bamboohr.com/api/gateway.php/acme/v1/", None),
-        ("https://acme.jobs.personio.de/", None),
-    ],
-)
-def test_detect(url: str, expected: str | None) -> None:
-    assert SOURCE.detect(url) == expected

@@ -1,4 +1,5 @@
-"""The careers source: selectors on real careers pages, JSON-LD mode, spec validation."""
+"""The careers source: selectors on real careers pages and JSON-LD mode (the contract every
+kind keeps, spec validation included, is in test_contract.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from secondchance.core.models import Posting, Remote
 from secondchance.sources.careers import SOURCE
-from secondchance.sources.interface import BoardSpec, ParseError, Request, SpecError
+from secondchance.sources.interface import BoardSpec, ParseError, Request
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PAGE = "https://example.com/careers"
@@ -193,13 +194,6 @@ def test_empty_ok_allows_no_items() -> None:
     assert _parse(spec, "<html><body><p>No openings</p></body></html>") == []
 
 
-def test_challenge_page() -> None:
-    spec = _spec({"url": PAGE, "item": "li.job"})
-    body = "<html><head><title>Just a moment...</title></head><body></body></html>"
-    with pytest.raises(ParseError, match="challenge"):
-        _parse(spec, body)
-
-
 def test_broken_title_selector_fails_instead_of_emptying_the_board() -> None:
     spec = _spec({"url": PAGE, "item": "li.job", "title": "h2"})
     with pytest.raises(ParseError, match="title selector"):
@@ -265,42 +259,7 @@ def test_link_attribute_other_than_href() -> None:
     assert _parse(spec, body)[0].id == "https://example.com/jobs/9"
 
 
-# --- spec -----------------------------------------------------------------------------------
-
-
-def test_spec_key_is_the_url_and_survives_selector_edits() -> None:
-    first = _spec({"url": PAGE, "item": "li.job"})
-    edited = _spec({"url": PAGE, "item": "ul > li", "title": "h3", "location": "span"})
-    assert first.kind == "careers"
-    assert first.key == edited.key == PAGE
-    assert _spec(PAGE).key == PAGE
-    assert first.options["empty_ok"] is False
-
-
-def test_first_request() -> None:
+def test_first_request_in_json_ld_mode() -> None:
+    # The first request of a board with selectors is in test_contract.py.
     request = SOURCE.first_request(_spec(PAGE), {})
     assert (request.url, request.method, request.expect) == (PAGE, "GET", "html")
-    assert SOURCE.endpoints == {}
-    assert SOURCE.companion_keys == ()
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ({"url": PAGE, "item": "li", "titel": "h3"}, "unknown key 'titel'"),
-        ({"url": PAGE, "item": "div["}, "item: invalid CSS selector 'div\\['"),
-        ({"url": PAGE, "item": "li", "title": "a >"}, "title: invalid CSS selector"),
-        ({"url": PAGE, "item": "li", "link": "a[@href"}, "link: invalid CSS selector"),
-        ({"url": PAGE, "item": "li", "link": "a@bad attr"}, "link: invalid attribute"),
-        ({"url": PAGE, "title": "h3"}, "title needs item"),
-        ({"url": PAGE, "item": ""}, "item: expected a CSS selector"),
-        ({"item": "li"}, "url: required"),
-        ({"url": "ftp://example.com/jobs", "item": "li"}, "not an absolute http"),
-        ("/careers", "not an absolute http"),
-        ({"url": PAGE, "empty_ok": "yes"}, "empty_ok"),
-        (42, "expected a page URL"),
-    ],
-)
-def test_invalid_specs(value: object, message: str) -> None:
-    with pytest.raises(SpecError, match=message):
-        _spec(value)

@@ -1,4 +1,5 @@
-"""Lever parser against real captures, synthetic pages and bad bodies."""
+"""Lever: real captures, paging and regions (the contract every kind keeps is in
+test_contract.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from secondchance.core.models import Posting, Remote
 from secondchance.sources import lever
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lever"
 SOURCE: Source = lever.SOURCE
@@ -108,26 +109,6 @@ def test_posting_fields_are_read_defensively() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "reason"),
-    [
-        (b"<html><head><title>Lever</title></head></html>", "HTML"),
-        (b"", "empty"),
-        (b'[{"id": "a", "text": "Eng', "malformed"),
-        (b'{"ok": false, "error": "Document not found"}', "Document not found"),
-        (b'{"postings": []}', "expected list"),
-        (b'"x"', "expected list"),
-        (b"[1]", "posting #0"),
-        (b'[{"text": "Engineer"}]', "'id'"),
-        (b'[{"id": 5, "text": "Engineer"}]', "'id'"),
-        (b'[{"id": "a"}]', "'text'"),
-    ],
-)
-def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
-    with pytest.raises(ParseError, match=re.escape(reason)):
-        parse(raw)
-
-
-@pytest.mark.parametrize(
     ("raw", "message"),
     [
         (b"null", "lever response: expected list, got NoneType"),
@@ -177,10 +158,6 @@ def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:
     assert d == Posting(id="d", title="D", locations=("Paris",))
 
 
-def test_empty_site_is_an_empty_page() -> None:
-    assert parse(b"[]") == Page(postings=[], next=None)
-
-
 def test_full_page_asks_for_the_next_one() -> None:
     page = parse(synthetic(100))
     assert len(page.postings) == 100
@@ -212,53 +189,11 @@ def test_url_without_limit_is_a_single_page() -> None:
     assert parse(synthetic(100), US, request).next is None
 
 
-@pytest.mark.parametrize(
-    ("value", "companions", "key", "region"),
-    [
-        ("acme", {}, "acme", "us"),
-        ("  acme  ", {}, "acme", "us"),
-        ("acme", {"lever_region": "EU"}, "eu/acme", "eu"),
-        ("acme", {"lever_region": " us "}, "acme", "us"),
-        ({"site": "acme"}, {}, "acme", "us"),
-        ({"site": "acme", "region": "eu"}, {}, "eu/acme", "eu"),
-        ({"site": "acme", "region": "us"}, {"lever_region": "eu"}, "acme", "us"),
-        ({"site": "acme"}, {"lever_region": "eu"}, "eu/acme", "eu"),
-    ],
-)
-def test_good_specs(value: object, companions: dict[str, object], key: str, region: str) -> None:
-    spec = SOURCE.parse_spec(value, companions)
-    assert spec == BoardSpec(kind="lever", key=key, options={"site": "acme", "region": region})
-
-
-@pytest.mark.parametrize(
-    ("value", "companions", "reason"),
-    [
-        (None, {}, "expected a site name string or { site = ..., region = ... }"),
-        ("", {}, "expected a site name string"),
-        (["acme"], {}, "expected a site name string"),
-        ({"region": "eu"}, {}, "expected a site name string"),
-        ("https://jobs.lever.co/acme", {}, "not the URL"),
-        ("acme corp", {}, "may only contain"),
-        ("acme", {"lever_region": "apac"}, 'lever_region must be "us" or "eu"'),
-        ("acme", {"lever_region": 1}, 'lever_region must be "us" or "eu"'),
-        ({"site": "acme", "region": "EUR"}, {}, 'region must be "us" or "eu"'),
-        ({"site": "acme", "team": "x"}, {}, "unknown key 'team'"),
-    ],
-)
-def test_bad_specs(value: object, companions: dict[str, object], reason: str) -> None:
-    with pytest.raises(SpecError, match=re.escape(reason)):
-        SOURCE.parse_spec(value, companions)
-
-
-def test_first_requests() -> None:
-    assert SOURCE.kind == "lever"
-    assert SOURCE.companion_keys == ("lever_region",)
-    us = SOURCE.first_request(US, SOURCE.endpoints)
-    assert us == Request(
-        url="https://api.lever.co/v0/postings/acme?mode=json&skip=0&limit=100", page=0
-    )
+def test_eu_first_request() -> None:
+    # The US board's first request is in test_contract.py.
     eu = SOURCE.first_request(EU, SOURCE.endpoints)
     assert eu.url == "https://api.eu.lever.co/v0/postings/acme?mode=json&skip=0&limit=100"
+    assert eu.page == 0
 
 
 def test_endpoint_override() -> None:

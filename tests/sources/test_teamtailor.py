@@ -1,9 +1,9 @@
-"""Teamtailor JSON Feed: the real capture, next_url paging, bad bodies, the fetch loop."""
+"""Teamtailor JSON Feed: the real capture and next_url paging, through the real fetch loop
+too (the contract every kind keeps is in test_contract.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 import respx
 
-from secondchance import sources
 from secondchance.core.board import BoardResult
 from secondchance.core.models import Remote, SourceRef
 from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import teamtailor
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+from secondchance.sources.interface import Page, Request, Source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "teamtailor"
 CAPTURE = "teamtailor-jobs-json-feed-trimmed.json"
@@ -100,64 +99,6 @@ def test_no_next_request(next_url: object) -> None:
     assert parse({"items": [item(1)], "next_url": next_url}).next is None
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"", "empty"),
-        (b"<!DOCTYPE html><html><body>Not here</body></html>", "HTML"),
-        (b'{"items": [', "malformed JSON"),
-        (b"[]", "expected dict"),
-        (b'{"version": "https://jsonfeed.org/version/1.1"}', "'items'"),
-        (b'{"items": {"id": "x"}}', "'items'"),
-        (b'{"items": ["x"]}', "item #0"),
-        (b'{"items": [{"title": "No id"}]}', "missing or invalid 'id'"),
-        (b'{"items": [{"id": 7167985, "title": "Integer id"}]}', "missing or invalid 'id'"),
-        (b'{"items": [{"id": "u-1"}]}', "'title'"),
-    ],
-)
-def test_bad_bodies(body: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
-        parse(body)
-
-
-def test_first_request_templates() -> None:
-    assert SOURCE.first_request(SPEC, SOURCE.endpoints).url == FEED
-    mirror = {"teamtailor": "http://127.0.0.1:8080/x/{company}/"}
-    assert SOURCE.first_request(SPEC, mirror).url == "http://127.0.0.1:8080/x/acme/jobs.json"
-    assert SOURCE.max_pages == 20
-
-
-def test_parse_spec() -> None:
-    assert SOURCE.parse_spec("acme_ab", {}) == BoardSpec(kind="teamtailor", key="acme_ab")
-    with pytest.raises(SpecError, match=r"use the company slug \('acme'\), not the URL"):
-        SOURCE.parse_spec("https://acme.teamtailor.com/jobs", {})
-    for bad in ("", None, ["acme"], "acme corp", "acme?x"):
-        with pytest.raises(SpecError):
-            SOURCE.parse_spec(bad, {})
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://acme.teamtailor.com/jobs", "acme"),
-        ("https://career.teamtailor.com/jobs/7167985-account", "career"),
-        ("https://ACME.teamtailor.com", "acme"),
-        ("https://www.teamtailor.com/en/", None),
-        ("https://app.teamtailor.com/companies/x", None),
-        ("https://careers.acme.com/jobs", None),
-    ],
-)
-def test_detect(url: str, expected: str | None) -> None:
-    assert SOURCE.detect(url) == expected
-
-
-@pytest.fixture
-def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # fetch_board looks kinds up in the registry, which the lead wires up.
-    monkeypatch.setitem(sources.SOURCES, "teamtailor", teamtailor.SOURCE)
-    yield
-
-
 async def _fetch(routes: dict[str, dict[str, Any]]) -> BoardResult:
     fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
     try:
@@ -171,7 +112,7 @@ async def _fetch(routes: dict[str, dict[str, Any]]) -> BoardResult:
         await fetcher.aclose()
 
 
-async def test_fetch_loop_follows_next_url(registered: None) -> None:
+async def test_fetch_loop_follows_next_url() -> None:
     result = await _fetch(
         {
             FEED: {"items": [item(1), item(2)], "next_url": f"{FEED}?page=2"},
@@ -184,7 +125,7 @@ async def test_fetch_loop_follows_next_url(registered: None) -> None:
     assert [p.id for p in result.postings] == ["uuid-1", "uuid-2", "uuid-3"]
 
 
-async def test_fetch_loop_stops_when_next_url_cycles_back(registered: None) -> None:
+async def test_fetch_loop_stops_when_next_url_cycles_back() -> None:
     result = await _fetch(
         {
             FEED: {"items": [item(1)], "next_url": f"{FEED}?page=2"},

@@ -1,9 +1,9 @@
-"""Workday CXS parser against real captures, synthetic pages and the fetch loop."""
+"""Workday CXS: real captures and paging, through the real fetch loop too (the contract
+every kind keeps is in test_contract.py)."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,13 +12,12 @@ import httpx
 import pytest
 import respx
 
-from secondchance import sources
 from secondchance.core.board import BoardResult
 from secondchance.core.models import Remote, SourceRef
 from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
 from secondchance.sources import workday
-from secondchance.sources.interface import BoardSpec, Page, ParseError, Request, Source, SpecError
+from secondchance.sources.interface import BoardSpec, Page, Request, Source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "workday"
 SOURCE: Source = workday.SOURCE
@@ -102,11 +101,6 @@ def test_salesforce_capture_with_location_counts() -> None:
     assert manager.posted_at is None
 
 
-def test_detail_capture_is_not_a_list() -> None:
-    with pytest.raises(ParseError, match="'jobPostings'"):
-        parse(fixture("gdit-cxs-job-detail.json"))
-
-
 # --- odd values -----------------------------------------------------------------------
 
 
@@ -134,35 +128,11 @@ def test_fields_are_read_defensively() -> None:
     assert f.remote is Remote.HYBRID
 
 
-@pytest.mark.parametrize(
-    ("raw", "reason"),
-    [
-        (b"<html><title>Workday</title></html>", "HTML"),
-        (b"", "empty"),
-        (b'{"total": 1, "jobPostings": [', "malformed"),
-        (b"[]", "expected dict"),
-        (b'{"errorCode": "HTTP_400", "message": "Bad limit"}', "Bad limit"),
-        (b'{"total": 3}', "'jobPostings'"),
-        (b'{"jobPostings": [1]}', "posting #0"),
-        (b'{"jobPostings": [{"title": "Eng"}]}', "'externalPath'"),
-        (b'{"jobPostings": [{"title": "Eng", "externalPath": " "}]}', "'externalPath'"),
-        (b'{"jobPostings": [{"externalPath": "/job/a"}]}', "'title'"),
-    ],
-)
-def test_bodies_that_are_not_a_board(raw: bytes, reason: str) -> None:
-    with pytest.raises(ParseError, match=re.escape(reason)):
-        parse(raw)
-
-
 # --- paging ---------------------------------------------------------------------------
 
 
-def test_first_request() -> None:
-    assert SOURCE.first_request(ACME, SOURCE.endpoints) == Request(
-        url=API,
-        method="POST",
-        json_body={"appliedFacets": {}, "limit": 20, "offset": 0, "searchText": ""},
-    )
+def test_a_search_is_sent_as_search_text() -> None:
+    # The first request without a search is in test_contract.py.
     spec = SOURCE.parse_spec({"tenant": "acme", "wd": 5, "site": "External", "search": "eng"}, {})
     assert SOURCE.first_request(spec, SOURCE.endpoints).json_body["searchText"] == "eng"
 
@@ -201,124 +171,11 @@ def test_endpoint_override_builds_links_on_the_same_base() -> None:
     assert page.postings[0].url == "http://127.0.0.1:8080/workday/acme/External/job/Berlin/Job-0_R0"
 
 
-# --- watchlist values -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "key"),
-    [
-        (
-            "https://acme.wd5.myworkdayjobs.com/en-US/External_Career_Site",
-            "acme/wd5/External_Career_Site",
-        ),
-        (
-            "https://acme.wd5.myworkdayjobs.com/External_Career_Site",
-            "acme/wd5/External_Career_Site",
-        ),
-        (
-            "https://acme.wd5.myworkdayjobs.com/fr-FR/External_Career_Site/",
-            "acme/wd5/External_Career_Site",
-        ),
-        (
-            "https://ACME.wd5.myworkdayjobs.com/en-US/External_Career_Site/job/Berlin/Eng_R1?src=x",
-            "acme/wd5/External_Career_Site",
-        ),
-        (
-            "https://acme.wd5.myworkdayjobs.com/External_Career_Site/details/Eng_R1",
-            "acme/wd5/External_Career_Site",
-        ),
-        ("acme.wd12.myworkdayjobs.com/Careers", "acme/wd12/Careers"),
-        ("https://acme.wd1.myworkdayjobs.com/wday/cxs/acme/Careers/jobs", "acme/wd1/Careers"),
-        ({"tenant": "acme", "wd": 5, "site": "External"}, "acme/wd5/External"),
-        ({"tenant": " Acme ", "wd": "wd5", "site": "External"}, "acme/wd5/External"),
-        ({"tenant": "acme", "wd": "5", "site": "External", "search": " "}, "acme/wd5/External"),
-        (
-            {"tenant": "acme", "wd": 5, "site": "External", "search": "engineer"},
-            "acme/wd5/External?search=engineer",
-        ),
-        (
-            {"url": "https://acme.wd5.myworkdayjobs.com/en-US/External", "search": "data"},
-            "acme/wd5/External?search=data",
-        ),
-    ],
-)
-def test_good_specs(value: object, key: str) -> None:
-    spec = SOURCE.parse_spec(value, {})
-    assert (spec.kind, spec.key) == ("workday", key)
-
-
-def test_spec_options() -> None:
-    spec = SOURCE.parse_spec({"tenant": "acme", "wd": 5, "site": "Ext", "search": "eng"}, {})
-    assert spec.options == {"tenant": "acme", "wd": 5, "site": "Ext", "search": "eng"}
-    assert ACME.options == {"tenant": "acme", "wd": 5, "site": "External", "search": None}
-
-
-@pytest.mark.parametrize(
-    ("value", "reason"),
-    [
-        (None, "expected a careers URL"),
-        (5, "expected a careers URL"),
-        ("https://jobs.lever.co/acme", "not a Workday URL"),
-        ("https://acme.myworkdayjobs.com/External", "not a Workday URL"),
-        ("https://acme.wd5.myworkdayjobs.com/", "has no site"),
-        ("https://acme.wd5.myworkdayjobs.com/en-US", "has no site"),
-        ("https://acme.wd5.myworkdayjobs.com/en-US/job/Berlin/Eng_R1", "has no site"),
-        ({"tenant": "acme", "wd": 5}, "missing 'site'"),
-        ({"wd": 5, "site": "External"}, "missing 'tenant'"),
-        ({"tenant": "acme", "site": "External"}, "missing 'wd'"),
-        ({"tenant": "acme", "wd": "five", "site": "External"}, "wd must be the number"),
-        ({"tenant": "acme", "wd": True, "site": "External"}, "wd must be the number"),
-        ({"tenant": "acme", "wd": 5, "site": "Ext Site"}, "site may only contain"),
-        ({"tenant": "ac me", "wd": 5, "site": "External"}, "tenant may only contain"),
-        ({"tenant": "acme", "wd": 5, "site": "External", "search": 3}, "search must be a string"),
-        ({"tenant": "acme", "wd": 5, "site": "External", "region": "eu"}, "unknown key 'region'"),
-        ({"url": "https://acme.wd5.myworkdayjobs.com/External", "site": "X"}, "either url"),
-        ({"url": 5}, "url must be a string"),
-    ],
-)
-def test_bad_specs(value: object, reason: str) -> None:
-    with pytest.raises(SpecError, match=re.escape(reason)):
-        SOURCE.parse_spec(value, {})
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        (
-            "https://acme.wd5.myworkdayjobs.com/en-US/External_Career_Site",
-            {"tenant": "acme", "wd": 5, "site": "External_Career_Site"},
-        ),
-        (
-            "https://gdit.wd5.myworkdayjobs.com/External_Career_Site/job/USA-DC/Data_RQ1",
-            {"tenant": "gdit", "wd": 5, "site": "External_Career_Site"},
-        ),
-        ("https://acme.wd5.myworkdayjobs.com/", None),
-        ("https://www.myworkday.com/acme/d/home.htmld", None),
-        ("https://boards.greenhouse.io/acme", None),
-    ],
-)
-def test_detect(url: str, expected: dict[str, object] | None) -> None:
-    found = SOURCE.detect(url)
-    assert found == expected
-    if expected is not None:
-        key = f"{expected['tenant']}/wd{expected['wd']}/{expected['site']}"
-        assert SOURCE.parse_spec(found, {}).key == key
-
-
-def test_source_attributes() -> None:
-    assert SOURCE.kind == "workday"
-    assert SOURCE.companion_keys == ()
-    assert SOURCE.max_pages == 100
-    assert SOURCE.endpoints == {"workday": "https://{tenant}.wd{wd}.myworkdayjobs.com"}
-
-
-# --- through the real fetch loop ------------------------------------------------------
+# --- paging through the real fetch loop -----------------------------------------------
 
 
 @pytest.fixture
-def router(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
-    # The lead registers the kind; until then the poller learns it here.
-    monkeypatch.setitem(sources.SOURCES, SOURCE.kind, SOURCE)
+def router() -> Iterator[respx.MockRouter]:
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as mock:
         yield mock
 
@@ -385,11 +242,3 @@ async def test_fetch_stops_at_the_page_cap(router: respx.MockRouter, fetcher: Fe
     assert result.error is None
     assert (result.pages, result.complete) == (SOURCE.max_pages, False)
     assert len({p.id for p in result.postings}) == 20 * SOURCE.max_pages == 2000
-
-
-async def test_fetch_unknown_site_is_not_found(router: respx.MockRouter, fetcher: Fetcher) -> None:
-    router.post(API).respond(404, json={"errorCode": "HTTP_404"})
-    result = await fetch(fetcher)
-    assert result.not_found
-    assert result.error is not None
-    assert result.postings == []

@@ -16,11 +16,11 @@ import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
-    board_slug,
+    SlugSource,
     clean_text,
     decode_json,
     expect_object,
@@ -81,9 +81,13 @@ class _Board(msgspec.Struct, gc=False):
 _DECODER = msgspec.json.Decoder(_Board | NotObject)
 
 
-class AshbySource(Source):
+class AshbySource(SlugSource):
     kind = "ashby"
     endpoints = MappingProxyType({"ashby": "https://api.ashbyhq.com"})
+    slug_example = "acme for jobs.ashbyhq.com/acme"
+    slug_domain = "ashbyhq.com"
+    slug_noun = "Ashby org name"
+    slug_article = "an"
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -96,17 +100,6 @@ class AshbySource(Source):
         else:
             return None
         return org if _ORG.match(org) else None
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        org = board_slug(
-            value,
-            example="acme for jobs.ashbyhq.com/acme",
-            domain="ashbyhq.com",
-            detect=self.detect,
-            noun="Ashby org name",
-            article="an",
-        )
-        return BoardSpec(kind=self.kind, key=org)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "ashby")

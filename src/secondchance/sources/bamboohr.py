@@ -14,8 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
-from secondchance.sources.toolkit import board_slug, clean_text, expect_type, load_json, posting_id
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.sources.toolkit import (
+    SlugSource,
+    clean_text,
+    expect_type,
+    load_json,
+    posting_id,
+)
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
 # Subdomains of bamboohr.com that are BambooHR's own, not a company's.
@@ -27,9 +33,11 @@ _LIST_PATH = "/careers/list"
 _LOCATION_TYPES = {"0": Remote.NO, "1": Remote.YES, "2": Remote.HYBRID}
 
 
-class BambooHRSource(Source):
+class BambooHRSource(SlugSource):
     kind = "bamboohr"
     endpoints = MappingProxyType({"bamboohr": "https://{company}.bamboohr.com"})
+    slug_example = "acme for acme.bamboohr.com"
+    slug_domain = "bamboohr.com"
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -42,12 +50,6 @@ class BambooHRSource(Source):
         if segments[:1] not in ([], ["careers"], ["jobs"]):
             return None
         return match.group(1)
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = board_slug(
-            value, example="acme for acme.bamboohr.com", domain="bamboohr.com", detect=self.detect
-        )
-        return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "bamboohr", company=spec.key)

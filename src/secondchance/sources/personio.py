@@ -19,8 +19,8 @@ import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
-from secondchance.sources.toolkit import board_slug, looks_like_challenge, unique
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.sources.toolkit import SlugSource, looks_like_challenge, unique
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
@@ -30,22 +30,15 @@ _FEED_PATH = "/xml"
 _UNSAFE = (safe_xml.DTDForbidden, safe_xml.EntitiesForbidden, safe_xml.ExternalReferenceForbidden)
 
 
-class PersonioSource(Source):
+class PersonioSource(SlugSource):
     kind = "personio"
     endpoints = MappingProxyType({"personio": "https://{company}.jobs.personio.de"})
+    slug_example = "acme for acme.jobs.personio.de"
+    slug_domain = "jobs.personio"
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())
         return match.group(1) if match else None
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = board_slug(
-            value,
-            example="acme for acme.jobs.personio.de",
-            domain="jobs.personio",
-            detect=self.detect,
-        )
-        return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "personio", company=spec.key)

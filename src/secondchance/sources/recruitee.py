@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import (
-    board_slug,
+    SlugSource,
     clean_text,
     expect_type,
     load_json,
@@ -31,9 +31,13 @@ _RESERVED_HOSTS = {"www", "app", "api", "blog", "support", "help", "careers", "s
 _EMPLOYMENT_WORDS = {"fulltime": "full-time", "parttime": "part-time"}
 
 
-class RecruiteeSource(Source):
+class RecruiteeSource(SlugSource):
     kind = "recruitee"
     endpoints = MappingProxyType({"recruitee": "https://{company}.recruitee.com"})
+    slug_example = "acme for acme.recruitee.com"
+    slug_domain = "recruitee.com"
+    slug_noun = "Recruitee company subdomain"
+    slug_article = "a"
 
     def detect(self, url: str) -> object | None:
         host = urlsplit(url.strip()).netloc.lower()
@@ -41,17 +45,6 @@ class RecruiteeSource(Source):
         if company == host or "." in company or company in _RESERVED_HOSTS:
             return None
         return company if _COMPANY.match(company) else None
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        company = board_slug(
-            value,
-            example="acme for acme.recruitee.com",
-            domain="recruitee.com",
-            detect=self.detect,
-            noun="Recruitee company subdomain",
-            article="a",
-        )
-        return BoardSpec(kind=self.kind, key=company)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "recruitee", company=spec.key)

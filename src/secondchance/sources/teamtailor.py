@@ -17,34 +17,33 @@ from urllib.parse import urljoin, urlsplit
 from secondchance.core.models import BoardSpec, Posting
 from secondchance.core.text import parse_datetime
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
-from secondchance.sources.toolkit import board_slug, clean_text, expect_type, load_json, posting_id
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.sources.toolkit import (
+    SlugSource,
+    clean_text,
+    expect_type,
+    load_json,
+    posting_id,
+)
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
 # Subdomains that are Teamtailor's own product, not a company's career site.
 _NOT_COMPANIES = frozenset({"www", "app", "api", "support", "docs", "status"})
 
 
-class TeamtailorSource(Source):
+class TeamtailorSource(SlugSource):
     kind = "teamtailor"
     endpoints = MappingProxyType({"teamtailor": "https://{company}.teamtailor.com"})
     # Feed pages are small; 20 of them is far beyond a real career site.
     max_pages = 20
+    slug_example = "acme for acme.teamtailor.com"
+    slug_domain = "teamtailor.com"
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())
         if match is None or match.group(1) in _NOT_COMPANIES:
             return None
         return match.group(1)
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = board_slug(
-            value,
-            example="acme for acme.teamtailor.com",
-            domain="teamtailor.com",
-            detect=self.detect,
-        )
-        return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "teamtailor", company=spec.key)

@@ -5,14 +5,15 @@ board names read from the watchlist."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
 import orjson
 
+from secondchance.core.models import BoardSpec
 from secondchance.core.text import clean
-from secondchance.sources.interface import ParseError, SpecError
+from secondchance.sources.interface import ParseError, Source, SpecError
 
 T = TypeVar("T")
 
@@ -161,3 +162,26 @@ def board_slug(
     if not _SLUG.match(slug):
         raise SpecError(f"{noun} may only contain letters, digits, '-', '_' and '.' (got {slug!r})")
     return slug
+
+
+class SlugSource(Source):
+    """A kind whose board is named by one slug (``acme`` for acme.bamboohr.com): the
+    watchlist value is read by ``board_slug`` with the words of these attributes."""
+
+    # The example in "expected the company slug (acme for acme.bamboohr.com)".
+    slug_example: ClassVar[str]
+    # Part of the host, to recognise a pasted URL or host name.
+    slug_domain: ClassVar[str]
+    slug_noun: ClassVar[str] = "company slug"
+    slug_article: ClassVar[str] = "the"
+
+    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
+        slug = board_slug(
+            value,
+            example=self.slug_example,
+            domain=self.slug_domain,
+            detect=self.detect,
+            noun=self.slug_noun,
+            article=self.slug_article,
+        )
+        return BoardSpec(kind=self.kind, key=slug)

@@ -17,9 +17,9 @@ import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, Source, endpoint
+from secondchance.sources.interface import Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import (
-    board_slug,
+    SlugSource,
     clean_text,
     expect_type,
     load_json,
@@ -35,9 +35,13 @@ _RESERVED_PATHS = {"j", "api", "careers"}
 _WORKPLACE = {"remote": Remote.YES, "hybrid": Remote.HYBRID, "on_site": Remote.NO}
 
 
-class WorkableSource(Source):
+class WorkableSource(SlugSource):
     kind = "workable"
     endpoints = MappingProxyType({"workable": "https://apply.workable.com"})
+    slug_example = "acme for apply.workable.com/acme"
+    slug_domain = "workable.com"
+    slug_noun = "Workable account slug"
+    slug_article = "a"
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -54,17 +58,6 @@ class WorkableSource(Source):
             if "." not in sub and sub not in _RESERVED_HOSTS:
                 slug = sub
         return slug if _SLUG.match(slug) else None
-
-    def parse_spec(self, value: object, companions: Mapping[str, object]) -> BoardSpec:
-        slug = board_slug(
-            value,
-            example="acme for apply.workable.com/acme",
-            domain="workable.com",
-            detect=self.detect,
-            noun="Workable account slug",
-            article="a",
-        )
-        return BoardSpec(kind=self.kind, key=slug)
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoint(endpoints, "workable")

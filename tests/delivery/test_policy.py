@@ -3,11 +3,13 @@ kinds, time zones and DST. Every expected value is an exact UTC instant."""
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from secondchance.config import timing
 from secondchance.config.timing import (
     DeliveryPolicy,
     parse_clock,
@@ -344,14 +346,40 @@ def test_parse_timezone_system_honours_tz(monkeypatch: pytest.MonkeyPatch) -> No
     assert parse_timezone(None) == NEW_YORK
 
 
-def test_parse_timezone_system_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Not an IANA key: falls back to whatever offset the system reports.
+def test_parse_timezone_system_fallback_is_the_c_librarys_offset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not an IANA key: the C library reads such a TZ as UTC, and so must this.
     monkeypatch.setenv("TZ", "not-a-zone")
-    zone = parse_timezone(None)
-    assert zone.utcoffset(datetime(2026, 1, 1, tzinfo=zone)) is not None
+    time_module.tzset()
+    try:
+        zone = parse_timezone(None)
+        assert zone.utcoffset(datetime(2026, 1, 1, tzinfo=zone)) == timedelta(0)
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
 
 
-def test_parse_timezone_system_default(monkeypatch: pytest.MonkeyPatch) -> None:
+class _LocalTime:
+    """What Path("/etc/localtime") resolves to, on a machine of the test's choosing."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __call__(self, _path: str) -> _LocalTime:
+        return self
+
+    def resolve(self) -> str:
+        return self.target
+
+
+def test_parse_timezone_system_default_is_the_zone_etc_localtime_links_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("TZ", raising=False)
+    monkeypatch.setattr(timing, "Path", _LocalTime("/usr/share/zoneinfo/Pacific/Apia"))
+    assert parse_timezone(None) == ZoneInfo("Pacific/Apia")
+    # A copied file (no link into the zone database): the system's offset now.
+    monkeypatch.setattr(timing, "Path", _LocalTime("/etc/localtime"))
     zone = parse_timezone(None)
-    assert zone.utcoffset(datetime(2026, 1, 1, tzinfo=zone)) is not None
+    assert zone.utcoffset(None) == datetime.now().astimezone().utcoffset()

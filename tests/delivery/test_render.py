@@ -225,6 +225,7 @@ def test_split_messages_carry_part_markers() -> None:
     messages = render(_many(30), limit=500)
 
     total = len(messages)
+    assert total > 1
     for number, message in enumerate(messages, start=1):
         assert message.body.endswith(f"(part {number}/{total})")
         assert message.title == messages[0].title
@@ -236,9 +237,15 @@ def test_each_alert_appears_in_the_message_that_lists_it() -> None:
     alerts = _many(30)
     titles = {a.id: a.title for a in alerts}
 
-    for message in render(alerts, limit=500):
+    messages = render(alerts, limit=500)
+    listed = [alert_id for message in messages for alert_id in message.alert_ids]
+    # Every alert is listed once, somewhere: the check below covers all of them.
+    assert sorted(listed) == sorted(titles)
+    for message in messages:
         for alert_id in message.alert_ids:
             assert f"{titles[alert_id]}\n" in message.body
+        others = set(titles) - set(message.alert_ids)
+        assert not any(f"{titles[other]}\n" in message.body for other in others)
 
 
 def test_a_single_message_has_no_part_marker() -> None:

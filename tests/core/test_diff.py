@@ -1,4 +1,4 @@
-"""The diff rules, on plain values (DESIGN.md invariants 2-5 and 7)."""
+"""The diff rules, on plain values (docs/ARCHITECTURE.md invariants 2-5 and 7)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ with its own ETag, so a steady poll replays them all). Each round, every board
 may gain a posting, lose one, retitle one, bring a closed one back, answer with
 an error, come back empty (a suspected breakage), or stay the same (with or
 without ETags, in another order, with other spacing). A few lines of plain Python
-say which alerts DESIGN.md's rules give; the real poller, over HTTP on
+say which alerts docs/ARCHITECTURE.md's rules give; the real poller, over HTTP on
 127.0.0.1 and a real database, must give exactly those, round after round.
 Titles are fresh except where a round re-posts a role: taken down and put up
 again under a new id in the same poll, or a closed role's title under a new id.
@@ -214,7 +214,7 @@ class World:
 
     def _as_served(self, board: Board) -> list[tuple[int, str]]:
         """The board in the order and spacing it is served this time: neither is a
-        change (DESIGN.md, invariant 4), so the model expects nothing from them."""
+        change (docs/ARCHITECTURE.md, invariant 4), so the model expects nothing from them."""
         items = list(board.live.items())
         if self.rng.random() < 0.25:
             self.rng.shuffle(items)  # for Lever, postings move across pages too

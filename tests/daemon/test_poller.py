@@ -1,7 +1,7 @@
 """The poll loop against a real local board server and a real SQLite file.
 
 No mocks: BoardServer (conftest) answers on 127.0.0.1, the store is a real
-database, and the invariants of DESIGN.md are checked on what gets stored.
+database, and the invariants of docs/ARCHITECTURE.md are checked on what gets stored.
 """
 
 from __future__ import annotations

@@ -3,61 +3,19 @@ becomes one ``{path}:{line}: {key.path}: {message}`` problem line."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from watchlists import assert_problem, line_of, minimal, only_problem, problems_of, write
 
 from secondchance.config import (
     Config,
-    ConfigError,
     database_url,
     default_config_path,
     default_data_dir,
     load,
 )
 from secondchance.sources import SOURCES, default_endpoints
-
-
-def write(tmp_path: Path, text: str, name: str = "watchlist.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str) -> int:
-    """1-based number of the only line of ``path`` containing ``needle``."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    hits = [number for number, line in enumerate(lines, start=1) if needle in line]
-    assert len(hits) == 1, f"{needle!r} should occur on exactly one line, found {hits}"
-    return hits[0]
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        load(path)
-    assert info.value.path == path
-    assert str(info.value) == "\n".join(info.value.problems)
-    return info.value.problems
-
-
-def only_problem(path: Path) -> str:
-    problems = problems_of(path)
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
-def assert_problem(problem: str, path: Path, line: int, key: str, fragment: str) -> None:
-    prefix = f"{path}:{line}: {key}: "
-    assert problem.startswith(prefix), f"{problem!r} should start with {prefix!r}"
-    assert fragment in problem[len(prefix) :], f"{fragment!r} not in {problem!r}"
-
-
-def minimal(extra: str = "") -> str:
-    return (
-        textwrap.dedent(extra).lstrip("\n") + '\n[[company]]\nname = "Acme"\ngreenhouse = "acme"\n'
-    )
-
 
 # --- a valid watchlist -------------------------------------------------------------------
 
@@ -399,8 +357,13 @@ def test_lever_region_invalid_is_reported_once_for_several_sites(tmp_path: Path)
         tmp_path,
         '[[company]]\nname = "Acme"\nlever = ["acme", "acme-labs"]\nlever_region = "asia"\n',
     )
-    problem = only_problem(path)
-    assert "lever_region must be" in problem
+    assert_problem(
+        only_problem(path),
+        path,
+        4,
+        "company[0].lever_region",
+        'lever_region must be "us" or "eu" (got \'asia\')',
+    )
 
 
 def test_lever_region_without_lever(tmp_path: Path) -> None:

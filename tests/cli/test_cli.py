@@ -233,7 +233,7 @@ def test_discover_finds_an_embedded_board_and_adds_it(
 
 def test_the_example_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     # `make run` starts the daemon on it: it must always pass `check`.
-    example = Path(__file__).parents[1] / "config.example.toml"
+    example = Path(__file__).parents[2] / "config.example.toml"
     code, out, err = run(capsys, "check", "--config", str(example))
     assert (code, err) == (0, "")
     assert "OK: 4 companies" in out

@@ -38,17 +38,21 @@ rejection = [{ role = "Data Analyst", date = 2026-01-02, reapply_after = "6m" }]
 """
 
 
-def imported(argv: list[str], cwd: Path) -> set[str]:
-    """The heavy top-level packages in sys.modules after ``secondchance argv``."""
+def imported(argv: list[str], cwd: Path, status: int = 0) -> set[str]:
+    """The heavy top-level packages in sys.modules after ``secondchance argv``, which
+    must have ended with ``status`` (a command that failed early imports little)."""
     program = textwrap.dedent(
         f"""
         import contextlib, io, json, sys
         from secondchance.cli import main
 
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
-            main({argv!r})
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main({argv!r})
+            except SystemExit as exc:  # --help
+                code = exc.code
         loaded = {{name.split(".")[0] for name, module in sys.modules.items() if module}}
-        print(json.dumps(sorted(loaded)))
+        print(json.dumps([code, sorted(loaded)]))
         """
     )
     done = subprocess.run(
@@ -59,7 +63,9 @@ def imported(argv: list[str], cwd: Path) -> set[str]:
         timeout=120,
         check=True,
     )
-    return set(json.loads(done.stdout.splitlines()[-1])) & HEAVY
+    code, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert code == status, (argv, done.stderr)
+    return set(loaded) & HEAVY
 
 
 @pytest.fixture
@@ -81,8 +87,12 @@ def test_check_and_cooldowns_read_only_the_watchlist(watchlist: Path) -> None:
 
 def test_database_reports_need_no_http(watchlist: Path) -> None:
     data = ["--config", str(watchlist), "--data-dir", str(watchlist.parent / "data")]
-    for argv in (["status", *data], ["history", "Acme", *data], ["health", *data]):
-        assert imported(argv, watchlist.parent) <= {"sqlalchemy", "rich"}, argv
+    for argv, status in (
+        (["status", *data], 0),
+        (["history", "Acme", *data], 0),
+        (["health", *data], 1),  # no daemon ever beat on this database
+    ):
+        assert imported(argv, watchlist.parent, status) <= {"sqlalchemy", "rich"}, argv
 
 
 def test_once_on_a_new_database(tmp_path: Path) -> None:

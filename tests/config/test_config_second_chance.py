@@ -5,52 +5,17 @@ line each mistake in them becomes."""
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from watchlists import assert_problem, line_of, only_problem, problems_of, write
 
-from secondchance.config import Config, ConfigError, load
+from secondchance.config import Config, load
 from secondchance.config.model import Target
 from secondchance.core.filters import Filter
 from secondchance.core.models import Posting
-
-DAY = 86400.0
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "watchlist.toml"
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
-    """1-based number of the ``occurrence``-th line of ``path`` containing ``needle``."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    hits = [number for number, line in enumerate(lines, start=1) if needle in line]
-    assert len(hits) >= occurrence, f"{needle!r} occurs {len(hits)} time(s)"
-    return hits[occurrence - 1]
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        load(path)
-    return info.value.problems
-
-
-def only_problem(path: Path) -> str:
-    problems = problems_of(path)
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
-def assert_problem(problem: str, path: Path, line: int, key: str, fragment: str) -> None:
-    prefix = f"{path}:{line}: {key}: "
-    assert problem.startswith(prefix), f"{problem!r} should start with {prefix!r}"
-    assert fragment in problem[len(prefix) :], f"{fragment!r} not in {problem!r}"
-
 
 FULL = """
 [settings]
@@ -551,10 +516,10 @@ def test_rejection_date_must_be_a_date(tmp_path: Path) -> None:
         """,
     )
 
-    problem = only_problem(path)
-
-    assert "company[0].rejection[0].date: " in problem
-    assert problem.startswith(f"{path}:")
+    assert only_problem(path) == (
+        f"{path}:{line_of(path, 'date =')}: company[0].rejection[0].date: "
+        "expected a date such as 2026-03-01"
+    )
 
 
 def test_unknown_key_in_a_rejection(tmp_path: Path) -> None:

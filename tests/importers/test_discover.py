@@ -28,7 +28,7 @@ from secondchance.importers.discover import (
 )
 
 PAGES = FIXTURES / "discover"
-EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 GH_JOBS = (FIXTURES / "greenhouse" / "anthropic-jobs-content-true-4.json").read_bytes()
 LEVER_JOBS = (FIXTURES / "lever" / "spotify-postings-4.json").read_bytes()
 
