@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +47,11 @@ def company_named(config: Config, name: str) -> Company | None:
         known = ", ".join(c.name for c in config.companies)
         print(f"secondchance: no company named {name!r} (known: {known})", file=sys.stderr)
     return company
+
+
+def print_json(record: Mapping[str, object]) -> None:
+    """One JSON object on one line of standard output (what every --json prints)."""
+    print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 def to_terminal() -> bool:

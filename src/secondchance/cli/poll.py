@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from secondchance.cli.common import (
     company_named,
     data_dir,
     load_config,
+    print_json,
     print_message,
 )
 from secondchance.core.durations import format_duration, parse_duration
@@ -69,7 +69,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     for poll in report.polls:
         if args.json:
             for alert in poll.alerts:
-                print(json.dumps(alert.as_json(), ensure_ascii=False), flush=True)
+                print_json(alert.as_json())
         for board in poll.failed:
             failed = True
             print(f"secondchance: {poll.company} {board.ref.label}: {board.error}", file=sys.stderr)
@@ -146,22 +146,19 @@ def cmd_peek(args: argparse.Namespace) -> int:
             continue
         if args.json:
             for p in result.postings:
-                print(
-                    json.dumps(
-                        {
-                            "company": company.name,
-                            "source": {"kind": result.ref.kind, "board": result.ref.board},
-                            "posting_id": p.id,
-                            "title": p.title,
-                            "locations": list(p.locations),
-                            "remote": p.remote.value,
-                            "department": p.department,
-                            "employment_type": p.employment_type,
-                            "posted_at": p.posted_at.isoformat() if p.posted_at else None,
-                            "url": p.url,
-                        },
-                        ensure_ascii=False,
-                    )
+                print_json(
+                    {
+                        "company": company.name,
+                        "source": {"kind": result.ref.kind, "board": result.ref.board},
+                        "posting_id": p.id,
+                        "title": p.title,
+                        "locations": list(p.locations),
+                        "remote": p.remote.value,
+                        "department": p.department,
+                        "employment_type": p.employment_type,
+                        "posted_at": p.posted_at.isoformat() if p.posted_at else None,
+                        "url": p.url,
+                    }
                 )
             continue
         table = Table(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from secondchance.cli.common import (
     company_named,
     data_dir,
     load_config,
+    print_json,
 )
 from secondchance.core.classify import upcoming_cooldowns
 
@@ -46,24 +46,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     if args.json:
         for row, pending in rows:
-            print(
-                json.dumps(
-                    {
-                        "company": row.company,
-                        "source": {"kind": row.kind, "board": row.board},
-                        "watched": configured is None or row.ref in configured,
-                        "last_poll": row.last_poll_at.isoformat() if row.last_poll_at else None,
-                        "last_success": row.last_success_at.isoformat()
-                        if row.last_success_at
-                        else None,
-                        "result": row.last_result,
-                        "error": row.last_error,
-                        "open_postings": row.open_count,
-                        "consecutive_failures": row.consecutive_failures,
-                        "pending_alerts": pending,
-                    },
-                    ensure_ascii=False,
-                )
+            print_json(
+                {
+                    "company": row.company,
+                    "source": {"kind": row.kind, "board": row.board},
+                    "watched": configured is None or row.ref in configured,
+                    "last_poll": row.last_poll_at.isoformat() if row.last_poll_at else None,
+                    "last_success": row.last_success_at.isoformat()
+                    if row.last_success_at
+                    else None,
+                    "result": row.last_result,
+                    "error": row.last_error,
+                    "open_postings": row.open_count,
+                    "consecutive_failures": row.consecutive_failures,
+                    "pending_alerts": pending,
+                }
             )
         return EXIT_OK
     if not rows:
@@ -148,11 +145,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     events.sort(key=lambda e: e[0])
     if args.json:
         for moment, _, what, text in events:
-            print(
-                json.dumps(
-                    {"when": moment.isoformat(), "event": what, "text": text}, ensure_ascii=False
-                )
-            )
+            print_json({"when": moment.isoformat(), "event": what, "text": text})
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -190,22 +183,19 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     if args.json:
         for item in rows:
             p = item.posting
-            print(
-                json.dumps(
-                    {
-                        "company": item.company,
-                        "source": {"kind": item.source.kind, "board": item.source.board},
-                        "posting_id": p.id,
-                        "title": p.title,
-                        "locations": list(p.locations),
-                        "remote": p.remote.value,
-                        "department": p.department,
-                        "url": p.url,
-                        "status": item.status,
-                        "first_seen": item.first_seen.isoformat(),
-                    },
-                    ensure_ascii=False,
-                )
+            print_json(
+                {
+                    "company": item.company,
+                    "source": {"kind": item.source.kind, "board": item.source.board},
+                    "posting_id": p.id,
+                    "title": p.title,
+                    "locations": list(p.locations),
+                    "remote": p.remote.value,
+                    "department": p.department,
+                    "url": p.url,
+                    "status": item.status,
+                    "first_seen": item.first_seen.isoformat(),
+                }
             )
         return EXIT_OK
     from rich.console import Console
@@ -234,17 +224,14 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
     rows = upcoming_cooldowns(config.companies, today)
     if args.json:
         for ends, company, rejection in rows:
-            print(
-                json.dumps(
-                    {
-                        "company": company.name,
-                        "role": rejection.role,
-                        "rejected_on": rejection.date.isoformat(),
-                        "cooldown_ends": ends.isoformat(),
-                        "days_left": max(0, (ends - today).days),
-                    },
-                    ensure_ascii=False,
-                )
+            print_json(
+                {
+                    "company": company.name,
+                    "role": rejection.role,
+                    "rejected_on": rejection.date.isoformat(),
+                    "cooldown_ends": ends.isoformat(),
+                    "days_left": max(0, (ends - today).days),
+                }
             )
         return EXIT_OK
     if not rows:

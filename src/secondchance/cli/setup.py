@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Mapping
 
-from secondchance.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, load_config
+from secondchance.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, load_config, print_json
 from secondchance.core.models import Alert
 from secondchance.delivery.render import Message, block
 
@@ -51,26 +51,23 @@ def cmd_discover(args: argparse.Namespace) -> int:
     chosen = finder.best(found.candidates)
     name = args.add or args.name or (finder.guess_name(chosen) if chosen else None)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "target": found.target,
-                    "fetched": found.fetched,
-                    "note": found.note,
-                    "candidates": [
-                        {
-                            "kind": c.kind,
-                            "value": c.value,
-                            "how": c.how,
-                            "postings": c.postings,
-                            "error": c.error,
-                        }
-                        for c in found.candidates
-                    ],
-                    "snippet": finder.snippet(name, chosen) if chosen else None,
-                },
-                ensure_ascii=False,
-            )
+        print_json(
+            {
+                "target": found.target,
+                "fetched": found.fetched,
+                "note": found.note,
+                "candidates": [
+                    {
+                        "kind": c.kind,
+                        "value": c.value,
+                        "how": c.how,
+                        "postings": c.postings,
+                        "error": c.error,
+                    }
+                    for c in found.candidates
+                ],
+                "snippet": finder.snippet(name, chosen) if chosen else None,
+            }
         )
     else:
         for c in found.candidates:

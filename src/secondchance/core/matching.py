@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from secondchance.core.text import clean
 
-# Tuned on the title table in tests/test_matching.py, where same-role pairs
+# Tuned on the title table in tests/core/test_matching.py, where same-role pairs
 # score >= 85.7 and different-role pairs <= 80: one word in three changed is
 # another role, one word added to three shared ones is the same role.
 DEFAULT_THRESHOLD: float = 85.0

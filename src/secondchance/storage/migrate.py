@@ -2,7 +2,7 @@
 
 A database that already exists goes through the Alembic migrations. A new,
 empty one gets the head schema straight from storage/schema.py, plus the version row
-Alembic would have written: the same schema (tests/test_migrate.py builds it
+Alembic would have written: the same schema (tests/storage/test_migrate.py builds it
 both ways and compares), without importing Alembic, which is one of the
 largest imports of a process that only wanted to poll once.
 """
@@ -39,9 +39,9 @@ VERSION_TABLE = "alembic_version"
 
 # Columns that a migration added to a table that existed before it, in the order
 # the migrations added them. ALTER TABLE ... ADD COLUMN puts a column last,
-# wherever the model declares it, so a new database puts these last as well and
+# wherever schema.py declares it, so a new database puts these last as well and
 # matches a migrated one column for column. A migration that adds a column to an
-# existing table adds it here too (tests/test_migrate.py compares the order).
+# existing table adds it here too (tests/storage/test_migrate.py compares the order).
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "alerts": ("extra",),  # 0002
     "deliveries": ("claimed_until",),  # 0003

@@ -1,7 +1,7 @@
 """The database's tables, declared once, in SQLAlchemy Core (no ORM).
 
 Every read and write of the package goes through these Table objects; the Alembic
-migrations build exactly these tables (tests/test_migrate.py compares the two). Bounded
+migrations build exactly these tables (tests/storage/test_migrate.py compares the two). Bounded
 columns take their lengths from core.limits, which the steps before storage keep to.
 """
 
