@@ -15,8 +15,11 @@ PYTHON = sys.executable
 SECONDCHANCE = str(Path(sys.executable).parent / "secondchance")
 
 
-def startup_figures(timeout: float) -> list[str]:
+def startup_figures(timeout: float, work: Path) -> list[str]:
     """Fixed per-process costs, to read the small-N rows against."""
+    work.mkdir(parents=True, exist_ok=True)
+    empty = work / "empty.toml"
+    empty.write_text("", encoding="utf-8")
     commands = {
         "python -c pass": [PYTHON, "-c", "pass"],
         "python -c 'import httpx'": [PYTHON, "-c", "import httpx"],
@@ -24,6 +27,16 @@ def startup_figures(timeout: float) -> list[str]:
         "python -c 'import aiohttp'": [PYTHON, "-c", "import aiohttp"],
         "python -c 'import sqlalchemy.orm'": [PYTHON, "-c", "import sqlalchemy.orm"],
         "secondchance --help (imports, no work)": [SECONDCHANCE, "--help"],
+        # Start-up, the database opened (created the first time) and closed: what every
+        # `once` pays before its first request.
+        "secondchance once, an empty watchlist": [
+            SECONDCHANCE,
+            "once",
+            "--config",
+            str(empty),
+            "--data-dir",
+            str(work / "data"),
+        ],
     }
     lines = ["startup costs (wall s / CPU s / RSS MB):"]
     for label, command in commands.items():

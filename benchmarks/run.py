@@ -219,9 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     compile_package()
     sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     print("\n".join(machine()))
-    print("\n".join(startup_figures(args.timeout)))
     with tempfile.TemporaryDirectory(prefix="secondchance-bench-") as scratch:
         work = args.keep or Path(scratch)
+        print("\n".join(startup_figures(args.timeout, work / "startup")))
         results = []
         for boards in sizes:
             results.append(

@@ -12,7 +12,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import respx
 from sqlalchemy import Engine, Table
 
 if TYPE_CHECKING:
     from secondchance.config import Config
+    from secondchance.fetch.client import Fetcher
     from secondchance.storage.database import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,16 +52,22 @@ def queue_alert(
     extra: Mapping[str, str] | None = None,
 ) -> int:
     """Queue one alert about ``company`` as the poller would (for the channels
-    ``queue_channels`` picks, in one transaction); returns its id."""
+    ``route`` picks, in one transaction); returns its id."""
     from secondchance.core.drafts import about_company
-    from secondchance.delivery.channels import queue_channels
+    from secondchance.daemon.app import channels
+    from secondchance.delivery.channels import route
     from secondchance.storage import outbox
 
     found = config.company(company)
     assert found is not None
-    channels = queue_channels(config.targets, config.console_alerts, found)
     draft = about_company(
-        f"test|{next(_alert_keys)}", company, kind, channels, title=title, detail="", extra=extra
+        f"test|{next(_alert_keys)}",
+        company,
+        kind,
+        route(channels(config), found),
+        title=title,
+        detail="",
+        extra=extra,
     )
     (alert,) = store.write_now(outbox.queue, [draft], at or datetime.now(UTC))
     return alert.id
@@ -321,3 +329,20 @@ def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stor
             opened.engine = opened.engine.execution_options(**{DRIVER_PATH: False})
     yield opened
     opened.dispose()
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    """respx in front of every httpx request of the test (nothing reaches a network)."""
+    with respx.mock(assert_all_called=False, assert_all_mocked=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    """A Fetcher that gives up at once: no retries, a 2 s deadline."""
+    from secondchance.fetch.client import Fetcher
+
+    client = Fetcher(timeout=2, retries=0, retry_delay=0)
+    yield client
+    await client.aclose()

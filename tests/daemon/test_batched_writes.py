@@ -20,7 +20,7 @@ from sqlalchemy import event
 
 from conftest import BoardServer, rows
 from secondchance.config import Config, load
-from secondchance.daemon.app import poll_settings, store_for
+from secondchance.daemon.app import channels, poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
 from secondchance.storage.database import Store
@@ -78,7 +78,7 @@ async def setup(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIter
     config = load(watchlist)
     store = store_for(config, tmp_path / "data")
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-    settings = replace(poll_settings(config), channels=lambda company: ["test"])
+    settings = replace(poll_settings(config, channels(config)), channels=lambda company: ["test"])
     yield Setup(config, store, Poller(store, fetcher, settings), fetcher)
     await fetcher.aclose()
     store.dispose()

@@ -76,7 +76,7 @@ class Harness:
         self.data_dir = data_dir
         self.store: Store = store_for(config, data_dir)
         self.fetcher = Fetcher(timeout=2.0, retries=0, retry_delay=0)
-        self.poller = Poller(self.store, self.fetcher, poll_settings(config))
+        self.poller = Poller(self.store, self.fetcher, poll_settings(config, channels(config)))
 
     async def poll(self) -> list[tuple[str, str | None]]:
         report = await self.poller.poll(self.config.companies[0])

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import BoardServer
 from secondchance.config import Config, load
-from secondchance.daemon.app import poll_settings, store_for
+from secondchance.daemon.app import channels, poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
 
@@ -270,7 +270,9 @@ async def polling(
     store = store_for(config, tmp_path / "data")
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
     poller = Poller(
-        store, fetcher, replace(poll_settings(config), channels=lambda company: ["test"])
+        store,
+        fetcher,
+        replace(poll_settings(config, channels(config)), channels=lambda company: ["test"]),
     )
     yield poller, config
     await fetcher.aclose()

@@ -1,7 +1,7 @@
 """Notifier.drain() with the delivery policy, on a real SQLite outbox.
 
 Alerts are queued the way the poller queues them (``Store.queue_company_alert``
-inside one transaction, for the channels ``queue_channels`` picks) and delivered
+inside one transaction, for the channels ``route`` picks) and delivered
 to a console callback, so the clock is the only input: every drain gets an
 explicit ``now``. Times are in Europe/Berlin (UTC+1 in January).
 """
@@ -19,7 +19,7 @@ import pytest
 from conftest import Receiver, queue_alert
 from secondchance.config import Config, load
 from secondchance.daemon.app import channels, store_for
-from secondchance.delivery.channels import CONSOLE, channel_id, queue_channels
+from secondchance.delivery.channels import CONSOLE, channel_id, route
 from secondchance.delivery.notify import Notifier
 from secondchance.delivery.render import Message
 from secondchance.storage import outbox
@@ -231,10 +231,8 @@ def test_tagged_company_is_queued_for_the_tagged_url_only(tmp_path: Path) -> Non
     config = load_config(tmp_path, URLS, companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert queue_channels(config.targets, config.console_alerts, globex) == [
-        channel_id("json://127.0.0.1:1/a")
-    ]
-    assert queue_channels(config.targets, config.console_alerts, acme) == [
+    assert route(channels(config), globex) == [channel_id("json://127.0.0.1:1/a")]
+    assert route(channels(config), acme) == [
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),
     ]
@@ -244,11 +242,11 @@ def test_console_is_queued_too_when_on(tmp_path: Path) -> None:
     config = load_config(tmp_path, URLS + "\nconsole = true", companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert queue_channels(config.targets, config.console_alerts, globex) == [
+    assert route(channels(config), globex) == [
         CONSOLE,
         channel_id("json://127.0.0.1:1/a"),
     ]
-    assert queue_channels(config.targets, config.console_alerts, acme) == [
+    assert route(channels(config), acme) == [
         CONSOLE,
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),

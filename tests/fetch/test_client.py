@@ -10,7 +10,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,12 +34,6 @@ BOARD = "https://boards.example.com/v1/acme/jobs"
 OTHER_PATH = "https://boards.example.com/v1/globex/jobs"
 OTHER_HOST = "https://api.other.example.org/postings"
 BODY = b'{"jobs": []}'
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from conftest import BoardServer
 from secondchance.config import Config, load
 from secondchance.core.board import BoardState
-from secondchance.daemon.app import poll_settings, store_for
+from secondchance.daemon.app import channels, poll_settings, store_for
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
 from secondchance.storage import boards as board_states
@@ -43,7 +43,9 @@ class Paged:
     def __init__(self, config: Config, store: Store, boards: BoardServer) -> None:
         self.config, self.store, self.boards = config, store, boards
         self.fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-        settings = replace(poll_settings(config), channels=lambda company: ["test"])
+        settings = replace(
+            poll_settings(config, channels(config)), channels=lambda company: ["test"]
+        )
         self.poller = Poller(store, self.fetcher, settings)
         self.version = 0
 

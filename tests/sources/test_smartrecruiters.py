@@ -4,14 +4,12 @@ contract every kind keeps is in test_contract.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
 import respx
 
 from secondchance.core.models import Posting, Remote, SourceRef
@@ -161,19 +159,6 @@ def test_endpoint_override() -> None:
 
 
 # --- paging through the real fetch loop -----------------------------------------------
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[Fetcher]:
-    client = Fetcher(timeout=2, retries=0, retry_delay=0)
-    yield client
-    await client.aclose()
 
 
 async def fetch(fetcher: Fetcher) -> Any:

@@ -4,12 +4,10 @@ every kind keeps is in test_contract.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import respx
 
 from secondchance.core.board import BoardResult
@@ -172,19 +170,6 @@ def test_endpoint_override_builds_links_on_the_same_base() -> None:
 
 
 # --- paging through the real fetch loop -----------------------------------------------
-
-
-@pytest.fixture
-def router() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False, assert_all_mocked=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[Fetcher]:
-    client = Fetcher(timeout=2, retries=0, retry_delay=0)
-    yield client
-    await client.aclose()
 
 
 async def fetch(fetcher: Fetcher, spec: BoardSpec = ACME) -> BoardResult:

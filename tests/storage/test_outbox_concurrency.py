@@ -11,7 +11,7 @@ from secondchance.config import load
 from secondchance.core import drafts
 from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
 from secondchance.daemon.app import channels, store_for
-from secondchance.delivery.channels import queue_channels
+from secondchance.delivery.channels import route
 from secondchance.delivery.notify import Notifier
 from secondchance.storage import boards, outbox
 
@@ -42,13 +42,13 @@ greenhouse = "globex"
             ref = SourceRef(company.name, "greenhouse", company.name.lower())
             states, _ = first.write_now(boards.lock, [company.name], [ref])
             board = states[ref]
-            route = queue_channels(config.targets, config.console_alerts, company)
+            routed = route(channels(config), company)
             for number in range(5):
                 change = Change(
                     ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")
                 )
                 board.attempts += 1
-                draft = drafts.of_change(board, change, route)
+                draft = drafts.of_change(board, change, routed)
                 first.write_now(outbox.queue, [draft], datetime.now(UTC))
         daemons = [
             Notifier(store, config.notify, config.policy, channels(config))

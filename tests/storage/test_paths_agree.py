@@ -17,7 +17,7 @@ from typing import Any
 
 from conftest import BoardServer, rows
 from secondchance.config import load
-from secondchance.daemon.app import poll_settings
+from secondchance.daemon.app import channels, poll_settings
 from secondchance.daemon.poller import Poller
 from secondchance.fetch.client import Fetcher
 from secondchance.storage.bulk import DRIVER_PATH
@@ -81,7 +81,9 @@ def run_rounds(store: Store, boards: BoardServer, tmp_path: Path) -> None:
     config = load(watchlist)
     moments = iter(START + timedelta(minutes=30 * n, microseconds=n) for n in range(100))
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-    settings = replace(poll_settings(config), channels=lambda company: ["console", "url:x"])
+    settings = replace(
+        poll_settings(config, channels(config)), channels=lambda company: ["console", "url:x"]
+    )
     poller = Poller(store, fetcher, settings, clock=lambda: next(moments))
 
     async def poll_all() -> None:

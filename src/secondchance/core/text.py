@@ -17,12 +17,14 @@ _INVISIBLE = dict.fromkeys(
 def clean(value: object) -> str:
     """Whitespace-normalise any scalar into a single-line string ("" for None), without
     control, zero-width and other invisible characters."""
+    # Called for every field of every posting: the common cases first, all in C.
+    if isinstance(value, str):
+        if value.isascii() and value.isprintable():
+            # Most feed strings: nothing in them for translate to delete.
+            return " ".join(value.split())
+        return " ".join(value.translate(_INVISIBLE).split())
     if value is None:
         return ""
-    if isinstance(value, str) and value.isascii() and value.isprintable():
-        # Most feed strings: nothing in them for translate to delete (a tenth of the cost).
-        return " ".join(value.split())
-    # translate + split/join run in C: this is called for every field of every posting.
     return " ".join(str(value).translate(_INVISIBLE).split())
 
 

@@ -30,20 +30,21 @@ def store_for(config: Config | None, data_dir: Path) -> Store:
     return open_store(database_url(config.settings.database if config else None, data_dir))
 
 
-def poll_settings(config: Config) -> PollSettings:
+def poll_settings(config: Config, routes: Sequence[Channel]) -> PollSettings:
+    """What the Poller needs of the watchlist; alerts are queued for ``routes``."""
     from secondchance.daemon.poller import PollSettings
-    from secondchance.delivery.channels import queue_channels
+    from secondchance.delivery.channels import route
 
-    targets, console = config.targets, config.console_alerts
     return PollSettings(
         rules=config.rules,
         endpoints=config.endpoints,
         tz=config.policy.tz,
-        channels=lambda company: queue_channels(targets, console, company),
+        channels=lambda company: route(routes, company),
     )
 
 
 def channels(config: Config) -> list[Channel]:
+    """The delivery channels: computed once per watchlist, for queuing and for sending."""
     from secondchance.delivery.channels import channels_of
 
     return channels_of(config.targets, console=config.console_alerts)
@@ -71,8 +72,9 @@ class App:
 
         store = store_for(config, data_dir)
         fetcher = for_settings(config.settings)
-        poller = Poller(store, fetcher, poll_settings(config))
-        notifier = Notifier(store, config.notify, config.policy, channels(config), console=console)
+        routes = channels(config)
+        poller = Poller(store, fetcher, poll_settings(config, routes))
+        notifier = Notifier(store, config.notify, config.policy, routes, console=console)
         return cls(config, store, fetcher, poller, notifier)
 
     def update(self, config: Config) -> None:
@@ -80,8 +82,9 @@ class App:
         from secondchance.fetch.transports import reconfigure
 
         self.config = config
-        self.poller.update(poll_settings(config))
-        self.notifier.update(config.notify, config.policy, channels(config))
+        routes = channels(config)
+        self.poller.update(poll_settings(config, routes))
+        self.notifier.update(config.notify, config.policy, routes)
         reconfigure(self.fetcher, config.settings)
 
     async def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:

@@ -66,8 +66,7 @@ def _renders_markdown(plugin: Any) -> bool:
         return False
 
 
-def queue_channels(targets: Sequence[Target], console: bool, company: Company) -> list[str]:
-    """Channel ids a company's alert is queued for: the terminal when it is on, and
-    every URL carrying one of the company's tags (all, without tags)."""
-    ids = [CONSOLE] if console else []
-    return ids + [channel_id(t.url) for t in targets if not company.tags or company.tags & t.tags]
+def route(channels: Sequence[Channel], company: Company) -> list[str]:
+    """The ids of the channels a company's alerts are queued for: the terminal when it
+    is one, and every URL carrying one of the company's tags (every URL without tags)."""
+    return [c.id for c in channels if c.url is None or not company.tags or company.tags & c.tags]

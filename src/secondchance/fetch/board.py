@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from secondchance.core import limits
 from secondchance.core.board import BoardResult, BoardState, Validators
 from secondchance.core.limits import bounded_posting_id
 from secondchance.core.models import BoardSpec, Posting, SourceRef
@@ -97,7 +98,8 @@ async def fetch_board(
             result.pages += 1
             postings = page.postings
             ids = {p.id for p in postings}
-            if any(bounded_posting_id(i) is not i for i in ids):
+            # Inline: the check runs for every id of every page.
+            if any(len(i) > limits.POSTING_ID or "\x00" in i for i in ids):
                 postings = [_bounded(p) for p in postings]
                 ids = {p.id for p in postings}
             if result.pages > 1 and ids and ids <= seen_ids:

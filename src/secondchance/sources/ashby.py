@@ -121,7 +121,7 @@ class AshbySource(SlugSource):
 
 
 def _posting(job: _Job, index: int) -> Posting:
-    job_id = posting_id(job.id, f"ashby job #{index}", numbers=False)
+    job_id = posting_id(job.id, "ashby job", index, numbers=False)
     title = job.title
     if not isinstance(title, str):
         raise ParseError(f"ashby job {job_id}: missing or invalid 'title'")

@@ -73,7 +73,7 @@ def _company_base(list_url: str) -> str:
 
 def _posting(job: Any, index: int, base: str) -> Posting:
     job = expect_type(job, dict, f"bamboohr job #{index}")
-    job_id = posting_id(job.get("id"), f"bamboohr job #{index}")
+    job_id = posting_id(job.get("id"), "bamboohr job", index)
     title = clean_text(job.get("jobOpeningName"))
     if title is None:
         raise ParseError(f"bamboohr job {job_id}: missing or invalid 'jobOpeningName'")

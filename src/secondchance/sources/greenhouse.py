@@ -128,7 +128,7 @@ class GreenhouseSource(Source):
 
 def _posting(job: object, index: int) -> Posting:
     job = expect_object(job, _Job, f"greenhouse job #{index}")
-    job_id = posting_id(job.id, f"greenhouse job #{index}")
+    job_id = posting_id(job.id, "greenhouse job", index)
     title = job.title
     if not isinstance(title, str):
         raise ParseError(f"greenhouse job {job_id}: missing or invalid 'title'")

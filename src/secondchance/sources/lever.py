@@ -172,7 +172,7 @@ def _next_request(request: Request, count: int) -> Request | None:
 
 def _posting(item: object, index: int) -> Posting:
     item = expect_object(item, _Posting, f"lever posting #{index}")
-    job_id = posting_id(item.id, f"lever posting #{index}", numbers=False)
+    job_id = posting_id(item.id, "lever posting", index, numbers=False)
     title = item.text
     if not isinstance(title, str):
         raise ParseError(f"lever posting {job_id}: missing or invalid 'text' (title)")

@@ -58,7 +58,7 @@ class RecruiteeSource(SlugSource):
 
 def _posting(offer: Any, index: int) -> Posting:
     offer = expect_type(offer, dict, f"recruitee offer #{index}")
-    job_id = posting_id(offer.get("id"), f"recruitee offer #{index}")
+    job_id = posting_id(offer.get("id"), "recruitee offer", index)
     title = offer.get("title")
     if not isinstance(title, str):
         raise ParseError(f"recruitee offer {job_id}: missing or invalid 'title'")

@@ -109,7 +109,7 @@ def _next_request(request: Request, document: Mapping[str, Any], count: int) -> 
 
 def _posting(item: Any, index: int, company: str) -> Posting:
     item = expect_type(item, dict, f"smartrecruiters posting #{index}")
-    job_id = posting_id(item.get("id"), f"smartrecruiters posting #{index}")
+    job_id = posting_id(item.get("id"), "smartrecruiters posting", index)
     title = item.get("name")
     if not isinstance(title, str):
         raise ParseError(f"smartrecruiters posting {job_id}: missing or invalid 'name'")

@@ -71,7 +71,7 @@ def _posting(item: Any, index: int, feed_url: str) -> Posting:
     item = expect_type(item, dict, f"teamtailor item #{index}")
     # The UUID is the feed's identity; _jobposting.identifier.value is an
     # integer that also appears in the URL, but the feed promises only the id.
-    job_id = posting_id(item.get("id"), f"teamtailor item #{index}", numbers=False)
+    job_id = posting_id(item.get("id"), "teamtailor item", index, numbers=False)
     job = item.get("_jobposting")
     job = job if isinstance(job, dict) else {}
     title = clean_text(item.get("title")) or clean_text(job.get("title"))

@@ -112,7 +112,12 @@ def expect_object(value: object, kind: type[T], what: str) -> T:
 
 def clean_text(value: object) -> str | None:
     """A string field, cleaned; None when it is not a string or cleans to nothing."""
-    return (clean(value) or None) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    # clean()'s own fast path, inlined: a third of a million calls in a big poll.
+    if value.isascii() and value.isprintable():
+        return " ".join(value.split()) or None
+    return clean(value) or None
 
 
 def unique(values: Iterable[str | None]) -> tuple[str, ...]:
@@ -120,18 +125,21 @@ def unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
-def posting_id(value: object, where: str, key: str = "id", *, numbers: bool = True) -> str:
+def posting_id(
+    value: object, what: str, index: int, key: str = "id", *, numbers: bool = True
+) -> str:
     """A posting's identity on its board, stripped: a string, or a whole number where
     the board uses those (``numbers``). Anything else, blank included, is schema drift:
-    ParseError "{where}: missing or invalid '{key}'"."""
-    # bool is an int subclass; a true/false id is drift, not an identity.
-    if isinstance(value, str) or (
-        numbers and isinstance(value, int) and not isinstance(value, bool)
-    ):
-        text = str(value).strip()
+    ParseError "{what} #{index}: missing or invalid '{key}'"."""
+    # Called for every posting: the message is only made for the one that fails.
+    if isinstance(value, str):
+        text = value.strip()
         if text:
             return text
-    raise ParseError(f"{where}: missing or invalid '{key}'")
+    # bool is an int subclass; a true/false id is drift, not an identity.
+    elif numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ParseError(f"{what} #{index}: missing or invalid '{key}'")
 
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")

@@ -83,9 +83,7 @@ def _merge(first: Posting, other: Posting) -> Posting:
 
 
 def _posting(job: Mapping[str, Any], index: int) -> Posting:
-    shortcode = posting_id(
-        job.get("shortcode"), f"workable job #{index}", "shortcode", numbers=False
-    )
+    shortcode = posting_id(job.get("shortcode"), "workable job", index, "shortcode", numbers=False)
     title = job.get("title")
     if not isinstance(title, str):
         raise ParseError(f"workable job {shortcode}: missing or invalid 'title'")

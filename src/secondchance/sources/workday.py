@@ -205,7 +205,7 @@ def _posting(item: Any, index: int, base: str, site: str) -> Posting:
     item = expect_type(item, dict, f"workday posting #{index}")
     # List items have no other id; the path ends in the requisition number.
     path = posting_id(
-        item.get("externalPath"), f"workday posting #{index}", "externalPath", numbers=False
+        item.get("externalPath"), "workday posting", index, "externalPath", numbers=False
     )
     title = item.get("title")
     if not isinstance(title, str):

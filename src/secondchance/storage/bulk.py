@@ -7,7 +7,8 @@ type processing (a regular expression per DATETIME) cost several times the state
 themselves (benchmarks/storagebench.py measures both paths), so there the same
 statements, spelled from the same Table objects, go to the driver with the values
 converted here, in the form SQLAlchemy would store and read them. Both paths store the
-same rows: tests/storage/test_bulk.py runs every operation both ways and compares.
+same rows: tests/storage/test_paths_agree.py runs the same polls both ways (and on
+PostgreSQL) and compares every row.
 """
 
 from __future__ import annotations

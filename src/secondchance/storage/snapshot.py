@@ -126,7 +126,26 @@ def write_diff(
     for posting in diff.seen:
         before = known.get(posting.id)
         if before is None:
-            new.append((source_id, posting.id, *_values(posting), opened, 0, at, at, None))
+            # Spelled out, not _values(): a first poll inserts a hundred thousand.
+            new.append(
+                (
+                    source_id,
+                    posting.id,
+                    posting.title,
+                    posting.url,
+                    _locations(posting.locations),
+                    posting.remote.value,
+                    posting.department,
+                    posting.employment_type,
+                    posting.posted_at,
+                    posting.updated_at,
+                    opened,
+                    0,
+                    at,
+                    at,
+                    None,
+                )
+            )
         elif before.status is not Status.OPEN or before.misses or before.posting != posting:
             refreshed.append((*_values(posting), at, opened, 0, None, source_id, posting.id))
     misses = [
