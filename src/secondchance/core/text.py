@@ -58,7 +58,11 @@ def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value:
         # The ISO 8601 strings the JSON boards send: clean already (" UTC" has a space),
         # so clean() and its suffix handling are skipped, a poll's most common case.
-        return _iso(value[:-1] + "+00:00" if value.endswith("Z") else value)
+        try:
+            parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+        except ValueError:
+            return None
+        return as_utc(parsed)
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 1e11 else value
         try:
@@ -86,6 +90,8 @@ def as_utc(parsed: datetime) -> datetime | None:
     that UTC cannot hold ("0001-01-01T00:00:00+01:00")."""
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is UTC:  # "Z" and "+00:00" parse to UTC itself: nothing to convert
+        return parsed
     try:
         return parsed.astimezone(UTC)
     except OverflowError:

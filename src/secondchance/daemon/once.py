@@ -20,7 +20,8 @@ IN_FLIGHT = 16
 
 @dataclass(slots=True)
 class OnceReport:
-    polls: list[PollReport] = field(default_factory=list)
+    # Not in the repr: asyncio may show the result of the task that returned it.
+    polls: list[PollReport] = field(default_factory=list, repr=False)
     # Why the polls could not be stored (a full disk, a database server down): each
     # poll's transaction was rolled back, and nothing was delivered.
     unstored: str | None = None

@@ -47,21 +47,22 @@ def _integer(value: Any) -> Any:
 def _converter(
     columns: tuple[Column[Any], ...], by_type: dict[type, Callable[[Any], Any]]
 ) -> Convert | None:
-    found = [
-        (index, convert)
-        for index, column in enumerate(columns)
-        for kind, convert in by_type.items()
-        if isinstance(column.type, kind)
-    ]
-    if not found:
+    """A function from a row to the row as the driver takes it, or None when no column
+    needs converting. Built as one tuple expression per column layout (as namedtuple
+    builds its methods): a first poll converts a hundred thousand rows, and a loop over
+    a copied list per row cost a third more."""
+    functions: dict[str, Callable[[Any], Any]] = {}
+    items = []
+    for index, column in enumerate(columns):
+        found = next((f for kind, f in by_type.items() if isinstance(column.type, kind)), None)
+        if found is None:
+            items.append(f"row[{index}]")
+        else:
+            functions[f"f{index}"] = found
+            items.append(f"f{index}(row[{index}])")
+    if not functions:
         return None
-
-    def convert(row: Sequence[Any]) -> Sequence[Any]:
-        values = list(row)
-        for index, function in found:
-            values[index] = function(values[index])
-        return tuple(values)  # the driver takes tuples (or dicts) for executemany
-
+    convert: Convert = eval(f"lambda row: ({', '.join(items)},)", functions)
     return convert
 
 
