@@ -98,20 +98,6 @@ def _locations(locations: tuple[str, ...]) -> str:
     return orjson.dumps(locations).decode() if locations else "[]"
 
 
-def _values(posting: Posting) -> tuple[Any, ...]:
-    """A posting's _POSTING values."""
-    return (
-        posting.title,
-        posting.url,
-        _locations(posting.locations),
-        posting.remote.value,
-        posting.department,
-        posting.employment_type,
-        posting.posted_at,
-        posting.updated_at,
-    )
-
-
 def write_diff(
     connection: Connection,
     source_id: int,
@@ -125,29 +111,37 @@ def write_diff(
     opened = Status.OPEN.value
     for posting in diff.seen:
         before = known.get(posting.id)
+        stored_as_is = (
+            before is not None
+            and before.status is Status.OPEN
+            and not before.misses
+            and before.posting == posting
+        )
+        if stored_as_is:
+            continue  # nothing to write
+        # A row of _INSERT, spelled once and built without a call: a first poll
+        # inserts a hundred thousand.
+        row = (
+            source_id,
+            posting.id,
+            posting.title,
+            posting.url,
+            _locations(posting.locations),
+            posting.remote.value,
+            posting.department,
+            posting.employment_type,
+            posting.posted_at,
+            posting.updated_at,
+            opened,
+            0,
+            at,
+            at,
+            None,
+        )
         if before is None:
-            # Spelled out, not _values(): a first poll inserts a hundred thousand.
-            new.append(
-                (
-                    source_id,
-                    posting.id,
-                    posting.title,
-                    posting.url,
-                    _locations(posting.locations),
-                    posting.remote.value,
-                    posting.department,
-                    posting.employment_type,
-                    posting.posted_at,
-                    posting.updated_at,
-                    opened,
-                    0,
-                    at,
-                    at,
-                    None,
-                )
-            )
-        elif before.status is not Status.OPEN or before.misses or before.posting != posting:
-            refreshed.append((*_values(posting), at, opened, 0, None, source_id, posting.id))
+            new.append(row)
+        else:  # changed, reopened, or back before its removal was confirmed
+            refreshed.append((*row[2:10], at, opened, 0, None, source_id, posting.id))
     misses = [
         (count, source_id, pid) for pid, count in diff.missed.items() if known[pid].misses != count
     ]
