@@ -11,6 +11,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -51,6 +52,9 @@ class Redactor(logging.Filter):
         fragments = sorted(secret_fragments(self._current | self._lasting), key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, fragments))) if fragments else None
 
+    def redact(self, text: str) -> str:
+        return self._pattern.sub("***", text) if self._pattern is not None else text
+
     def filter(self, record: logging.LogRecord) -> bool:
         if self._pattern is None:
             return True
@@ -80,6 +84,12 @@ class JsonFormatter(logging.Formatter):
 _REDACTOR = Redactor()
 
 
+def redact(text: str) -> str:
+    """``text`` with every known secret masked, as in a log line: for what is printed
+    rather than logged (`notify-test`'s report)."""
+    return _REDACTOR.redact(text)
+
+
 def setup_secrets(secrets: Iterable[str]) -> None:
     """Mask a reloaded watchlist's secrets from now on."""
     _REDACTOR.update(secrets)
@@ -97,9 +107,32 @@ def keep_secrets(secrets: Iterable[str]) -> None:
     _REDACTOR.keep(secrets)
 
 
+class StandardError(logging.StreamHandler[Any]):
+    """Writes each line to ``sys.stderr`` as it is at that moment, not as it was at
+    set-up (a stream replaced since, as tests and redirections do, may be closed), and
+    says nothing when standard error itself is gone (`2>&-`, a reader that quit): a
+    log line has nowhere to go, and a traceback about it would have nowhere either."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass  # always sys.stderr
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if isinstance(sys.exc_info()[1], OSError | ValueError):
+            return
+        super().handleError(record)
+
+
 def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> Redactor:
     _REDACTOR.update(secrets)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StandardError()
     handler.addFilter(_REDACTOR)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

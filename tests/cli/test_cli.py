@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +129,13 @@ def test_status_shows_each_board(
     watchlist: Path, tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
-    code, out, _ = run(capsys, "status", *data)
-    assert code == 0 and "No polls yet" in out
+    code, out, err = run(capsys, "status", *data)
+    # Nothing created for a data directory the daemon never used (a typo, say).
+    assert code == 1 and out == "" and not (tmp_path / "d").exists()
+    assert err == (
+        f"secondchance: no database at {tmp_path / 'd' / 'secondchance.db'}: has the daemon run "
+        "with this data directory? (--data-dir, $SECONDCHANCE_DATA or [settings] database)\n"
+    )
     boards.set(GH, jobs(1, 2, 3))
     run(capsys, "once", *data)
     code, out, _ = run(capsys, "status", "--json", *data)
@@ -142,7 +148,19 @@ def test_status_shows_each_board(
     assert row["consecutive_failures"] == 0
     assert row["pending_alerts"] == 0
     code, out, _ = run(capsys, "status", *data)
-    assert "Acme" in out and "greenhouse:acme" in out
+    # Not a terminal: a header and one tab-separated line per board.
+    header, line = out.splitlines()
+    assert header.split("\t") == [
+        "company",
+        "board",
+        "last poll",
+        "result",
+        "open",
+        "failures",
+        "pending",
+    ]
+    assert line.split("\t")[:2] == ["Acme", "greenhouse:acme"]
+    assert line.split("\t")[3:] == ["ok", "3", "0", "0"]
 
 
 def test_peek_shows_postings_and_stores_nothing(
@@ -159,6 +177,11 @@ def test_peek_shows_postings_and_stores_nothing(
     code, _, err = run(capsys, "peek", "--company", "Ghost", *data)
     assert code == 1
     assert "greenhouse board 'ghost' not found (HTTP 404)" in err
+    code, out, _ = run(capsys, "peek", "--company", "Ghost", "--json", *data)
+    assert code == 1
+    (failed,) = [json.loads(line) for line in out.splitlines()]
+    assert failed["source"] == {"kind": "greenhouse", "board": "ghost"}
+    assert "not found (HTTP 404)" in failed["error"]
     code, _, err = run(capsys, "peek", "--company", "Nope", *data)
     assert code == 2 and "known: Acme, Ghost" in err
 
@@ -223,7 +246,7 @@ def test_discover_finds_an_embedded_board_and_adds_it(
         capsys, "discover", f"{boards.url}/careers", "--config", str(watchlist), "--add", "Initech"
     )
     assert code == 0, out
-    assert 'greenhouse = "initech"' in out and "3 open posting(s)" in out
+    assert 'greenhouse = "initech"' in out and "3 open postings" in out
     after = watchlist.read_text()
     assert after.startswith(before)
     assert 'name = "Initech"\ngreenhouse = "initech"' in after
@@ -250,8 +273,11 @@ def test_health_exit_codes(
 
     data = ["--config", str(watchlist), "--data-dir", str(tmp_path / "d")]
     code, out, _ = run(capsys, "health", *data)
-    assert code == 1 and "no heartbeat yet" in out
+    assert code == 1 and out.startswith("unhealthy: no database at ")
+    assert not (tmp_path / "d").exists()  # health creates nothing
     store = store_for(load(watchlist), tmp_path / "d")
+    code, out, _ = run(capsys, "health", *data)
+    assert code == 1 and "no heartbeat yet" in out
     store.write_now(heartbeat.beat, datetime.now(UTC))
     store.dispose()
     code, out, _ = run(capsys, "health", *data)
@@ -291,3 +317,32 @@ def test_alerts_to_a_pipe_or_journald_are_plain_text(capsys: pytest.CaptureFixtu
         "── Acme: new role :rocket: ──\nData Engineer\n  Berlin\n\n"
         "── Globex: role back ──\nAnalyst\n\n"
     )
+
+
+def test_a_status_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    path = tmp_path / "w.toml"
+    path.write_text(f'[server]\nlisten = "127.0.0.1:{port}"\n')
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "secondchance", "run", "--config", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "SECONDCHANCE_DATA": str(tmp_path / "data")},
+        )
+    finally:
+        taken.close()
+    assert done.returncode == 1
+    problems = [line for line in done.stderr.splitlines() if line.startswith("secondchance:")]
+    assert problems == [
+        f"secondchance: [server] listen: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+    assert "Traceback" not in done.stderr

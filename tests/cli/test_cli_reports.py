@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,7 @@ def test_history_json_tells_the_whole_story(
 def test_history_table(
     polled: Watchlist, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("secondchance.cli.output.to_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")  # one table row per line
 
     code, out, _ = run(capsys, "history", "acme", *polled.args)
@@ -144,15 +146,28 @@ def test_history_of_an_unknown_company(
     assert "no company named 'Initech' (known: Acme)" in err
 
 
-def test_history_before_any_poll_shows_the_rejection(
+def test_history_before_any_poll_says_there_is_no_database_and_creates_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     watchlist = Watchlist(tmp_path, ACME)
 
-    code, out, _ = run(capsys, "history", "Acme", "--json", *watchlist.args)
+    code, out, err = run(capsys, "history", "Acme", "--json", *watchlist.args)
+
+    assert (code, out) == (1, "")
+    assert err.startswith(f"secondchance: no database at {tmp_path / 'data'}")
+    assert not (tmp_path / "data").exists()
+
+
+def test_history_piped_is_one_tab_separated_line_per_event(
+    polled: Watchlist, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "history", "acme", *polled.args)
 
     assert code == 0
-    assert [e["event"] for e in json_lines(out)] == ["rejected", "cool-down ends"]
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert lines[0] == ["when", "event", "what"]
+    assert all(len(line) == 3 for line in lines)
+    assert ["alert role_back", "Paid Search Marketing Manager [sent]"] in [x[1:] for x in lines]
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -191,6 +206,7 @@ def test_jobs_table_shows_titles_verbatim(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Square brackets are common in titles and must not be read as terminal markup.
+    monkeypatch.setattr("secondchance.cli.output.to_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
     watchlist = Watchlist(tmp_path, f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n' + ACME)
     boards.set(GH, board((1, "Backend Engineer [Remote]"), (2, "Data Engineer [/EMEA]")))
@@ -199,9 +215,50 @@ def test_jobs_table_shows_titles_verbatim(
     code, out, err = run(capsys, "jobs", *watchlist.args)
 
     assert code == 0, err
-    assert "2 posting(s) that pass your filters" in out
+    assert "2 postings that pass your filters" in out
     assert "Backend Engineer [Remote]" in out
     assert "Data Engineer [/EMEA]" in out
+
+
+def test_jobs_why_lists_the_hidden_postings_with_their_reasons(
+    polled: Watchlist, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "jobs", "--open", "--why", "--json", *polled.args)
+
+    assert code == 0
+    why = {job["title"]: job["why"] for job in json_lines(out)}
+    assert set(why) == {"Backend Engineer", "Sales Manager", "Paid Search Marketing Manager"}
+    assert why["Backend Engineer"]["shown"] and why["Backend Engineer"]["matched"] == "Engineer"
+    assert why["Sales Manager"] == {
+        "shown": False,
+        "passes_filter": False,
+        "rule": "include",
+        "matched": None,
+        "reason": "no include term in the title",
+        "role_back": None,
+        "similarity": why["Sales Manager"]["similarity"],
+    }
+    back = why["Paid Search Marketing Manager"]
+    assert back["shown"] and not back["passes_filter"]
+    assert back["role_back"] == "Paid Search Marketing Manager"
+    assert back["similarity"] == {"Paid Search Marketing Manager": 100.0}
+
+
+def test_jobs_why_piped_adds_shown_and_why_columns(
+    polled: Watchlist, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "jobs", "--open", "--why", *polled.args)
+
+    assert code == 0
+    header, *rows = [line.split("\t") for line in out.splitlines()]
+    assert header[-2:] == ["shown", "why"]
+    by_title = {row[1]: row for row in rows}
+    shown, why = by_title["Sales Manager"][-2:]
+    assert shown == "no"
+    assert re.fullmatch(
+        r"no include term in the title · like the rejected Paid Search Marketing Manager \d+%",
+        why,
+    )
 
 
 # --- cooldowns ----------------------------------------------------------------------------
@@ -297,8 +354,30 @@ def test_notify_test_reports_a_dead_receiver(
     code, out, _ = run(capsys, "notify-test", *watchlist.args)
 
     assert code == 1
-    assert out.startswith("notify.urls[0] (json): FAILED")
+    # The reason Apprise's plugin gave, on the same line.
+    assert out == (
+        "notify.urls[0] (json): FAILED: Apprise reported FAILURE: "
+        "A Connection error occurred sending JSON notification to 127.0.0.1.\n"
+    )
     assert str(receiver.port) not in out  # the URL may be the secret
+
+
+def test_notify_test_masks_secrets_in_apprise_s_reason(
+    tmp_path: Path,
+    receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A secret host name (from the environment) that Apprise repeats in its reason.
+    monkeypatch.setenv("HOOK_HOST", "127.0.0.1")
+    watchlist = notify_watchlist(tmp_path, f"json://${{HOOK_HOST}}:{receiver.port}/hook")
+    receiver.stop()
+
+    code, out, _ = run(capsys, "notify-test", *watchlist.args)
+
+    assert code == 1
+    assert "127.0.0.1" not in out
+    assert out.endswith("A Connection error occurred sending JSON notification to ***.\n")
 
 
 def test_notify_test_by_tag(

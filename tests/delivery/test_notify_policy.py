@@ -293,4 +293,4 @@ async def test_held_alerts_are_logged_once_with_their_release(
     held = [
         r.getMessage() for r in caplog.records if "held by the delivery policy" in r.getMessage()
     ]
-    assert held == ["1 alert(s) held by the delivery policy until 2026-01-15 07:00"]
+    assert held == ["1 alert held by the delivery policy until 2026-01-15 07:00"]

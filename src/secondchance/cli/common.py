@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance import logs
+from secondchance.core.wording import plural
 
 # rich, the watchlist's schema and the database are imported where they are used:
 # every process starts here, `--help` included.
@@ -20,7 +21,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from secondchance.config import Company, Config
+    from secondchance.core.models import Posting, SourceRef
+    from secondchance.core.why import Explanation
     from secondchance.delivery.render import Message
+
+__all__ = ["plural"]  # for the commands, with the rest of what they share
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -82,6 +87,36 @@ def print_message(message: Message) -> None:
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
     out.print()
+
+
+def posting_json(
+    company: str, ref: SourceRef, posting: Posting, why: Explanation | None
+) -> dict[str, object]:
+    """A posting as `peek --json` and `jobs --json` print it (``why``: with --why)."""
+    record: dict[str, object] = {
+        "company": company,
+        "source": {"kind": ref.kind, "board": ref.board},
+        "posting_id": posting.id,
+        "title": posting.title,
+        "locations": list(posting.locations),
+        "remote": posting.remote.value,
+        "department": posting.department,
+        "employment_type": posting.employment_type,
+        "posted_at": posting.posted_at.isoformat() if posting.posted_at else None,
+        "url": posting.url,
+    }
+    if why is not None:
+        record["why"] = why.as_json()
+    return record
+
+
+def why_text(why: Explanation) -> str:
+    """One line for a table: the decision, then how alike the title is to each role."""
+    text = why.reason
+    if why.roles:
+        alike = ", ".join(f"{role} {score:.0f}%" for role, score in why.roles)
+        text += f" · like the rejected {alike}"
+    return text
 
 
 def ago(when: datetime | None) -> str:

@@ -16,8 +16,11 @@ from secondchance.cli.common import (
     company_named,
     data_dir,
     load_config,
+    plural,
+    posting_json,
     print_json,
     print_message,
+    why_text,
 )
 from secondchance.core.durations import format_duration, parse_duration
 
@@ -74,7 +77,9 @@ def cmd_once(args: argparse.Namespace) -> int:
             failed = True
             print(f"secondchance: {poll.company} {board.ref.label}: {board.error}", file=sys.stderr)
     if report.undelivered:
-        log.warning("%d alert(s) could not be delivered yet; they stay queued", report.undelivered)
+        log.warning(
+            "%s could not be delivered yet; they stay queued", plural(report.undelivered, "alert")
+        )
     if report.unstored is not None:
         print(
             f"secondchance: the poll could not be stored, so nothing changed: {report.unstored}",
@@ -88,6 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from secondchance.daemon.app import App
     from secondchance.daemon.scheduler import Daemon
+    from secondchance.daemon.server import ListenError
 
     config = load_config(args)
 
@@ -96,17 +102,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         _settle()
         return await Daemon(app).run()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except ListenError as exc:
+        print(f"secondchance: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def cmd_peek(args: argparse.Namespace) -> int:
     import asyncio
 
-    from rich.console import Console
-    from rich.table import Table
-
+    from secondchance.cli.output import Table, emit
     from secondchance.core.board import BoardResult
     from secondchance.core.models import SourceRef
+    from secondchance.core.why import explain
     from secondchance.fetch.board import fetch_board
     from secondchance.fetch.transports import for_settings
 
@@ -135,7 +144,7 @@ def cmd_peek(args: argparse.Namespace) -> int:
             await fetcher.aclose()
 
     results = asyncio.run(fetch_all())
-    console = Console(highlight=False, markup=False)
+    threshold = config.rules.role_match
     failed = False
     for result in results:
         if result.error is not None:
@@ -143,34 +152,38 @@ def cmd_peek(args: argparse.Namespace) -> int:
             print(
                 f"secondchance: {company.name} {result.ref.label}: {result.error}", file=sys.stderr
             )
-            continue
-        if args.json:
-            for p in result.postings:
+            if args.json:
                 print_json(
                     {
                         "company": company.name,
                         "source": {"kind": result.ref.kind, "board": result.ref.board},
-                        "posting_id": p.id,
-                        "title": p.title,
-                        "locations": list(p.locations),
-                        "remote": p.remote.value,
-                        "department": p.department,
-                        "employment_type": p.employment_type,
-                        "posted_at": p.posted_at.isoformat() if p.posted_at else None,
-                        "url": p.url,
+                        "error": result.error,
                     }
                 )
             continue
-        table = Table(
-            title=f"{company.name} · {result.ref.label}: {len(result.postings)} "
-            f"posting(s), {result.pages} page(s)",
-            title_justify="left",
+        whys = [explain(company, p, threshold) if args.why else None for p in result.postings]
+        if args.json:
+            for p, why in zip(result.postings, whys, strict=True):
+                record = posting_json(company.name, result.ref, p, why)
+                print_json(record)
+            continue
+        title = (
+            f"{company.name} · {result.ref.label}: {plural(len(result.postings), 'posting')}, "
+            f"{plural(result.pages, 'page')}"
         )
-        for column in ("id", "title", "location", "remote", "url"):
-            table.add_column(column, overflow="fold")
-        for p in result.postings:
-            table.add_row(p.id, p.title, p.location, p.remote.value, p.url or "")
-        console.print(table)
+        if args.why:
+            shown = sum(1 for why in whys if why is not None and why.shown)
+            title += f"; {shown} would be told, {len(whys) - shown} hidden by your filters"
+        columns = ("id", "title", "location", "remote", "url")
+        table = Table(
+            title, (*columns, "told", "why") if args.why else columns, whole={"id", "url"}
+        )
+        for p, why in zip(result.postings, whys, strict=True):
+            cells: tuple[str, ...] = (p.id, p.title, p.location, p.remote.value, p.url or "")
+            if why is not None:
+                cells += ("yes" if why.shown else "no", why_text(why))
+            table.add(*cells)
+        emit(table)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -181,11 +194,16 @@ def cmd_health(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"secondchance: --max-age: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    from secondchance.daemon.app import store_for
-    from secondchance.storage import heartbeat
+    from secondchance.daemon.app import existing_store
+    from secondchance.storage import StorageError, heartbeat
 
     config = load_config(args)
-    store = store_for(config, data_dir(args))
+    try:
+        # Writable, to prove the daemon can write it; never created nor migrated.
+        store = existing_store(config, data_dir(args), writable=True)
+    except StorageError as exc:
+        print(f"unhealthy: {exc}")
+        return EXIT_FAILED
     try:
         try:
             with store.engine.connect() as connection, connection.begin() as transaction:

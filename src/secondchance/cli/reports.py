@@ -14,11 +14,15 @@ from secondchance.cli.common import (
     company_named,
     data_dir,
     load_config,
+    plural,
+    posting_json,
     print_json,
+    why_text,
 )
+from secondchance.cli.output import Table, emit
 from secondchance.core.classify import upcoming_cooldowns
 
-# rich and the database (SQLAlchemy) are imported by the commands that use them:
+# The database (SQLAlchemy) is imported by the commands that use it:
 # `cooldowns` needs only the watchlist.
 if TYPE_CHECKING:
     from secondchance.config import Company, Config
@@ -27,14 +31,14 @@ if TYPE_CHECKING:
 def cmd_status(args: argparse.Namespace) -> int:
     from secondchance.config import default_config_path
     from secondchance.core.models import SourceRef
-    from secondchance.daemon.app import store_for
+    from secondchance.daemon.app import existing_store
     from secondchance.storage import queries
 
     config: Config | None = None
     path = args.config or default_config_path()
     if args.config is not None or path.exists():
         config = load_config(args)
-    store = store_for(config, data_dir(args))
+    store = existing_store(config, data_dir(args))
     try:
         rows = store.read_now(queries.status)
     finally:
@@ -63,17 +67,12 @@ def cmd_status(args: argparse.Namespace) -> int:
                 }
             )
         return EXIT_OK
-    if not rows:
-        print("No polls yet: run `secondchance once` or `secondchance run`.")
-        return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="secondchance status", title_justify="left")
-    for column in ("company", "board", "last poll", "result", "open", "failures", "pending"):
-        table.add_column(
-            column, justify="right" if column in ("open", "failures", "pending") else "left"
-        )
+    table = Table(
+        "secondchance status",
+        ("company", "board", "last poll", "result", "open", "failures", "pending"),
+        whole=frozenset({"company", "board"}),
+        right=frozenset({"open", "failures", "pending"}),
+    )
     for row, pending in rows:
         result = row.last_result or "-"
         if row.last_error:
@@ -81,7 +80,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         board = row.ref.label
         if configured is not None and row.ref not in configured:
             board += " (no longer watched)"
-        table.add_row(
+        table.add(
             row.company,
             board,
             ago(row.last_poll_at),
@@ -90,7 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             str(row.consecutive_failures),
             str(pending),
         )
-    Console(highlight=False, markup=False).print(table)
+    emit(table, empty="No polls yet: run `secondchance once` or `secondchance run`.")
     return EXIT_OK
 
 
@@ -107,10 +106,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     company = company_named(config, args.company)
     if company is None:
         return EXIT_CONFIG
-    from secondchance.daemon.app import store_for
+    from secondchance.daemon.app import existing_store
     from secondchance.storage import queries
 
-    store = store_for(config, data_dir(args))
+    store = existing_store(config, data_dir(args))
     try:
         postings = store.read_now(queries.stored_postings, company.name)
         alerts = store.read_now(queries.alert_records, company.name)
@@ -147,19 +146,16 @@ def cmd_history(args: argparse.Namespace) -> int:
         for moment, _, what, text in events:
             print_json({"when": moment.isoformat(), "event": what, "text": text})
         return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{company.name}: history", title_justify="left")
-    for column in ("when", "event", "what"):
-        table.add_column(column, overflow="fold")
+    table = Table(f"{company.name}: history", ("when", "event", "what"))
     for _, shown, what, text in events:
-        table.add_row(shown, what, text)
-    Console(highlight=False, markup=False).print(table)
+        table.add(shown, what, text)
+    emit(table)
     return EXIT_OK
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
+    from secondchance.core.why import explain
+
     config = load_config(args)
     wanted: list[Company] = list(config.companies)
     if args.company:
@@ -167,54 +163,53 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         if company is None:
             return EXIT_CONFIG
         wanted = [company]
-    from secondchance.daemon.app import store_for
+    from secondchance.daemon.app import existing_store
     from secondchance.storage import queries
 
-    store = store_for(config, data_dir(args))
+    threshold = config.rules.role_match
+    store = existing_store(config, data_dir(args))
     try:
+        # With --why, the postings the filters hide are listed too, with the reason.
         rows = [
-            item
+            (item, explain(company, item.posting, threshold) if args.why else None)
             for company in wanted
             for item in store.read_now(queries.stored_postings, company.name, open_only=args.open)
-            if company.passes(item.posting)
+            if args.why or company.passes(item.posting)
         ]
     finally:
         store.dispose()
     if args.json:
-        for item in rows:
-            p = item.posting
-            print_json(
-                {
-                    "company": item.company,
-                    "source": {"kind": item.source.kind, "board": item.source.board},
-                    "posting_id": p.id,
-                    "title": p.title,
-                    "locations": list(p.locations),
-                    "remote": p.remote.value,
-                    "department": p.department,
-                    "url": p.url,
-                    "status": item.status,
-                    "first_seen": item.first_seen.isoformat(),
-                }
-            )
+        for item, why in rows:
+            record = posting_json(item.company, item.source, item.posting, why)
+            record.update(status=item.status, first_seen=item.first_seen.isoformat())
+            print_json(record)
         return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(rows)} posting(s) that pass your filters", title_justify="left")
-    for column in ("company", "title", "location", "status", "since", "url"):
-        table.add_column(column, overflow="fold")
-    for item in rows:
+    shown = sum(1 for _, why in rows if why is None or why.shown)
+    title = (
+        f"{plural(len(rows), 'posting')}: {shown} shown, {len(rows) - shown} hidden by your filters"
+        if args.why
+        else f"{plural(len(rows), 'posting')} that pass your filters"
+    )
+    columns = ("company", "title", "location", "status", "since", "url")
+    table = Table(
+        title,
+        (*columns, "shown", "why") if args.why else columns,
+        whole=frozenset({"company", "url"}),
+    )
+    for item, why in rows:
         p = item.posting
-        table.add_row(
+        cells: tuple[str, ...] = (
             item.company,
             p.title,
             p.location,
             item.status,
             _day(item.first_seen, config),
-            p.url or "",
         )
-    Console(highlight=False, markup=False).print(table)
+        cells += (p.url or "",)
+        if why is not None:
+            cells += ("yes" if why.shown else "no", why_text(why))
+        table.add(*cells)
+    emit(table)
     return EXIT_OK
 
 
@@ -234,20 +229,12 @@ def cmd_cooldowns(args: argparse.Namespace) -> int:
                 }
             )
         return EXIT_OK
-    if not rows:
-        print("No cool-downs: add reapply_after to a [[company.rejection]].")
-        return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Reapply cool-downs", title_justify="left")
-    for column in ("ends", "company", "role", "rejected", "status"):
-        table.add_column(column)
+    table = Table("Reapply cool-downs", ("ends", "company", "role", "rejected", "status"))
     for ends, company, rejection in rows:
         days = (ends - today).days
-        status = "over: you can reapply" if days <= 0 else f"in {days} day(s)"
-        table.add_row(
+        status = "over: you can reapply" if days <= 0 else f"in {plural(days, 'day')}"
+        table.add(
             ends.isoformat(), company.name, rejection.role, rejection.date.isoformat(), status
         )
-    Console(highlight=False, markup=False).print(table)
+    emit(table, empty="No cool-downs: add reapply_after to a [[company.rejection]].")
     return EXIT_OK

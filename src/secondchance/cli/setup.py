@@ -8,7 +8,15 @@ import json
 import sys
 from collections.abc import Mapping
 
-from secondchance.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, load_config, print_json
+from secondchance import logs
+from secondchance.cli.common import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    load_config,
+    plural,
+    print_json,
+)
 from secondchance.core.models import Alert
 from secondchance.delivery.render import Message, block
 
@@ -16,10 +24,11 @@ from secondchance.delivery.render import Message, block
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args)
     boards = sum(len(c.boards) for c in config.companies)
-    places = [f"{len(config.targets)} notification URL(s)"] if config.targets else []
+    places = [plural(len(config.targets), "notification URL")] if config.targets else []
     places += ["the terminal"] if config.console_alerts else []
     print(
-        f"{config.path}: OK: {len(config.companies)} companies, {boards} boards; "
+        f"{config.path}: OK: {plural(len(config.companies), 'company', 'companies')}, "
+        f"{plural(boards, 'board')}; "
         f"alerts go to {' and '.join(places)}"
     )
     return EXIT_OK
@@ -32,8 +41,9 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from secondchance.sources import default_endpoints
 
     endpoints: Mapping[str, str] = default_endpoints()
-    if args.config is not None:
-        # A watchlist with mirrors: look the boards up where the daemon would.
+    if args.config is not None and (args.add is None or args.config.exists()):
+        # A watchlist with mirrors: look the boards up where the daemon would (one
+        # that --add is about to create has none).
         endpoints = load_config(args).endpoints
 
     async def run() -> finder.Discovery:
@@ -74,7 +84,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
             outcome = (
                 f"error: {c.error}"
                 if c.error
-                else f"{c.postings} open posting(s)"
+                else plural(c.postings, "open posting")
                 if c.postings is not None
                 else "not checked"
             )
@@ -89,8 +99,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if args.add:
         from secondchance.config import default_config_path
+        from secondchance.config.starter import write_starter
 
         path = args.config or default_config_path()
+        if write_starter(path):
+            print(f"wrote a starter watchlist to {path}", file=sys.stderr)
         summary = finder.add_to_watchlist(path, args.add, chosen)
         print(summary, file=sys.stderr)
     return EXIT_OK
@@ -146,6 +159,6 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
 
     failed = False
     for channel, error in zip(channels, asyncio.run(send_all()), strict=True):
-        print(f"{channel.label}: {'ok' if error is None else 'FAILED: ' + error}")
+        print(logs.redact(f"{channel.label}: {'ok' if error is None else 'FAILED: ' + error}"))
         failed = failed or error is not None
     return EXIT_FAILED if failed else EXIT_OK

@@ -39,7 +39,7 @@ def load(path: Path) -> Config:
     except FileNotFoundError:
         raise ConfigError(
             path,
-            [f"{path}: file not found (copy config.example.toml there, or pass --config FILE)"],
+            [f"{path}: file not found (`secondchance init` writes one; or pass --config FILE)"],
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"{path}: cannot read: {exc}"]) from exc

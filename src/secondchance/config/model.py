@@ -42,7 +42,7 @@ class Config:
         object.__setattr__(self, "_by_name", by_name)
 
     def company(self, name: str) -> Company | None:
-        return self._by_name.get(name.casefold())
+        return self._by_name.get(name.strip().casefold())
 
     @property
     def console_alerts(self) -> bool:

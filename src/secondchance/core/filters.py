@@ -106,6 +106,58 @@ class CompiledFilter:
         # arrangement without a place is judged on the arrangement alone.
         return not posting.locations and posting.remote is Remote.UNKNOWN
 
+    def explain(self, posting: Posting) -> Verdict:
+        """What ``passes`` decides, and why: the rule and the words that decided.
+        Kept beside ``passes`` rather than under it: ``passes`` runs for every posting
+        of every poll, this only for `--why` (tests/core/test_filters.py checks that
+        the two always agree)."""
+        texts = (posting.title, posting.department or "")
+        if self.include:
+            found = _first_match(self.include, texts)
+            if found is None:
+                return Verdict(False, "include", None, "no include term in the title")
+            why = Verdict(True, "include", found, f"include matched {found!r}")
+        else:
+            why = Verdict(True, None, None, "no include terms: every title")
+        excluded = _first_match(self.exclude, texts)
+        if excluded is not None:
+            return Verdict(False, "exclude", excluded, f"exclude matched {excluded!r}")
+        if not self.locations:
+            return why
+        place = _first_match(self.locations, posting.locations)
+        if place is not None:
+            return Verdict(True, "locations", place, f"{why.reason}; location matched {place!r}")
+        if posting.remote in self.arrangements:
+            arrangement = posting.remote.value
+            return Verdict(
+                True, "locations", arrangement, f"{why.reason}; the board flags it {arrangement}"
+            )
+        if not posting.locations and posting.remote is Remote.UNKNOWN:
+            return Verdict(
+                True, "locations", None, f"{why.reason}; no location given, so let through"
+            )
+        where = "; ".join(posting.locations) or posting.remote.value
+        return Verdict(False, "locations", None, f"no locations term matches {where!r}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a posting passes or is hidden: the rule that decided (``include``,
+    ``exclude``, ``locations``; None: no filter) and the text it matched."""
+
+    passes: bool
+    rule: str | None
+    matched: str | None
+    reason: str
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], texts: tuple[str, ...]) -> str | None:
+    for pattern in patterns:
+        for text in texts:
+            if found := pattern.search(text):
+                return found.group(0)
+    return None
+
 
 _ARRANGEMENT_TERMS = {"remote": Remote.YES, "hybrid": Remote.HYBRID}
 

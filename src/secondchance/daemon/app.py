@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance.config import Config, database_url
-from secondchance.storage.database import Store, open_store
+from secondchance.storage.database import Store, open_existing, open_store
 
 # Only for the annotations: HTTP, the poller and the notifier are imported where they
 # are built, so that what imports this module for the store pays for none of them.
@@ -28,6 +28,13 @@ log = logging.getLogger(__name__)
 def store_for(config: Config | None, data_dir: Path) -> Store:
     """The watchlist's database (``[settings] database``, else SQLite in ``data_dir``)."""
     return open_store(database_url(config.settings.database if config else None, data_dir))
+
+
+def existing_store(config: Config | None, data_dir: Path, *, writable: bool = False) -> Store:
+    """The watchlist's database as it is, for the commands that only look at it."""
+    return open_existing(
+        database_url(config.settings.database if config else None, data_dir), writable=writable
+    )
 
 
 def poll_settings(config: Config, routes: Sequence[Channel]) -> PollSettings:

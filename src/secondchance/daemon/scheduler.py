@@ -27,9 +27,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from secondchance import logs, metrics
 from secondchance.config import Company, Config, ConfigError, load
 from secondchance.core.durations import format_duration
+from secondchance.core.wording import plural
 from secondchance.daemon import allocator, sdnotify
 from secondchance.daemon.app import App
-from secondchance.daemon.server import StatusServer
+from secondchance.daemon.server import ListenError, StatusServer
 from secondchance.storage import heartbeat
 
 log = logging.getLogger(__name__)
@@ -251,10 +252,23 @@ class Daemon:
         self._announce(enabled)
 
     def _announce(self, enabled: list[Company]) -> None:
-        intervals = ", ".join(sorted({format_duration(c.interval) for c in enabled})) or "-"
+        if not enabled:
+            message = (
+                "nothing to watch: the watchlist has no enabled [[company]] (add one, e.g. "
+                "with `secondchance discover URL --add NAME`; the daemon notices the edit)"
+            )
+            log.warning("%s", message)
+            sdnotify.status(message)
+            return
+        fastest = min(c.interval for c in enabled)
+        slowest = max(c.interval for c in enabled)
+        every = format_duration(fastest)
+        if slowest != fastest:
+            every += f" to {format_duration(slowest)}, by company"
+        boards = sum(len(c.boards) for c in enabled)
         message = (
             f"watching {len(enabled)} compan{'y' if len(enabled) == 1 else 'ies'}, "
-            f"{sum(len(c.boards) for c in enabled)} board(s), every {intervals}"
+            f"{boards} board{'' if boards == 1 else 's'}, every {every}"
         )
         log.info("%s", message)
         sdnotify.status(message)
@@ -311,7 +325,11 @@ class Daemon:
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
         if self.app.config.server.listen:
             self.server = StatusServer(self.app.config.server.listen, self.healthy)
-            await self.server.start()
+            try:
+                await self.server.start()
+            except ListenError:
+                await self.app.aclose()
+                raise
         # After a restart, whatever is still pending goes out now, backoff or not.
         await self.app.notifier.drain(ignore_backoff=True)
         await self.beat()
@@ -326,9 +344,9 @@ class Daemon:
         sdnotify.stopping()
         timeout = self.app.config.settings.shutdown_timeout
         log.info(
-            "stopping: waiting up to %s for %d poll(s)",
+            "stopping: waiting up to %s for %s",
             format_duration(timeout),
-            len(self.inflight),
+            plural(len(self.inflight), "poll"),
         )
         self.scheduler.pause()
         deadline = asyncio.get_running_loop().time() + timeout
@@ -338,7 +356,8 @@ class Daemon:
                 task.cancel()
             if pending:
                 log.warning(
-                    "abandoned %d unfinished poll(s); their snapshot is untouched", len(pending)
+                    "abandoned %s; their snapshot is untouched",
+                    plural(len(pending), "unfinished poll"),
                 )
                 await asyncio.wait(pending, timeout=1.0)
         self.scheduler.shutdown(wait=False)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 
 from secondchance import metrics
 from secondchance.config.tables import parse_listen
 
 log = logging.getLogger(__name__)
+
+
+class ListenError(Exception):
+    """The status server cannot listen where the watchlist says (the port is taken,
+    the address is not this machine's): the message names the address."""
 
 
 class StatusServer:
@@ -26,7 +32,14 @@ class StatusServer:
 
     async def start(self) -> None:
         metrics.enable()  # someone will read them now: record from the first poll on
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as exc:
+            raise ListenError(
+                f"[server] listen: cannot listen on {self.host}:{self.port}: "
+                # asyncio rewords the error around the address; the system's words do.
+                + (os.strerror(exc.errno) if exc.errno else str(exc))
+            ) from exc
         sockets = self._server.sockets or ()
         if sockets:
             self.port = sockets[0].getsockname()[1]

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from secondchance import metrics
 from secondchance.config import DeliveryPolicy, Notify
 from secondchance.core.models import Alert
+from secondchance.core.wording import plural
 from secondchance.delivery.channels import Channel
 from secondchance.delivery.policy import next_release, release_time
 from secondchance.delivery.render import Message, render
@@ -72,7 +73,7 @@ class Notifier:
             pending = [(a.created_at or now, a.kind) for _, _, a in due]
             when = next_release(pending, self.policy, now)
             local = when.astimezone(self.policy.tz).strftime("%Y-%m-%d %H:%M") if when else "?"
-            log.info("%d alert(s) held by the delivery policy until %s", held, local)
+            log.info("%s held by the delivery policy until %s", plural(held, "alert"), local)
 
     def update(self, notify: Notify, policy: DeliveryPolicy, channels: Sequence[Channel]) -> None:
         self.notify, self.policy, self.channels = notify, policy, list(channels)
@@ -182,7 +183,7 @@ class Notifier:
             log.warning("delivery to %s failed: %s; will retry", channel.label, error)
             break
         if report.sent:
-            log.info("delivered %d alert(s) to %s", report.sent, channel.label)
+            log.info("delivered %s to %s", plural(report.sent, "alert"), channel.label)
         return report
 
     async def _send(self, channel: Channel, message: Message) -> str | None:

@@ -41,4 +41,21 @@ class Sender:
             return None if result else "the service did not accept the message"
         if status == apprise.AppriseResultStatus.SUCCESS:
             return None
-        return f"Apprise reported {status.name}"
+        return _reason(result, status.name)
+
+
+def _reason(result: Any, status: str) -> str:
+    """Apprise's status, with what its plugin logged about the failure ("A Connection
+    error occurred posting to Slack."): the reason a user can act on. Read from the
+    result (Apprise 2.x keeps each attempt's log lines), so concurrent sends cannot
+    mix their reasons up."""
+    said: list[str] = []
+    entries = [e for r in result.results for a in r.attempts for e in a.logs]
+    entries += list(result.call_logs())
+    for entry in entries:
+        message = " ".join(str(entry.message).split())
+        if entry.level in ("WARNING", "ERROR", "CRITICAL") and message and message not in said:
+            said.append(message)
+    reason = f"Apprise reported {status}"
+    # The last two: the plugin's final word, and the one before it (often the cause).
+    return f"{reason}: {' '.join(said[-2:])}" if said else reason

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -128,12 +129,15 @@ def open_store(url: str) -> Store:
     from secondchance import logs
     from secondchance.storage import migrate
 
+    new_file: Path | None = None
     if url.startswith("sqlite:///"):
-        folder = Path(url.removeprefix("sqlite:///")).parent
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            new_file = path
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot create the data directory {folder}: {exc}") from exc
+            raise StorageError(f"cannot create the data directory {path.parent}: {exc}") from exc
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
@@ -141,4 +145,67 @@ def open_store(url: str) -> Store:
         engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
         raise StorageError(f"cannot open the database {where}: {logs.first_line(exc)}") from exc
+    if new_file is not None:
+        # Said, because a mistyped --data-dir or database path would otherwise start
+        # a second, empty history without a word.
+        logging.getLogger(__name__).info("created a new database at %s", new_file)
     return Store(engine)
+
+
+def open_existing(url: str, *, writable: bool = False) -> Store:
+    """The database at ``url`` as it is, for the commands that only look: never
+    created, never migrated (a daemon of another version may be using it). SQLite is
+    opened read-only unless ``writable``. StorageError says why it cannot be."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from secondchance import logs
+    from secondchance.storage import migrate
+
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        where = str(path)
+        if not parsed.database or not path.is_file():
+            raise StorageError(
+                f"no database at {path}: has the daemon run with this data directory? "
+                "(--data-dir, $SECONDCHANCE_DATA or [settings] database)"
+            )
+        if writable:
+            engine = make_engine(url)
+        else:
+            # Read-only, and no file created beside it: while a daemon has the database
+            # open its -wal and -shm files exist and are shared; with none there, no
+            # one is writing, and `immutable` reads without making them (files a
+            # reader running as root would leave that the daemon could not open).
+            wal = path.with_name(path.name + "-wal")
+            uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
+            engine = create_engine(
+                "sqlite://",
+                creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            )
+            event.listen(engine, "connect", _sqlite_reader)
+            # A deferred BEGIN: a reader must not take the write lock a poll needs.
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    else:
+        engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            problem = migrate.schema_problem(connection)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise StorageError(f"cannot open the database {where}: {logs.first_line(exc)}") from exc
+    if problem is not None:
+        engine.dispose()
+        raise StorageError(f"cannot read the database at {where}: {problem}")
+    return Store(engine)
+
+
+def _sqlite_reader(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -119,3 +119,20 @@ def version_table() -> Table:
         Column("version_num", String(32), nullable=False),
         PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
     )
+
+
+def schema_problem(connection: Connection) -> str | None:
+    """Why this database cannot be read as it is by this version (None: it can).
+    For the commands that only look: they never create or upgrade a schema, which a
+    daemon of another version may be using."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return "it holds no secondchance tables"
+    revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    if revision == HEAD:
+        return None
+    if revision is not None and revision.isdigit() and int(revision) < int(HEAD):
+        return (
+            f"its schema is from an older secondchance ({revision}; this one reads {HEAD}): "
+            "the daemon upgrades it when it next starts"
+        )
+    return f"its schema ({revision}) is from a newer secondchance than this one ({HEAD})"
