@@ -178,8 +178,9 @@ async def _script(boards: SampleBoards, stop: Callable[[], None]) -> None:
     )
     await asyncio.sleep(wait)
     _say(
-        "That was the whole loop. Next: `cp config.example.toml` to your watchlist and "
-        "`make run`; `secondchance --help` lists every command."
+        "That was the whole loop. Next: `secondchance init` writes your watchlist, "
+        "`secondchance discover URL --add NAME` adds a company; `secondchance --help` "
+        "lists every command."
     )
     stop()
 
