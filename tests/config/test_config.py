@@ -459,7 +459,7 @@ def test_invalid_apprise_url(tmp_path: Path) -> None:
     assert_problem(
         problem,
         path,
-        line_of(path, "urls"),
+        line_of(path, "bogus://"),  # the element's own line, not the array's first
         "notify.urls[1]",
         "not a valid Apprise URL (scheme 'bogus'",
     )
