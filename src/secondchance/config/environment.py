@@ -20,15 +20,18 @@ def resolve(
     loc: Loc,
     errors: Errors,
     secrets: set[str],
+    resolved_at: set[Loc],
 ) -> Any:
     """``value`` with every reference substituted; an unset variable without a
-    default is a problem at ``loc``. Adds what it resolved to ``secrets``."""
+    default is a problem at ``loc``. Adds what it resolved to ``secrets``, and where
+    to ``resolved_at``. Recursive: config/document.py bounds the nesting first."""
     if isinstance(value, dict):
-        return {k: resolve(v, (*loc, k), errors, secrets) for k, v in value.items()}
+        return {k: resolve(v, (*loc, k), errors, secrets, resolved_at) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve(v, (*loc, i), errors, secrets) for i, v in enumerate(value)]
+        return [resolve(v, (*loc, i), errors, secrets, resolved_at) for i, v in enumerate(value)]
     if not isinstance(value, str) or "${" not in value:
         return value
+    resolved_at.add(loc)
 
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group(1), match.group(2)
