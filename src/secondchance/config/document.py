@@ -54,10 +54,10 @@ def read(path: Path) -> tuple[str, dict[str, Any]]:
     if problem is not None:
         loc, message = problem
         line = locate(text, loc)
-        shown = key_path(loc[:4]) + ("…" if len(loc) > 4 else "")
-        raise ConfigError(
-            path, [f"{path}:{line}: {shown}: {message}" if line else f"{path}: {shown}: {message}"]
-        )
+        # A path as deep as the nesting is no help: its start, and the line.
+        shown = key_path(loc[:4]) + "…" if message == _TOO_DEEP else key_path(loc)
+        prefix = f"{path}:{line}" if line else str(path)
+        raise ConfigError(path, [f"{prefix}: {shown}: {message}"])
     return text, raw
 
 
