@@ -111,8 +111,13 @@ def _filter_of(
         return merged, None  # reported by check_filter where the term is written
 
 
+# Every source's companion keys (lever_region), asked of every key of every company:
+# a scan of the sources each time cost a thousand-company watchlist a tenth of its load.
+_COMPANIONS = frozenset(key for source in SOURCES.values() for key in source.companion_keys)
+
+
 def _is_companion(key: str) -> bool:
-    return any(key in source.companion_keys for source in SOURCES.values())
+    return key in _COMPANIONS
 
 
 def _boards(

@@ -26,6 +26,8 @@ from secondchance.config.tomlpos import locate, nesting_line
 MAX_DEPTH = 16
 _TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels of arrays and tables)"
 _AT = re.compile(r"\(at line (\d+), column \d+\)")
+# A value's place, spelled backwards: (its parent's trail, its key), None at the top.
+_Trail = tuple["_Trail", str | int] | None
 
 
 def read(path: Path) -> tuple[str, dict[str, Any]]:
@@ -50,7 +52,8 @@ def read(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(
             path, [f"{path}:{line}: not valid TOML: a number of more than 4300 digits"]
         ) from None
-    problem = _unbounded(raw)
+    # A NUL can only be written as an escape (tomllib refuses the byte itself).
+    problem = _unbounded(raw, strings="\\u0000" in text or "\\U00000000" in text)
     if problem is not None:
         loc, message = problem
         line = locate(text, loc)
@@ -87,20 +90,34 @@ def _text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _unbounded(raw: dict[str, Any]) -> tuple[Loc, str] | None:
-    """The first value nested deeper than MAX_DEPTH or holding a NUL, with its problem.
+def _unbounded(raw: dict[str, Any], strings: bool) -> tuple[Loc, str] | None:
+    """The first array or table nested deeper than MAX_DEPTH or, with ``strings``,
+    string holding a NUL, with its problem.
 
     A walk with a list for a stack: a dotted key of three thousand parts is as deep as
-    three thousand brackets, and tomllib builds it without recursing.
+    three thousand brackets, and tomllib builds it without recursing. It runs on every
+    start, over a thousand companies: only arrays and tables are stacked, each with its
+    depth and a link to its parent, the path spelled out only for a problem.
     """
-    stack: list[tuple[Loc, object]] = [((), raw)]
+    stack: list[tuple[int, dict[str, Any] | list[Any], _Trail]] = [(0, raw, None)]
     while stack:
-        loc, value = stack.pop()
-        if isinstance(value, dict | list):
-            if len(loc) > MAX_DEPTH:
-                return loc, _TOO_DEEP
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            stack.extend(((*loc, key), item) for key, item in items)
-        elif isinstance(value, str) and "\x00" in value:
-            return loc, "contains a NUL character (\\u0000), which cannot be stored"
+        depth, container, trail = stack.pop()
+        if depth > MAX_DEPTH:
+            return _path(trail), _TOO_DEEP
+        items = container.items() if type(container) is dict else enumerate(container)
+        for key, item in items:
+            kind = type(item)  # tomllib makes plain dicts, lists and strs
+            if kind is dict or kind is list:
+                stack.append((depth + 1, item, (trail, key)))
+            elif strings and kind is str and "\x00" in item:
+                where = _path((trail, key))
+                return where, "contains a NUL character (\\u0000), which cannot be stored"
     return None
+
+
+def _path(trail: _Trail) -> Loc:
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    return tuple(reversed(parts))

@@ -10,6 +10,7 @@ job boards' JSON.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -206,5 +207,8 @@ class CompanyFields(Table, frozen=True):
         return []
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _printable(text: str) -> bool:
-    return not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)
+    return _CONTROL.search(text) is None
