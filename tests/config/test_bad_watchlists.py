@@ -193,6 +193,12 @@ BROKEN: dict[str, Bad] = {
         "]\n",
         "{p}:6: company[0].rejection[1].date: expected a date such as 2026-03-01",
     ),
+    "company-without-a-board-said-once": bad(
+        COMPANY + '[[company]]\nname = "Globex"\ninterval = "1h"\n',
+        "{p}:4: company[1]: 'Globex' has no board: add one of greenhouse, lever, ashby, "
+        "workable, recruitee, smartrecruiters, workday, personio, bamboohr, teamtailor, "
+        "jsonld, careers",
+    ),
     "lever-region-said-once": bad(
         '[[company]]\nname = "Acme"\nlever = "acme"\nlever_region = "asia"\n',
         '{p}:4: company[0].lever_region: must be "us" or "eu" (got \'asia\')',
@@ -200,7 +206,8 @@ BROKEN: dict[str, Bad] = {
     # --- 6. Company names -------------------------------------------------------------------
     "same-name-but-case-and-spaces": bad(
         COMPANY + '[[company]]\nname = "ACME "\nlever = "acme"\n',
-        "{p}:5: company[1].name: duplicate company name (also company[0])",
+        "{p}:5: company[1].name: also the name of company[0] (names are compared without case "
+        "or surrounding spaces)",
     ),
     "blank-name": bad(
         '[[company]]\nname = "   "\ngreenhouse = "acme"\n',

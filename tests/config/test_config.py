@@ -289,7 +289,7 @@ def test_company_without_board(tmp_path: Path) -> None:
         path,
         5,
         "company[1]",
-        f"company 'Globex' has no board: add one of {', '.join(SOURCES)}",
+        f"'Globex' has no board: add one of {', '.join(SOURCES)}",
     )
 
 
@@ -419,7 +419,7 @@ def test_duplicate_company_names_case_insensitive(tmp_path: Path) -> None:
         path,
         6,
         "company[1].name",
-        "duplicate company name (also company[0])",
+        "also the name of company[0] (names are compared without case or surrounding spaces)",
     )
 
 
@@ -513,7 +513,7 @@ def test_several_problems_in_line_order(tmp_path: Path) -> None:
     assert_problem(problems[0], path, 3, "company[0].greenhouse", "expected a board token")
     assert_problem(problems[1], path, 6, "settings.jiter", "unknown key")
     assert_problem(problems[2], path, 9, "notify.urls[0]", "not a valid Apprise URL")
-    assert_problem(problems[3], path, 12, "company[1].name", "duplicate company name")
+    assert_problem(problems[3], path, 12, "company[1].name", "also the name of company[0]")
 
 
 def test_bad_settings_do_not_hide_endpoint_problems(tmp_path: Path) -> None:

@@ -45,11 +45,17 @@ def read_companies(
         # Config.company); the name itself is kept as written: it keys the database.
         same = name_key(fields.name)
         if same in seen:
-            errors.append(((*loc, "name"), f"duplicate company name (also company[{seen[same]}])"))
+            errors.append(
+                (
+                    (*loc, "name"),
+                    f"also the name of company[{seen[same]}] (names are compared without case "
+                    "or surrounding spaces)",
+                )
+            )
         seen.setdefault(same, index)
         if not boards and not any(k in SOURCES for k in entry):
             kinds = ", ".join(SOURCES)
-            errors.append((loc, f"company {fields.name!r} has no board: add one of {kinds}"))
+            errors.append((loc, f"{fields.name!r} has no board: add one of {kinds}"))
         interval = fields.interval or (settings.interval if settings else 1800.0)
         jitter = (
             fields.jitter if fields.jitter is not None else (settings.jitter if settings else 0)
