@@ -199,6 +199,10 @@ BROKEN: dict[str, Bad] = {
         "workable, recruitee, smartrecruiters, workday, personio, bamboohr, teamtailor, "
         "jsonld, careers",
     ),
+    "quiet-hours-said-once": bad(
+        '[notify]\nquiet_hours = "07:00-07:00"\n' + COMPANY,
+        '{p}:2: notify.quiet_hours: "07:00-07:00": start and end at the same time',
+    ),
     "lever-region-said-once": bad(
         '[[company]]\nname = "Acme"\nlever = "acme"\nlever_region = "asia"\n',
         '{p}:4: company[0].lever_region: must be "us" or "eu" (got \'asia\')',
