@@ -280,6 +280,21 @@ BROKEN: dict[str, Bad] = {
         '[settings]\nuser_agent = "me\\r\\nX-Evil: 1"\n' + COMPANY,
         "{p}:2: settings.user_agent: must not contain control characters (line breaks, tabs)",
     ),
+    "one-url-twice-with-different-tags": bad(
+        '[notify]\nurls = [\n  "json://127.0.0.1:9/hook?tag=phone",\n'
+        '  "json://127.0.0.1:9/hook?tag=work",\n]\n' + COMPANY,
+        "{p}:4: notify.urls[1]: the same URL as notify.urls[0] (tags aside): write it once, "
+        "with all its tags (?tag=a,b)",
+    ),
+    "not-an-env-reference": bad(
+        '[settings]\ndatabase = "${DB-URL}"\n' + COMPANY,
+        "{p}:2: settings.database: '${{' starts no ${{NAME}} or ${{NAME:-default}} reference "
+        "(a NAME is letters, digits and _, and ends with }})",
+    ),
+    "blank-user-agent": bad(
+        '[settings]\nuser_agent = " "\n' + COMPANY,
+        "{p}:2: settings.user_agent: is blank (leave it out for the default)",
+    ),
     "empty-notification-url": bad(
         '[notify]\nurls = ["json://127.0.0.1:9/a", ""]\n' + COMPANY,
         "{p}:2: notify.urls[1]: empty: give an Apprise URL, or remove it",

@@ -13,6 +13,9 @@ from typing import Any
 from secondchance.config.errors import Errors, Loc
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# "${" that starts no reference ("${SLACK-HOOK}", "${DB_URL"): kept as text, it became
+# a SQLite file named "${DB-URL}" or a URL Apprise refused without saying why.
+_NOT_A_REF = re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\})")
 
 
 def resolve(
@@ -44,6 +47,14 @@ def resolve(
         secrets.add(resolved)
         return resolved
 
+    if _NOT_A_REF.search(value):
+        errors.append(
+            (
+                loc,
+                "'${' starts no ${NAME} or ${NAME:-default} reference "
+                "(a NAME is letters, digits and _, and ends with })",
+            )
+        )
     resolved = _ENV_REF.sub(substitute, value)
     secrets.add(resolved)
     return resolved

@@ -63,7 +63,12 @@ def _validate(path: Path, text: str, raw: dict[str, Any], today: dt.date) -> Con
     # Both on the raw [settings], so that a mistake elsewhere in it hides nothing.
     endpoints = _endpoints(raw.get("settings"), errors)
     database = raw["settings"].get("database") if isinstance(raw.get("settings"), dict) else None
-    if isinstance(database, str) and (("settings", "database") not in from_env or database):
+    reported = {loc for loc, _ in errors}  # an unset or malformed ${ENV}
+    if (
+        isinstance(database, str)
+        and ("settings", "database") not in reported
+        and (("settings", "database") not in from_env or database)
+    ):
         # "${DATABASE_URL:-}" may leave it to the default on purpose.
         check_database(database, ("settings", "database"), errors)
     found: list[Target] = []

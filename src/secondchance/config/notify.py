@@ -23,6 +23,7 @@ def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> l
     """Notification URLs with their routing tags (``?tag=a,b`` or ``tags = [...]``);
     ``from_env`` holds the key paths whose value a ``${NAME}`` gave."""
     targets: list[Target] = []
+    seen: dict[str, int] = {}
     reported = {where for where, _ in errors}
     for index, entry in enumerate(notify.urls):
         url, tags = (entry.url, set(entry.tags)) if isinstance(entry, NotifyUrl) else (entry, set())
@@ -43,6 +44,18 @@ def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> l
                 (loc, f"not a valid Apprise URL (scheme {scheme!r}; see the Apprise wiki)")
             )
             continue
+        if url in seen:
+            # One channel per URL: its alerts would be queued for it twice, which the
+            # outbox refuses (the first alert's write failed, every poll after it too).
+            errors.append(
+                (
+                    loc,
+                    f"the same URL as notify.urls[{seen[url]}] (tags aside): write it once, "
+                    "with all its tags (?tag=a,b)",
+                )
+            )
+            continue
+        seen[url] = index
         targets.append(Target(url=url, tags=frozenset(tags)))
     return targets
 

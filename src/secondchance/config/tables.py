@@ -90,7 +90,11 @@ class Settings(Table, frozen=True):
         return int(self.max_body_mb * 1024 * 1024)
 
     def problems(self) -> list[tuple[str, str]]:
-        if self.user_agent is not None and not _printable(self.user_agent):
+        if self.user_agent is None:
+            return []
+        if not self.user_agent.strip():
+            return [("user_agent", "is blank (leave it out for the default)")]
+        if not _printable(self.user_agent):
             # An HTTP header cannot carry them: every request would fail.
             return [("user_agent", "must not contain control characters (line breaks, tabs)")]
         return []
