@@ -173,6 +173,11 @@ BROKEN: dict[str, Bad] = {
         COMPANY.encode() + b'# caf\xe9 Berlin\n[settings]\ninterval = "1h"\n',
         "{p}:4: not UTF-8 (byte 0xe9 at column 6): save the file as UTF-8",
     ),
+    "latin-1-byte-after-utf-8-on-its-line": bad(
+        COMPANY.encode() + "# Zürich, ".encode() + b"M\xfcnchen\n",
+        # Columns in characters: "ü" is two bytes but one column.
+        "{p}:4: not UTF-8 (byte 0xfc at column 12): save the file as UTF-8",
+    ),
     "bad-url-in-a-multiline-array": bad(
         '[notify]\nurls = [\n  "json://127.0.0.1:9/a",\n  "nope://x",\n]\n' + COMPANY,
         "{p}:4: notify.urls[1]: not a valid Apprise URL (scheme 'nope'; see the Apprise wiki)",
