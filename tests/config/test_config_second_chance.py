@@ -256,13 +256,15 @@ def test_bad_regex_in_a_company_filter(tmp_path: Path) -> None:
         """,
     )
 
+    # The term's own path, and the key once (core.filters says "include: ...").
     assert_problem(
         only_problem(path),
         path,
         line_of(path, "re:("),
-        "company[0].filter.include",
+        "company[0].filter.include[1]",
         "invalid regular expression '('",
     )
+    assert "include: " not in only_problem(path)
 
 
 def test_bad_regex_in_the_global_filter_is_reported_once(tmp_path: Path) -> None:
@@ -290,7 +292,7 @@ def test_bad_regex_in_the_global_filter_is_reported_once(tmp_path: Path) -> None
         only_problem(path),
         path,
         line_of(path, "re:[a-"),
-        "filter.exclude",
+        "filter.exclude[0]",
         "invalid regular expression",
     )
 
@@ -592,6 +594,6 @@ def test_several_second_chance_mistakes_in_line_order(tmp_path: Path) -> None:
     assert [p.split(": ", 2)[:2] for p in problems] == [
         [f"{path}:3", "notify.quiet_hours"],
         [f"{path}:4", "notify.timezone"],
-        [f"{path}:11", "company[0].filter.exclude"],
+        [f"{path}:11", "company[0].filter.exclude[0]"],
         [f"{path}:12", "company[0].filter.notify"],
     ]

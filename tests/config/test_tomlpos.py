@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from secondchance.config.tomlpos import locate
+from secondchance.config.tomlpos import locate, nesting_line
 
 WATCHLIST = '''\
 # My second chances
@@ -123,9 +123,103 @@ def test_missing_key_points_at_the_company_header() -> None:
     assert locate(WATCHLIST, ("company", 3)) == header_of("Umbrella")
 
 
-def test_array_element_points_at_the_array() -> None:
-    assert locate(WATCHLIST, ("notify", "urls", 1)) == line_of("urls = [")
-    assert locate(WATCHLIST, ("notify", "urls", 0)) == line_of("urls = [")
+def test_an_element_of_a_multiline_array_points_at_its_own_line() -> None:
+    assert locate(WATCHLIST, ("notify", "urls", 0)) == line_of('"json://localhost:8080/a"')
+    assert locate(WATCHLIST, ("notify", "urls", 1)) == line_of('"json://localhost:8080/b"')
+    assert locate(WATCHLIST, ("notify", "urls")) == line_of("urls = [")
+
+
+def test_an_element_of_a_one_line_array_points_at_the_line() -> None:
+    assert locate(WATCHLIST, ("company", 1, "filter", "include", 0)) == line_of(
+        'include = ["engineer"]'
+    )
+
+
+ELEMENTS = """\
+[[company]]
+name = "Acme"
+greenhouse = [ "a",   # a comment, with a ] and a ,
+  "b", "c",
+  'd'
+]
+rejection = [
+  { role = "x", date = 2026-01-01 },
+
+  # between the elements
+  { role = "y", date = "last spring", notes = '''
+a ] , [ { inside a string
+''' },
+  { role = "z", tags = [
+      "deep"] },
+]
+lever = [[1, 2], [
+  3,
+  4]]
+after = 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("loc", "fragment"),
+    [
+        (("company", 0, "greenhouse", 0), 'greenhouse = [ "a"'),
+        (("company", 0, "greenhouse", 1), '"b", "c"'),
+        (("company", 0, "greenhouse", 2), '"b", "c"'),
+        (("company", 0, "greenhouse", 3), "'d'"),
+        (("company", 0, "rejection", 0, "date"), 'role = "x"'),
+        (("company", 0, "rejection", 1, "date"), 'role = "y"'),
+        (("company", 0, "rejection", 2), 'role = "z"'),
+        (("company", 0, "rejection", 2, "tags", 0), '"deep"'),
+        (("company", 0, "lever", 0, 1), "lever = [[1, 2]"),
+        (("company", 0, "lever", 1, 1), "  4]]"),
+        (("company", 0, "after"), "after = 1"),
+    ],
+)
+def test_elements_over_several_lines(loc: tuple[str | int, ...], fragment: str) -> None:
+    parsed = tomllib.loads(ELEMENTS)
+    assert parsed["company"][0]["rejection"][1]["notes"].startswith("a ] , [")
+
+    assert locate(ELEMENTS, loc) == line_of(fragment, ELEMENTS)
+
+
+def test_a_dotted_key_is_found_by_its_prefix() -> None:
+    text = "[settings]\nendpoints.greenhouse = 'x'\n"
+
+    assert locate(text, ("settings", "endpoints", "lever")) == 2
+
+
+def test_an_array_of_tables_is_found_by_its_name() -> None:
+    text = "# top\n\n[[company]]\nname = 'a'\n"
+
+    assert locate(text, ("company",)) == 3
+
+
+def test_a_header_written_twice_is_located_at_its_first() -> None:
+    text = "[[settings]]\n[[settings]]\n"
+
+    assert locate(text, ("settings",)) == 1
+
+
+def test_deep_paths_cost_nothing_much() -> None:
+    # A dotted key of 3,000 parts: tomllib reads it without recursing; so does this.
+    text = "a" + ".b" * 3000 + " = 1\n"
+
+    assert locate(text, ("a", *["b"] * 3000)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "depth", "line"),
+    [
+        ("x = " + "[" * 50 + "]" * 50 + "\n", 20, 1),
+        ("a = 1\nx = [\n" + "[\n" * 30 + "]" * 31 + "\n", 20, 22),
+        ("x = " + "{a=" * 30 + "1" + "}" * 30 + "\n", 20, 1),
+        ('x = "' + "[" * 50 + '"\n', 20, None),  # inside a string
+        ("x = " + "[" * 20 + "]" * 20 + "\n", 20, None),
+        ("x = " + "[" * 3000, 20, 1),  # unclosed, as tomllib may meet it
+    ],
+)
+def test_nesting_line(text: str, depth: int, line: int | None) -> None:
+    assert nesting_line(text, depth) == line
 
 
 def test_keys_inside_a_multiline_string_are_not_matched() -> None:

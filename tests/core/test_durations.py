@@ -78,6 +78,42 @@ def test_unknown_unit_is_named_in_the_error() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("99999999999d", '"99999999999d" is too long (at most 365d)'),
+        ("366 days", '"366 days" is too long (at most 365d)'),
+        (99999999999, "99999999999 seconds is too long (at most 365d)"),
+        (float("inf"), "inf seconds is too long (at most 365d)"),
+        # TOML integers have no bound: one past a float's range is too long, not an error.
+        (10**400, "1" + "0" * 38 + "… is too long (at most 365d)"),
+        ("9" * 500 + "s", '"' + "9" * 38 + "… is too long (at most 365d)"),
+        (float("nan"), 'expected a duration such as "30m" or "1h"'),
+    ],
+)
+def test_a_duration_past_its_bound_is_too_long(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_duration(value, longest=365 * 86400)
+    assert str(info.value) == message
+
+
+def test_a_duration_at_its_bound_is_fine() -> None:
+    assert parse_duration("365d", longest=365 * 86400) == 365 * 86400
+
+
+def test_no_duration_is_longer_than_a_century() -> None:
+    # Past it, a caller's datetime + timedelta would overflow (the year 9999).
+    assert parse_duration("36500d") == 36500 * 86400
+    with pytest.raises(ValueError, match=r"too long \(at most 36500d\)"):
+        parse_duration("36501d")
+
+
+def test_a_long_value_is_cut_in_the_message() -> None:
+    with pytest.raises(ValueError) as info:
+        parse_duration("x" * 1000)
+    assert len(str(info.value)) < 100
+
+
+@pytest.mark.parametrize(
     ("seconds", "text"),
     [
         (0, "0s"),

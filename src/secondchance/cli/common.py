@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -36,6 +37,9 @@ def load_config(args: argparse.Namespace) -> Config:
     config = load(args.config or default_config_path())
     # From here on, the secrets the watchlist resolved are masked in every log line.
     logs.setup(args.log_level, args.log_format, config.secrets)
+    if args.command != "check":  # check prints them as its own lines
+        for warning in config.warnings:
+            logging.getLogger("secondchance").warning("watchlist: %s", warning)
     return config
 
 

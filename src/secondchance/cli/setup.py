@@ -23,6 +23,8 @@ from secondchance.delivery.render import Message, block
 
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args)
+    for warning in config.warnings:
+        print(f"secondchance: warning: {warning}", file=sys.stderr)
     boards = sum(len(c.boards) for c in config.companies)
     places = [plural(len(config.targets), "notification URL")] if config.targets else []
     places += ["the terminal"] if config.console_alerts else []
@@ -30,6 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{config.path}: OK: {plural(len(config.companies), 'company', 'companies')}, "
         f"{plural(boards, 'board')}; "
         f"alerts go to {' and '.join(places)}"
+        + (f" ({plural(len(config.warnings), 'warning')} above)" if config.warnings else "")
     )
     return EXIT_OK
 

@@ -3,11 +3,11 @@ rejections, its filter over the global one, the tags its alerts go to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from secondchance.config.errors import Errors, Loc
-from secondchance.config.model import Target
+from secondchance.config.model import Target, name_key
 from secondchance.config.notify import check_tags
 from secondchance.config.reader import read_table
 from secondchance.config.tables import CompanyFields, FilterTable, Settings
@@ -24,6 +24,7 @@ def read_companies(
     global_filter: FilterTable | None,
     targets: Sequence[Target],
     errors: Errors,
+    from_env: Collection[Loc] = (),
 ) -> list[Company]:
     if not isinstance(raw, list):
         errors.append((("company",), "expected [[company]] tables"))
@@ -36,21 +37,25 @@ def read_companies(
             errors.append((loc, "expected a table"))
             continue
         plain = {k: v for k, v in entry.items() if k not in SOURCES and not _is_companion(k)}
-        fields = read_table(CompanyFields, plain, loc, errors)
+        fields = read_table(CompanyFields, plain, loc, errors, from_env)
         boards = _boards(entry, loc, errors)
         if fields is None:
             continue
-        if fields.name.casefold() in seen:
+        # "Acme" and "ACME " are one company to the person reading alerts (and to
+        # Config.company); the name itself is kept as written: it keys the database.
+        same = name_key(fields.name)
+        if same in seen:
             errors.append(
                 (
                     (*loc, "name"),
-                    f"duplicate company name (also company[{seen[fields.name.casefold()]}])",
+                    f"also the name of company[{seen[same]}] (names are compared without case "
+                    "or surrounding spaces)",
                 )
             )
-        seen[fields.name.casefold()] = index
+        seen.setdefault(same, index)
         if not boards and not any(k in SOURCES for k in entry):
             kinds = ", ".join(SOURCES)
-            errors.append((loc, f"company {fields.name!r} has no board: add one of {kinds}"))
+            errors.append((loc, f"{fields.name!r} has no board: add one of {kinds}"))
         interval = fields.interval or (settings.interval if settings else 1800.0)
         jitter = (
             fields.jitter if fields.jitter is not None else (settings.jitter if settings else 0)
@@ -88,17 +93,17 @@ def _as_filter(table: FilterTable | None) -> Filter | None:
 
 
 def check_filter(table: FilterTable | None, loc: Loc, errors: Errors) -> None:
-    """Report bad terms where they are written (each table once)."""
+    """Report bad terms where they are written (each table once), term by term: a
+    list written over several lines points at the term's own line."""
     if table is None:
         return
     for key in ("include", "exclude", "locations"):
-        terms = getattr(table, key)
-        if terms is None:
-            continue
-        try:
-            compile_filter(Filter(**{key: tuple(terms)}))
-        except ValueError as exc:
-            errors.append(((*loc, key), str(exc)))
+        for index, term in enumerate(getattr(table, key) or ()):
+            try:
+                compile_filter(Filter(**{key: (term,)}))
+            except ValueError as exc:
+                # core.filters names the key in its message; the key path already does.
+                errors.append(((*loc, key, index), str(exc).removeprefix(f"{key}: ")))
 
 
 def _filter_of(
@@ -109,11 +114,16 @@ def _filter_of(
     try:
         return merged, compile_filter(merged)
     except ValueError:
-        return merged, None  # reported by _check_filter where the term is written
+        return merged, None  # reported by check_filter where the term is written
+
+
+# Every source's companion keys (lever_region), asked of every key of every company:
+# a scan of the sources each time cost a thousand-company watchlist a tenth of its load.
+_COMPANIONS = frozenset(key for source in SOURCES.values() for key in source.companion_keys)
 
 
 def _is_companion(key: str) -> bool:
-    return any(key in source.companion_keys for source in SOURCES.values())
+    return key in _COMPANIONS
 
 
 def _boards(

@@ -13,6 +13,9 @@ from typing import Any
 from secondchance.config.errors import Errors, Loc
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# "${" that starts no reference ("${SLACK-HOOK}", "${DB_URL"): kept as text, it became
+# a SQLite file named "${DB-URL}" or a URL Apprise refused without saying why.
+_NOT_A_REF = re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\})")
 
 
 def resolve(
@@ -20,15 +23,18 @@ def resolve(
     loc: Loc,
     errors: Errors,
     secrets: set[str],
+    resolved_at: set[Loc],
 ) -> Any:
     """``value`` with every reference substituted; an unset variable without a
-    default is a problem at ``loc``. Adds what it resolved to ``secrets``."""
+    default is a problem at ``loc``. Adds what it resolved to ``secrets``, and where
+    to ``resolved_at``. Recursive: config/document.py bounds the nesting first."""
     if isinstance(value, dict):
-        return {k: resolve(v, (*loc, k), errors, secrets) for k, v in value.items()}
+        return {k: resolve(v, (*loc, k), errors, secrets, resolved_at) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve(v, (*loc, i), errors, secrets) for i, v in enumerate(value)]
+        return [resolve(v, (*loc, i), errors, secrets, resolved_at) for i, v in enumerate(value)]
     if not isinstance(value, str) or "${" not in value:
         return value
+    resolved_at.add(loc)
 
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group(1), match.group(2)
@@ -41,6 +47,14 @@ def resolve(
         secrets.add(resolved)
         return resolved
 
+    if _NOT_A_REF.search(value):
+        errors.append(
+            (
+                loc,
+                "'${' starts no ${NAME} or ${NAME:-default} reference "
+                "(a NAME is letters, digits and _, and ends with })",
+            )
+        )
     resolved = _ENV_REF.sub(substitute, value)
     secrets.add(resolved)
     return resolved

@@ -11,8 +11,10 @@ tests/config/test_errors.py fails if their wording changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from secondchance.config.tomlpos import Positions
 
 # Where a problem is: the keys and list positions from the top of the file.
 Loc = tuple[str | int, ...]
@@ -43,6 +45,9 @@ _TYPE_WORDS = {
     "object": "a table",
     "array": "a list",
     "null": "",
+    "date": "a date such as 2026-03-01",
+    "datetime": "a date and time",
+    "time": "a time of day",
 }
 _WORDS = {
     ">=": "greater than or equal to",
@@ -72,6 +77,8 @@ def translate(text: str) -> tuple[Loc, str]:
         bound_words = "at least" if length.group("op") == ">=" else "at most"
         plural = "s" if count != 1 else ""
         return tuple(where), f"must have {bound_words} {count} {unit}{plural}"
+    if text == "Number out of range":
+        return tuple(where), "the number is too large"
     if text.startswith("Invalid RFC3339 encoded date"):
         return tuple(where), "expected a date such as 2026-03-01"
     if text.startswith("Invalid enum value"):
@@ -91,3 +98,34 @@ def key_path(loc: Sequence[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(top level)"
+
+
+def report(path: Path, positions: Positions, problems: Iterable[tuple[Loc, str]]) -> list[str]:
+    """One line per problem, ``FILE:LINE: key.path: message``, in the file's order (those
+    with no line first), each once."""
+    located = sorted(
+        (
+            (positions.line(loc) or 0, key_path(loc), _without_key(loc, message))
+            for loc, message in problems
+        ),
+        key=lambda problem: problem[0],  # stable: a line's problems in the order found
+    )
+    return list(
+        dict.fromkeys(
+            f"{path}:{line}: {key}: {message}" if line else f"{path}: {key}: {message}"
+            for line, key, message in located
+        )
+    )
+
+
+def _without_key(loc: Loc, message: str) -> str:
+    """The message without the key the path ends with: sources and filters word their
+    messages to stand alone ("lever_region must be ..."), the path already says it."""
+    last = loc[-1] if loc else None
+    if not isinstance(last, str):
+        return message
+    if message.startswith(f"{last}: "):
+        return message[len(last) + 2 :]
+    if message.startswith(f"{last} must "):
+        return message[len(last) + 1 :]
+    return message

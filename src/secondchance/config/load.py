@@ -3,59 +3,49 @@
 Every problem is reported at once, one line each, with the file, the line and the key
 path (``company[2].greenhouse``), because the person reading it is editing that file by
 hand. Unknown keys are errors: a typo must not silently turn a filter or a board off.
-The steps: ``${ENV}`` references resolved (config/environment.py), each table read
-into its Struct (config/reader.py), the companies and their boards (companies.py), the
+The steps: the file read into bounded TOML values (config/document.py), ``${ENV}``
+references resolved (environment.py), each table read into its Struct (reader.py), the
+database URL (database.py), the companies and their boards (companies.py), the
 notification URLs and timing (notify.py); then the problems, located in the text
-(tomlpos.py), or the Config.
+(tomlpos.py), or the Config with its warnings (cautions.py).
 """
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 import string
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from secondchance.config import environment
+from secondchance.config import document, environment
+from secondchance.config.cautions import cautions
 from secondchance.config.companies import check_filter, read_companies
-from secondchance.config.errors import ConfigError, Errors, key_path
+from secondchance.config.database import check_database
+from secondchance.config.errors import ConfigError, Errors, Loc, report
 from secondchance.config.model import Config, Target
 from secondchance.config.notify import check_tags, delivery_policy, targets
 from secondchance.config.reader import read_table
 from secondchance.config.tables import FilterTable, Notify, Server, Settings
 from secondchance.config.timing import DeliveryPolicy
-from secondchance.config.tomlpos import locate
+from secondchance.config.tomlpos import Positions
 from secondchance.sources import default_endpoints
 
 _TOP_LEVEL = {"settings", "notify", "filter", "server", "company"}
 
 
-def load(path: Path) -> Config:
-    """Read, resolve and validate the watchlist, or raise ConfigError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            path,
-            [f"{path}: file not found (`secondchance init` writes one; or pass --config FILE)"],
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"{path}: cannot read: {exc}"]) from exc
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        prefix = f"{path}:{where.group(1)}" if where else str(path)
-        raise ConfigError(path, [f"{prefix}: not valid TOML: {exc}"]) from exc
-    return _validate(path, text, raw)
+def load(path: Path, *, today: dt.date | None = None) -> Config:
+    """Read, resolve and validate the watchlist, or raise ConfigError. ``today`` (the
+    local date when not given) is what a rejection's date is compared with."""
+    text, raw = document.read(path)
+    return _validate(path, text, raw, today or dt.date.today())
 
 
-def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
+def _validate(path: Path, text: str, raw: dict[str, Any], today: dt.date) -> Config:
     errors: Errors = []
     secrets: set[str] = set()
-    raw = environment.resolve(raw, (), errors, secrets)
+    from_env: set[Loc] = set()
+    raw = environment.resolve(raw, (), errors, secrets, from_env)
 
     for key in raw:
         if key not in _TOP_LEVEL:
@@ -66,15 +56,25 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
                 )
             )
 
-    settings = read_table(Settings, raw.get("settings", {}), ("settings",), errors)
-    notify = read_table(Notify, raw.get("notify", {}), ("notify",), errors)
-    server = read_table(Server, raw.get("server", {}), ("server",), errors)
+    settings = read_table(Settings, raw.get("settings", {}), ("settings",), errors, from_env)
+    notify = read_table(Notify, raw.get("notify", {}), ("notify",), errors, from_env)
+    server = read_table(Server, raw.get("server", {}), ("server",), errors, from_env)
 
+    # Both on the raw [settings], so that a mistake elsewhere in it hides nothing.
     endpoints = _endpoints(raw.get("settings"), errors)
+    database = raw["settings"].get("database") if isinstance(raw.get("settings"), dict) else None
+    reported = {loc for loc, _ in errors}  # an unset or malformed ${ENV}
+    if (
+        isinstance(database, str)
+        and ("settings", "database") not in reported
+        and (("settings", "database") not in from_env or database)
+    ):
+        # "${DATABASE_URL:-}" may leave it to the default on purpose.
+        check_database(database, ("settings", "database"), errors)
     found: list[Target] = []
     policy = DeliveryPolicy()
     if notify is not None:
-        found = targets(notify, errors)
+        found = targets(notify, errors, from_env)
         secrets.update(t.url for t in found)
         policy = delivery_policy(notify, errors)
         if notify.console is False and not notify.urls:
@@ -83,23 +83,18 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
                 (("notify", "console"), "false with no [notify] urls: alerts would go nowhere")
             )
 
-    global_filter = read_table(FilterTable, raw.get("filter", {}), ("filter",), errors)
+    global_filter = read_table(FilterTable, raw.get("filter", {}), ("filter",), errors, from_env)
     check_filter(global_filter, ("filter",), errors)
     if global_filter is not None and global_filter.notify is not None:
         check_tags(global_filter.notify, ("filter", "notify"), found, errors)
-    companies = read_companies(raw.get("company", []), settings, global_filter, found, errors)
+    companies = read_companies(
+        raw.get("company", []), settings, global_filter, found, errors, from_env
+    )
 
     if errors:
-        located = [(locate(text, loc) or 0, key_path(loc), msg) for loc, msg in errors]
-        located.sort(key=lambda item: item[0])
-        raise ConfigError(
-            path,
-            [
-                f"{path}:{line}: {key}: {msg}" if line else f"{path}: {key}: {msg}"
-                for line, key, msg in located
-            ],
-        )
+        raise ConfigError(path, report(path, Positions(text), errors))
     assert settings is not None and notify is not None and server is not None
+    warnings = cautions(raw, notify, companies, today)
     return Config(
         path=path,
         settings=settings,
@@ -110,6 +105,7 @@ def _validate(path: Path, text: str, raw: dict[str, Any]) -> Config:
         targets=tuple(found),
         policy=policy,
         secrets=frozenset(s for s in secrets if len(s) >= 4),
+        warnings=tuple(report(path, Positions(text), warnings)) if warnings else (),
     )
 
 

@@ -21,6 +21,11 @@ class Target:
     tags: frozenset[str] = frozenset()
 
 
+def name_key(name: str) -> str:
+    """What a company is known by: its name without case or surrounding spaces."""
+    return name.strip().casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     path: Path
@@ -33,16 +38,19 @@ class Config:
     policy: DeliveryPolicy
     # Values resolved from ${ENV} and the notification URLs: never to be logged.
     secrets: frozenset[str]
+    # What the watchlist may have got wrong without being unusable, one line each as
+    # the errors are ("FILE:LINE: key.path: message"), in the file's order.
+    warnings: tuple[str, ...] = ()
     # The daemon looks a company up by name on every poll: a scan of a
     # thousand-company watchlist each time made a cycle quadratic.
     _by_name: Mapping[str, Company] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_name = {c.name.casefold(): c for c in reversed(self.companies)}  # the first wins
+        by_name = {name_key(c.name): c for c in reversed(self.companies)}  # the first wins
         object.__setattr__(self, "_by_name", by_name)
 
     def company(self, name: str) -> Company | None:
-        return self._by_name.get(name.strip().casefold())
+        return self._by_name.get(name_key(name))
 
     @property
     def console_alerts(self) -> bool:

@@ -4,7 +4,7 @@ every tag a company routes to carried by some URL, the delivery timing readable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from secondchance.config.errors import Errors, Loc
@@ -19,14 +19,23 @@ from secondchance.config.timing import (
 from secondchance.core.models import ChangeKind
 
 
-def targets(notify: Notify, errors: Errors) -> list[Target]:
-    """Notification URLs with their routing tags (``?tag=a,b`` or ``tags = [...]``)."""
+def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> list[Target]:
+    """Notification URLs with their routing tags (``?tag=a,b`` or ``tags = [...]``);
+    ``from_env`` holds the key paths whose value a ``${NAME}`` gave."""
     targets: list[Target] = []
+    seen: dict[str, int] = {}
+    reported = {where for where, _ in errors}
     for index, entry in enumerate(notify.urls):
         url, tags = (entry.url, set(entry.tags)) if isinstance(entry, NotifyUrl) else (entry, set())
         loc: Loc = ("notify", "urls", index)
-        if not url or loc in {where for where, _ in errors}:
-            continue  # an unset ${ENV} was reported already
+        written: Loc = (*loc, "url") if isinstance(entry, NotifyUrl) else loc
+        if written in reported:
+            continue  # an unset ${ENV}
+        if not url.strip():
+            # "${HOOK:-}" leaves a URL out on purpose; a written "" is a slip.
+            if written not in from_env:
+                errors.append((written, "empty: give an Apprise URL, or remove it"))
+            continue
         url, found = _split_tags(url)
         tags |= found
         if not _valid_apprise_url(url):
@@ -35,6 +44,18 @@ def targets(notify: Notify, errors: Errors) -> list[Target]:
                 (loc, f"not a valid Apprise URL (scheme {scheme!r}; see the Apprise wiki)")
             )
             continue
+        if url in seen:
+            # One channel per URL: its alerts would be queued for it twice, which the
+            # outbox refuses (the first alert's write failed, every poll after it too).
+            errors.append(
+                (
+                    loc,
+                    f"the same URL as notify.urls[{seen[url]}] (tags aside): write it once, "
+                    "with all its tags (?tag=a,b)",
+                )
+            )
+            continue
+        seen[url] = index
         targets.append(Target(url=url, tags=frozenset(tags)))
     return targets
 

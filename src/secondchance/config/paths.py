@@ -30,5 +30,11 @@ def default_data_dir() -> Path:
 
 
 def database_url(database: str | None, data_dir: Path) -> str:
-    """``[settings] database`` when set, else SQLite in the data directory."""
-    return database or f"sqlite:///{data_dir / 'secondchance.db'}"
+    """``[settings] database`` when set, else SQLite in the data directory. A value
+    that is no URL is a SQLite file's path (a relative one, in the data directory):
+    handed to SQLAlchemy as it was, it stopped the daemon with "Could not parse"."""
+    if not database:
+        return f"sqlite:///{data_dir / 'secondchance.db'}"
+    if "://" in database:
+        return database
+    return f"sqlite:///{data_dir / Path(database).expanduser()}"

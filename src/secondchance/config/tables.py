@@ -10,17 +10,30 @@ job boards' JSON.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
 from secondchance.core import limits
-from secondchance.core.durations import parse_duration
+from secondchance.core.durations import add_to_date, parse_duration
 from secondchance.core.matching import DEFAULT_THRESHOLD
 from secondchance.core.watchlist import Rejection
 
 # Durations ("30m", "1h", or seconds) are read into seconds before validation
-# (config._model, from each table's ``durations``); the bounds apply to the seconds.
+# (config/reader.py, from each table's ``durations``, which also holds the longest each
+# may be); the lower bounds below apply to the seconds.
+MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
+YEAR = 365 * DAY
+# A board polled less than once a year is not being watched: a longer interval (or
+# jitter, which is cut to half the interval anyway) is a typo, and "99999999999d"
+# overflowed the scheduler's date arithmetic.
+LONGEST_INTERVAL = YEAR
+# One fetch, one delivery, one stop: past an hour the server or the process is hung.
+LONGEST_WAIT = HOUR
+# Companies' cool-downs are months, a couple of years at most.
+LONGEST_COOLDOWN = 10 * YEAR
 AtLeastASecond = Annotated[float, msgspec.Meta(ge=1)]
 Positive = Annotated[float, msgspec.Meta(gt=0)]
 NotNegative = Annotated[float, msgspec.Meta(ge=0)]
@@ -30,8 +43,9 @@ CompanyName = Annotated[str, msgspec.Meta(min_length=1, max_length=limits.COMPAN
 
 
 class Table(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    # Keys holding a duration, turned into seconds before the table is validated.
-    durations: ClassVar[tuple[str, ...]] = ()
+    # Keys holding a duration, turned into seconds before the table is validated, and
+    # the longest each may be (in seconds).
+    durations: ClassVar[Mapping[str, float]] = {}
 
     def problems(self) -> list[tuple[str, str]]:
         """(key, message) for values the types alone cannot check."""
@@ -39,23 +53,25 @@ class Table(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
 
 
 class Settings(Table, frozen=True):
-    durations: ClassVar[tuple[str, ...]] = (
-        "interval",
-        "jitter",
-        "timeout",
-        "per_host_delay",
-        "shutdown_timeout",
-    )
+    durations: ClassVar[Mapping[str, float]] = {
+        "interval": LONGEST_INTERVAL,
+        "jitter": LONGEST_INTERVAL,
+        "timeout": LONGEST_WAIT,
+        "per_host_delay": LONGEST_WAIT,
+        "shutdown_timeout": LONGEST_WAIT,
+    }
 
     interval: AtLeastASecond = 1800.0
     jitter: float = 180.0
+    # A SQLAlchemy URL (sqlite, postgresql) or a SQLite file's path: config/database.py.
     database: str | None = None
     timeout: Positive = 30.0
     close_after: Annotated[int, msgspec.Meta(ge=1)] = 2
     failure_alert_after: Annotated[int, msgspec.Meta(ge=1)] = 3
     collapse_accept_after: Annotated[int, msgspec.Meta(ge=1)] = 6
     announce_existing: bool = False
-    max_body_mb: Positive = 20.0
+    # A job board is not a gigabyte; int(inf) bytes crashed the fetcher.
+    max_body_mb: Annotated[float, msgspec.Meta(gt=0, le=1024)] = 20.0
     per_host: Annotated[int, msgspec.Meta(ge=1, le=64)] = 4
     # Minimum time between two requests to one host (0: as fast as per_host allows).
     per_host_delay: NotNegative = 0.0
@@ -65,11 +81,23 @@ class Settings(Table, frozen=True):
     shutdown_timeout: Positive = 8.0
     # How alike (0-100) a new title must be to a rejected role to count as it.
     role_match: Annotated[float, msgspec.Meta(ge=1, le=100)] = DEFAULT_THRESHOLD
-    endpoints: dict[str, str] = msgspec.field(default_factory=dict)
+    # Checked name by name, each with its own key path, by config/load.py (_endpoints);
+    # Config.endpoints holds them laid over the defaults.
+    endpoints: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.user_agent is None:
+            return []
+        if not self.user_agent.strip():
+            return [("user_agent", "is blank (leave it out for the default)")]
+        if not _printable(self.user_agent):
+            # An HTTP header cannot carry them: every request would fail.
+            return [("user_agent", "must not contain control characters (line breaks, tabs)")]
+        return []
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -101,7 +129,12 @@ class NotifyUrl(Table, frozen=True):
 
 
 class Notify(Table, frozen=True):
-    durations: ClassVar[tuple[str, ...]] = ("retry_min", "retry_max", "timeout")
+    durations: ClassVar[Mapping[str, float]] = {
+        # A delivery retried less than daily (weekly at the slowest) brings stale news.
+        "retry_min": DAY,
+        "retry_max": 7 * DAY,
+        "timeout": LONGEST_WAIT,
+    }
 
     urls: list[str | NotifyUrl] = msgspec.field(default_factory=list)
     console: bool | None = None
@@ -136,20 +169,31 @@ class RejectionTable(Table, frozen=True):
     notes: str | None = None
 
     def problems(self) -> list[tuple[str, str]]:
-        if self.reapply_after is None:
-            return []
-        try:
-            parse_duration(self.reapply_after)
-        except ValueError as exc:
-            return [("reapply_after", str(exc))]
-        return []
+        found = []
+        if not self.role.strip():
+            found.append(("role", "is blank"))
+        if self.reapply_after is not None:
+            try:
+                parse_duration(self.reapply_after, longest=LONGEST_COOLDOWN)
+            except ValueError as exc:
+                found.append(("reapply_after", str(exc)))
+            else:
+                try:
+                    add_to_date(self.date, self.reapply_after)
+                except (ValueError, OverflowError):
+                    # A date near the calendar's end: Rejection.cooldown_ends would raise.
+                    found.append(("reapply_after", "the cool-down would end after the year 9999"))
+        return found
 
     def value(self) -> Rejection:
         return Rejection(**msgspec.structs.asdict(self))
 
 
 class CompanyFields(Table, frozen=True):
-    durations: ClassVar[tuple[str, ...]] = ("interval", "jitter")
+    durations: ClassVar[Mapping[str, float]] = {
+        "interval": LONGEST_INTERVAL,
+        "jitter": LONGEST_INTERVAL,
+    }
 
     name: CompanyName
     interval: AtLeastASecond | None = None
@@ -157,3 +201,18 @@ class CompanyFields(Table, frozen=True):
     enabled: bool = True
     rejection: list[RejectionTable] = msgspec.field(default_factory=list)
     filter: FilterTable | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        # The name is the company's key in the database and a line of every alert.
+        if not self.name.strip():
+            return [("name", "is blank")]
+        if not _printable(self.name):
+            return [("name", "must not contain control characters (line breaks, tabs)")]
+        return []
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> bool:
+    return _CONTROL.search(text) is None

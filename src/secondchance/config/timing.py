@@ -35,7 +35,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
     if start == end:
         # Ambiguous: "always quiet" and "never quiet" are both plausible readings.
-        raise ValueError(f'quiet hours "{text}" start and end at the same time')
+        raise ValueError(f'"{text}": start and end at the same time')
     return start, end
 
 

@@ -26,24 +26,41 @@ _UNITS: dict[str, float] = {
     "year": 365 * 86400,
 }
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_NOT_A_DURATION = 'expected a duration such as "30m" or "1h"'
+
+# No duration means more than a century: the callers add durations to dates and to the
+# current time (datetime + timedelta), which fails past the year 9999, and a longer
+# value is a typo. Each watchlist key has a tighter bound of its own (config/tables.py).
+LONGEST = 100 * 365 * 86400.0
 
 
-def parse_duration(value: object) -> float:
-    """Seconds from a duration string or a plain number of seconds.
+def parse_duration(value: object, *, longest: float = LONGEST) -> float:
+    """Seconds from a duration string or a plain number of seconds, at most ``longest``.
 
     Raises ValueError with a message meant for the user.
     """
     if isinstance(value, bool):
-        raise ValueError('expected a duration such as "30m" or "1h"')
+        raise ValueError(_NOT_A_DURATION)
     if isinstance(value, int | float):
+        if value != value:  # NaN (TOML writes it "nan"): no amount of time
+            raise ValueError(_NOT_A_DURATION)
         if value < 0:
             raise ValueError("a duration cannot be negative")
-        return float(value)
-    if not isinstance(value, str):
-        raise ValueError('expected a duration such as "30m" or "1h"')
+        # An integer too large for a float (TOML integers have no bound) is too long.
+        total = float(value) if value < 1e300 else float("inf")
+    elif isinstance(value, str):
+        total = _parse_text(value)
+    else:
+        raise ValueError(_NOT_A_DURATION)
+    if total > longest:
+        raise ValueError(f"{_shown(value)} is too long (at most {format_duration(longest)})")
+    return total
+
+
+def _parse_text(value: str) -> float:
     text = value.strip().lower().replace(" ", "")
     if not text:
-        raise ValueError('expected a duration such as "30m" or "1h"')
+        raise ValueError(_NOT_A_DURATION)
     total = 0.0
     pos = 0
     for match in _PART.finditer(text):
@@ -53,12 +70,26 @@ def parse_duration(value: object) -> float:
         if unit not in _UNITS and len(unit) > 2 and unit.endswith("s"):
             unit = unit[:-1]  # plurals: "mins", "hours", "days"
         if unit not in _UNITS:
-            raise ValueError(f"unknown unit {match.group(2)!r} in {value!r} (use s, m, h, d or w)")
+            unknown = _cut(repr(match.group(2)))
+            raise ValueError(f"unknown unit {unknown} in {_cut(repr(value))} (use s, m, h, d or w)")
+        # float() of a thousand digits is inf, not an error: "too long" below.
         total += float(match.group(1)) * _UNITS[unit]
         pos = match.end()
     if pos != len(text):
-        raise ValueError(f'cannot read {value!r} as a duration (try "30m", "1h30m", "90s")')
+        raise ValueError(
+            f'cannot read {_cut(repr(value))} as a duration (try "30m", "1h30m", "90s")'
+        )
     return total
+
+
+def _shown(value: str | float) -> str:
+    """The value as the watchlist wrote it, for a message."""
+    return _cut(f'"{value}"' if isinstance(value, str) else f"{value} seconds")
+
+
+def _cut(text: str) -> str:
+    # A message is one line: a value of a thousand characters would drown it.
+    return text if len(text) <= 40 else f"{text[:39]}…"
 
 
 def format_duration(value: float) -> str:

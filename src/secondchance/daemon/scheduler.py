@@ -257,7 +257,7 @@ class Daemon:
                 "nothing to watch: the watchlist has no enabled [[company]] (add one, e.g. "
                 "with `secondchance discover URL --add NAME`; the daemon notices the edit)"
             )
-            log.warning("%s", message)
+            log.info("%s", message)  # the watchlist's own warning said why, at start
             sdnotify.status(message)
             return
         fastest = min(c.interval for c in enabled)
@@ -288,6 +288,8 @@ class Daemon:
                 await self.app.notifier.drain()
                 return False
             self.loaded = fingerprint
+            for warning in config.warnings:
+                log.warning("watchlist: %s", warning)
             self._apply(config)
             return True
 
