@@ -19,6 +19,7 @@ from secondchance.core.decide import (
 )
 from secondchance.core.diff import Known, Policy, Status
 from secondchance.core.drafts import of_change
+from secondchance.core.lines import poll_line
 from secondchance.core.models import BoardSpec, ChangeKind, Posting, SourceRef
 from secondchance.core.watchlist import Company, Rejection
 
@@ -71,13 +72,11 @@ def test_a_first_poll_is_a_silent_baseline_that_keeps_the_validators() -> None:
     assert (new.etag, new.body_hash, new.pages, new.last_result) == ('"v1"', "h", 1, "ok")
     assert settle(ACME, [decision], {}, RULES) == []
     assert new.open_count == 2
-    assert decision.notes == [
-        (
-            logging.INFO,
-            "Acme greenhouse:acme: first poll, 2 open posting(s) recorded; alerts start from "
-            "the next change (0.00s)",
-        )
-    ]
+    assert poll_line(decision, []) == (
+        logging.INFO,
+        "Acme greenhouse:acme: first poll, 2 open postings recorded; alerts start from "
+        "the next change (0.00s)",
+    )
 
 
 def test_a_failure_changes_no_posting_counts_the_streak_and_alerts_once() -> None:
@@ -90,10 +89,19 @@ def test_a_failure_changes_no_posting_counts_the_streak_and_alerts_once() -> Non
     assert first.diff is None and first.health is None
     assert (first.state.consecutive_failures, first.state.last_result) == (1, "failed")
     assert first.state.open_count == 2 and first.state.last_success_at is None
-    assert first.notes[0][0] == logging.WARNING
+    assert poll_line(first, []) == (
+        logging.WARNING,
+        "Acme greenhouse:acme: poll failed: server error (HTTP 500); the snapshot is kept (0.00s)",
+    )
     second = decide_board(first.state, fetched(error="server error (HTTP 500)"), None, RULES, AT)
     assert second.health is not None and second.health.kind is ChangeKind.SOURCE_FAILING
-    assert second.state.failing_alerted and second.notes[0][0] == logging.INFO  # said already
+    assert second.state.failing_alerted
+    # Every failed poll is a warning of its own, saying how long it has lasted.
+    assert poll_line(second, ["source_failing"]) == (
+        logging.WARNING,
+        "Acme greenhouse:acme: poll failed (2 polls in a row): server error (HTTP 500); "
+        "the snapshot is kept; reported as failing (0.00s)",
+    )
     third = decide_board(second.state, fetched(error="server error (HTTP 500)"), None, RULES, AT)
     assert third.health is None  # reported once
     back = decide_board(third.state, fetched(unchanged=True), None, RULES, AT)
