@@ -97,6 +97,7 @@ def read_postings(html_text: bytes | str, base_url: str) -> tuple[list[Posting],
     postings: list[Posting] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
+    index = -1  # of the JobPosting on the page, for what is said of one skipped
     for script in tree.css("script[type]"):
         if not _is_ld_json(script.attributes.get("type")):
             continue
@@ -104,8 +105,9 @@ def read_postings(html_text: bytes | str, base_url: str) -> tuple[list[Posting],
         if data is None:
             continue
         for obj in _job_postings(data, 0):
+            index += 1
             try:
-                posting = _to_posting(obj, base_url, len(postings) + len(skipped))
+                posting = _to_posting(obj, base_url, index)
             except Malformed as exc:
                 skipped.append(Skipped(exc.reason, str(exc)))
                 continue
