@@ -132,3 +132,15 @@ def test_a_recovery_is_told_in_the_line_of_the_poll_that_recovered() -> None:
     decision = decided(roles(1), roles(1))
     _, line = poll_line(decision, ["source_recovered"])
     assert line.endswith("no changes; reported as recovered (0.00s)")
+
+
+def test_an_unchanged_body_that_confirms_a_removal_says_both() -> None:
+    state = BoardState(1, "Acme", "greenhouse", "acme", baseline_done=True, missing=1)
+    board = BoardResult(BoardSpec("greenhouse", "acme"), REF, unchanged=True)
+    known = {p.id: Known(p) for p in roles(1, 2)} | {"3": Known(roles(3)[0], misses=1)}
+    decision = decide_board(state, board, known, RULES, AT)
+    queued = [change.kind.value for _, change in settle(ACME, [decision], {}, RULES)]
+    assert poll_line(decision, queued) == (
+        logging.INFO,
+        "Acme greenhouse:acme: 2 listed as last poll, 2 open, 1 closed (0.00s)",
+    )

@@ -66,7 +66,8 @@ def poll_line(decision: BoardDecision, queued: Iterable[str]) -> Note:
         if kinds[ChangeKind.NEW]:  # announce_existing
             head = f"{label}: first poll, {plural(kinds[ChangeKind.NEW], 'posting')} announced"
         return logging.INFO, "; ".join([head, *_pending(decision)]) + took
-    listed = "unchanged" if fetched.unchanged else f"{len(diff.seen)} listed"
+    # An unchanged body diffed all the same: something was pending confirmation.
+    listed = f"{len(diff.seen)} listed{' as last poll' if fetched.unchanged else ''}"
     counts = [f"{kinds[kind]} {word}" for kind, word in _WORDS.items() if kinds[kind]]
     if decision.filtered:
         counts.append(f"{decision.filtered} filtered out")
