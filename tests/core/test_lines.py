@@ -61,7 +61,7 @@ def test_the_counts_are_those_of_the_alerts_queued() -> None:
     assert line == (
         logging.INFO,
         "Acme greenhouse:acme: 6 listed, 7 open, 1 role back, 2 new, 1 changed; "
-        "1 posting missing, closed if still gone next poll (0.50s)",
+        "1 posting missing, not closed until confirmed (0.50s)",
     )
 
 

@@ -4,9 +4,8 @@ Made of the decision (core/decide.py) and the kinds of the alerts the poll queue
 the board, once they are stored, so that the line and the alerts agree ("1 role back,
 2 new" beside an alert saying so). Pure: the poller writes the line.
 
-    Acme greenhouse:acme: 13 listed, 14 open, 1 role back, 2 new; 1 posting missing,
-    closed if still gone next poll; 1 posting skipped: no title, so nothing is closed
-    this poll (0.31s)
+    Acme greenhouse:acme: 13 listed, 14 open, 1 role back, 2 new; 1 posting skipped:
+    no title, so nothing is closed this poll (0.31s)
 """
 
 from __future__ import annotations
@@ -100,7 +99,7 @@ def _pending(decision: BoardDecision) -> list[str]:
         parts.append("read by a new version of its reader: text refreshed without alerts")
     missing = sum(1 for misses in diff.missed.values() if misses > 0)
     if missing and diff.complete and not diff.collapsed:
-        parts.append(f"{plural(missing, 'posting')} missing, closed if still gone next poll")
+        parts.append(f"{plural(missing, 'posting')} missing, not closed until confirmed")
     if diff.held:
         parts.append(
             f"{plural(len(diff.held), 'posting')} with a field emptied, kept as it was until "
