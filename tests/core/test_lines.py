@@ -109,7 +109,7 @@ def test_a_collapse_is_a_warning_and_a_quiet_one_is_not() -> None:
     assert poll_line(decision, ["source_failing"]) == (
         logging.WARNING,
         "Acme greenhouse:acme: 1 listed, 10 open, no changes; the board shrank from 10 to "
-        "1 postings: the snapshot is held; reported as failing (0.00s)",
+        "1 posting: the snapshot is held; reported as failing (0.00s)",
     )
     quiet = decided([], roles(1, 2))
     assert poll_line(quiet, []) == (

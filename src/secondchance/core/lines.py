@@ -81,8 +81,8 @@ def poll_line(decision: BoardDecision, queued: Iterable[str]) -> Note:
     elif diff.collapsed:
         level = logging.WARNING
         parts.append(
-            f"the board shrank from {diff.previous_count} to {len(diff.seen)} postings: "
-            "the snapshot is held"
+            f"the board shrank from {diff.previous_count} to "
+            f"{plural(len(diff.seen), 'posting')}: the snapshot is held"
         )
     if fetched.stopped is not None:
         level = logging.WARNING

@@ -25,6 +25,7 @@ import orjson
 from secondchance.core import limits
 from secondchance.core.board import BoardResult, BoardState, Validators
 from secondchance.core.limits import bounded_posting_id
+from secondchance.core.lines import plural
 from secondchance.core.models import BoardSpec, Posting, SourceRef
 from secondchance.fetch.body import Response
 from secondchance.fetch.client import Fetcher
@@ -175,7 +176,7 @@ def _count_skipped(result: BoardResult, skipped: Sequence[Skipped], listed: int)
     if len(skipped) * 2 > listed:
         why = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
         raise _Unreadable(
-            f"{len(skipped)} of {listed} postings could not be read ({why}); "
+            f"{len(skipped)} of {plural(listed, 'posting')} could not be read ({why}); "
             f"the first: {skipped[0].detail}"
         )
     result.skipped = dict(reasons.most_common())
