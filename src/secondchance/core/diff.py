@@ -171,8 +171,8 @@ def diff_source(
         result.quiet = not loud and is_emptied(previous_open, len(postings), policy)
         result.collapsed = loud or result.quiet
     present = {p.id for p in postings}
-    seen: list[Posting] = []
-    for posting in postings:
+    kept: dict[int, Posting] = {}  # index in seen → the posting as held
+    for index, posting in enumerate(postings):
         before = known.get(posting.id)
         if before is None:
             result.changes.append(Change(ChangeKind.NEW, source, posting))
@@ -184,13 +184,13 @@ def diff_source(
             held = None if refresh else _emptied(before.posting, posting)
             if held is not None and before.emptied + 1 < policy.empty_after:
                 result.held[posting.id] = before.emptied + 1
-                posting = held
+                posting = kept[index] = held
             if not refresh and _differs(before.posting, posting):
                 result.changes.append(Change(ChangeKind.CHANGED, source, posting, before.posting))
             if posting != before.posting:
                 result.updated += 1
-        seen.append(posting)
-    result.seen = seen
+    if kept:
+        result.seen = [kept.get(index, posting) for index, posting in enumerate(postings)]
 
     for posting_id, before in known.items():
         if before.status is not Status.OPEN or posting_id in present:
