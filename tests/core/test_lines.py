@@ -115,7 +115,7 @@ def test_a_collapse_is_a_warning_and_a_quiet_one_is_not() -> None:
     assert poll_line(quiet, []) == (
         logging.INFO,
         "Acme greenhouse:acme: 0 listed, 2 open, no changes; it lists no postings (had 2): "
-        "the snapshot is held until that lasts (0.00s)",
+        "the snapshot is held until that persists (0.00s)",
     )
 
 

@@ -76,7 +76,7 @@ def poll_line(decision: BoardDecision, queued: Iterable[str]) -> Note:
     if diff.collapsed and diff.quiet:
         parts.append(
             f"it lists no postings (had {diff.previous_count}): the snapshot is held until "
-            "that lasts"
+            "that persists"
         )
     elif diff.collapsed:
         level = logging.WARNING
