@@ -96,7 +96,7 @@ def test_once_prints_alerts_in_the_terminal_without_urls(
     boards.set(GH, jobs(1))
     code, out, err = run(capsys, *args)
     assert (code, out) == (0, "")
-    assert "first poll, 1 open posting(s) recorded" in err
+    assert "first poll, 1 open posting recorded" in err
     boards.set(GH, jobs(1, 2))
     code, out, _ = run(capsys, *args)
     assert code == 0

@@ -8,9 +8,12 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from secondchance.core.board import BoardResult, BoardState, Validators
+import msgspec
+
+from secondchance.core.board import BoardResult, BoardState, Outcome, Validators
 from secondchance.core.classify import cooldown_drafts
 from secondchance.core.decide import (
+    CUT_SHORT,
     Rules,
     decide_board,
     is_quiet,
@@ -19,6 +22,7 @@ from secondchance.core.decide import (
 )
 from secondchance.core.diff import Known, Policy, Status
 from secondchance.core.drafts import of_change
+from secondchance.core.lines import poll_line
 from secondchance.core.models import BoardSpec, ChangeKind, Posting, SourceRef
 from secondchance.core.watchlist import Company, Rejection
 
@@ -71,13 +75,11 @@ def test_a_first_poll_is_a_silent_baseline_that_keeps_the_validators() -> None:
     assert (new.etag, new.body_hash, new.pages, new.last_result) == ('"v1"', "h", 1, "ok")
     assert settle(ACME, [decision], {}, RULES) == []
     assert new.open_count == 2
-    assert decision.notes == [
-        (
-            logging.INFO,
-            "Acme greenhouse:acme: first poll, 2 open posting(s) recorded; alerts start from "
-            "the next change (0.00s)",
-        )
-    ]
+    assert poll_line(decision, []) == (
+        logging.INFO,
+        "Acme greenhouse:acme: first poll, 2 open postings recorded; alerts start from "
+        "the next change (0.00s)",
+    )
 
 
 def test_a_failure_changes_no_posting_counts_the_streak_and_alerts_once() -> None:
@@ -90,10 +92,19 @@ def test_a_failure_changes_no_posting_counts_the_streak_and_alerts_once() -> Non
     assert first.diff is None and first.health is None
     assert (first.state.consecutive_failures, first.state.last_result) == (1, "failed")
     assert first.state.open_count == 2 and first.state.last_success_at is None
-    assert first.notes[0][0] == logging.WARNING
+    assert poll_line(first, []) == (
+        logging.WARNING,
+        "Acme greenhouse:acme: poll failed: server error (HTTP 500); the snapshot is kept (0.00s)",
+    )
     second = decide_board(first.state, fetched(error="server error (HTTP 500)"), None, RULES, AT)
     assert second.health is not None and second.health.kind is ChangeKind.SOURCE_FAILING
-    assert second.state.failing_alerted and second.notes[0][0] == logging.INFO  # said already
+    assert second.state.failing_alerted
+    # Every failed poll is a warning of its own, saying how long it has lasted.
+    assert poll_line(second, ["source_failing"]) == (
+        logging.WARNING,
+        "Acme greenhouse:acme: poll failed (2 polls in a row): server error (HTTP 500); "
+        "the snapshot is kept; reported as failing (0.00s)",
+    )
     third = decide_board(second.state, fetched(error="server error (HTTP 500)"), None, RULES, AT)
     assert third.health is None  # reported once
     back = decide_board(third.state, fetched(unchanged=True), None, RULES, AT)
@@ -165,3 +176,71 @@ def test_a_cool_down_that_ended_lists_what_passes_by_title() -> None:
     assert draft.extra["listing"] == "Alpha Ops —\nZeta Analyst —   https://x.test/b"
     assert draft.extra["open_postings"] == "2"
     assert cooldown_drafts(ACME, dt.date(2026, 9, 30), open_now, ["console"]) == []
+
+
+def test_a_page_that_lost_its_end_fails_its_poll_until_that_lasts() -> None:
+    rules = Rules(policy=Policy(collapse_accept_after=3), failure_alert_after=9)
+    before = state(baseline_done=True, ended_html=True, etag='"v1"', body_hash="h", pages=1)
+    cut = fetched(Posting("1", "Analyst"), ends_html=False, body_hash="cut", pages=1)
+    first = decide_board(before, cut, known(ANALYST, DESIGNER), rules, AT)
+    assert (first.error, first.outcome, first.diff) == (CUT_SHORT, Outcome.FAILED, None)
+    # A failed poll: the validators and what is known of the page stay as they were.
+    assert (first.state.etag, first.state.body_hash, first.state.ended_html) == ('"v1"', "h", True)
+    assert poll_line(first, [])[1].startswith(f"Acme greenhouse:acme: poll failed: {CUT_SHORT}")
+    second = decide_board(first.state, cut, known(ANALYST, DESIGNER), rules, AT)
+    assert second.error == CUT_SHORT
+    # Three polls in a row: the page itself changed, and is read as it is now.
+    third = decide_board(second.state, cut, known(ANALYST, DESIGNER), rules, AT)
+    assert third.error is None and third.state.ended_html is False
+    # A page that never ended with </html>, or is not known to, is read as it comes.
+    for ended in (False, None):
+        plain = decide_board(replace(before, ended_html=ended), cut, known(ANALYST), rules, AT)
+        assert plain.error is None
+    whole = fetched(ANALYST, ends_html=True, body_hash="h2", pages=1)
+    assert decide_board(before, whole, known(ANALYST), rules, AT).state.ended_html is True
+
+
+def test_a_held_field_makes_the_next_poll_read_the_body_again() -> None:
+    full = Posting("1", "Analyst", locations=("Berlin",))
+    before = state(baseline_done=True, etag='"v1"', body_hash="h", pages=1)
+    decision = decide_board(
+        before, fetched(ANALYST, body_hash="h2", pages=1), known(full), RULES, AT
+    )
+    assert decision.diff is not None and decision.diff.held == {"1": 1}
+    assert (decision.state.etag, decision.state.body_hash) == (None, None)
+    assert decision.outcome is Outcome.UNCHANGED  # nothing stored of it yet
+    _, line = poll_line(decision, [])
+    assert "1 posting with a field emptied, kept as it was until the next poll confirms it" in line
+
+
+def test_the_first_poll_read_by_a_new_reader_refreshes_without_alerts() -> None:
+    old = Posting("1", "Analyst", locations=("Hong Kong, UNAVAILABLE, HK",))
+    new = Posting("1", "Analyst", locations=("Hong Kong, HK",))
+    before = state(baseline_done=True, reader=1)
+    decision = decide_board(before, fetched(new, reader=2), known(old), RULES, AT)
+    assert decision.refresh and decision.diff is not None and decision.diff.changes == []
+    assert decision.state.reader == 2 and decision.outcome is Outcome.CHANGED
+    assert settle(ACME, [decision], {}, RULES) == []
+    moved = Posting("1", "Analyst", locations=("Paris",))
+    again = decide_board(decision.state, fetched(moved, reader=2), known(new), RULES, AT)
+    assert not again.refresh and again.diff is not None and len(again.diff.changes) == 1
+
+
+def test_each_poll_has_one_outcome() -> None:
+    settled = state(baseline_done=True)
+    assert decide_board(state(), fetched(ANALYST), {}, RULES, AT).outcome is Outcome.BASELINE
+    quiet = decide_board(settled, fetched(unchanged=True), None, RULES, AT)
+    assert quiet.outcome is Outcome.UNCHANGED
+    same = decide_board(settled, fetched(ANALYST), known(ANALYST), RULES, AT)
+    assert same.outcome is Outcome.UNCHANGED
+    dated = msgspec.structs.replace(ANALYST, updated_at=AT)  # stored, if not alerted
+    assert decide_board(settled, fetched(dated), known(ANALYST), RULES, AT).outcome is (
+        Outcome.CHANGED
+    )
+    more = decide_board(settled, fetched(ANALYST, DESIGNER), known(ANALYST), RULES, AT)
+    assert more.outcome is Outcome.CHANGED
+    many = [Posting(str(n), f"Role {n}") for n in range(10)]
+    shrank = decide_board(settled, fetched(*many[:2]), known(*many), RULES, AT)
+    assert shrank.outcome is Outcome.HELD
+    failed = decide_board(settled, fetched(error="timed out"), known(ANALYST), RULES, AT)
+    assert failed.outcome is Outcome.FAILED

@@ -217,3 +217,56 @@ def test_diff_of_a_big_board_is_linear() -> None:
     diff = diff_source(GH, before, after, POLICY, baseline=False)
     assert kinds(diff) == [("new", "10000")]
     assert diff.missed == {"0": 1}
+
+
+def test_an_emptied_field_is_held_one_poll_then_stored_and_alerted() -> None:
+    full = Posting("1", "Engineer", locations=("Berlin",), department="Data", url="https://x/1")
+    emptied = Posting("1", "Engineer", url="https://x/1")
+    first = diff_source(GH, known(full), [emptied], POLICY, baseline=False)
+    # Held: nothing alerted, the stored values kept, the poll counted.
+    assert (first.changes, first.seen, first.held, first.updated) == ([], [full], {"1": 1}, 0)
+    # The next poll still lists it so: confirmed (the count came back from the store).
+    stored = {"1": Known(full, emptied=1)}
+    second = diff_source(GH, stored, [emptied], POLICY, baseline=False)
+    assert (kinds(second), second.seen, second.held, second.updated) == (
+        [("changed", "1")],
+        [emptied],
+        {},
+        1,
+    )
+
+
+def test_a_field_emptied_for_one_poll_makes_no_alert_at_all() -> None:
+    full = Posting("1", "Engineer", locations=("Berlin",))
+    held = diff_source(GH, known(full), [Posting("1", "Engineer")], POLICY, baseline=False)
+    assert held.changes == [] and held.held == {"1": 1}
+    back = diff_source(GH, {"1": Known(full, emptied=1)}, [full], POLICY, baseline=False)
+    assert (back.changes, back.held, back.seen, back.updated) == ([], {}, [full], 0)
+
+
+def test_what_changes_beside_an_emptied_field_is_alerted_at_once() -> None:
+    full = Posting("1", "Engineer", locations=("Berlin",))
+    diff = diff_source(GH, known(full), [Posting("1", "Staff Engineer")], POLICY, baseline=False)
+    assert kinds(diff) == [("changed", "1")]
+    # The title is stored now, the location kept until it is confirmed empty.
+    assert diff.seen == [Posting("1", "Staff Engineer", locations=("Berlin",))]
+    assert diff.held == {"1": 1}
+
+
+def test_a_field_that_changes_to_another_value_is_not_held() -> None:
+    full = Posting("1", "Engineer", locations=("Berlin",), department="Data")
+    moved = Posting("1", "Engineer", locations=("Paris",), department="Data")
+    diff = diff_source(GH, known(full), [moved], POLICY, baseline=False)
+    assert (kinds(diff), diff.held, diff.seen) == ([("changed", "1")], {}, [moved])
+
+
+def test_a_refresh_stores_text_read_anew_without_alerts_or_holds() -> None:
+    old = Posting("1", "Engineer", locations=("Hong Kong, UNAVAILABLE, HK",))
+    new = Posting("1", "Engineer", locations=("Hong Kong, HK",))
+    diff = diff_source(GH, known(old, p("2")), [new, p("3")], POLICY, baseline=False, refresh=True)
+    assert kinds(diff) == [("new", "3")]  # what is new is still told
+    assert (diff.seen, diff.updated) == ([new, p("3")], 2)
+    emptied = diff_source(
+        GH, known(old), [p("1", "Engineer")], POLICY, baseline=False, refresh=True
+    )
+    assert (emptied.changes, emptied.held, emptied.seen) == ([], {}, [p("1", "Engineer")])

@@ -151,18 +151,29 @@ def test_unlisted_jobs_are_skipped_and_address_is_a_fallback() -> None:
         (b'"jobs"', "ashby response: expected dict, got str"),
         (b'{"jobs": null}', "ashby 'jobs': expected list, got NoneType"),
         (b'{"jobs": "a"}', "ashby 'jobs': expected list, got str"),
-        (b'{"jobs": [{"id": "a", "title": "A"}, [1]]}', "ashby job #1: expected dict, got list"),
-        (b'{"jobs": [{"id": null, "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
-        (b'{"jobs": [{"id": " ", "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
-        (b'{"jobs": [{"id": "a", "title": 5}]}', "ashby job a: missing or invalid 'title'"),
         (b'{"jobs": [{"id": "a", "title": "A", "isRemote": -1e999}]}', "ashby response: Number"),
-        # A job that is not an object fails even when it would be unlisted.
-        (b'{"jobs": [{"isListed": false}, 7]}', "ashby job #1: expected dict, got int"),
     ],
 )
 def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
         parse(raw)
+
+
+# A posting that cannot be read is skipped, saying which and why; the page still reads.
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"jobs": [{"id": "a", "title": "A"}, [1]]}', "ashby job #1: expected dict, got list"),
+        (b'{"jobs": [{"id": null, "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": " ", "title": "A"}]}', "ashby job #0: missing or invalid 'id'"),
+        (b'{"jobs": [{"id": "a", "title": 5}]}', "ashby job a: missing or invalid 'title'"),
+        # A job that is not an object is skipped even when it would be unlisted.
+        (b'{"jobs": [{"isListed": false}, 7]}', "ashby job #1: expected dict, got int"),
+    ],
+)
+def test_a_posting_that_cannot_be_read_is_skipped_saying_where(raw: bytes, message: str) -> None:
+    page = parse(raw)
+    assert [skipped.detail for skipped in page.skipped] == [message]
 
 
 def test_an_unlisted_job_is_skipped_before_its_fields_are_checked() -> None:

@@ -200,6 +200,21 @@ def test_broken_title_selector_fails_instead_of_emptying_the_board() -> None:
         _parse(spec, '<ul><li class="job"><a href="/j/1">One</a></li></ul>')
 
 
+def test_an_item_with_a_link_but_no_title_is_skipped_and_layout_is_not() -> None:
+    spec = _spec({"url": PAGE, "item": "li.job", "title": "h3"})
+    body = """<ul>
+      <li class="job"><h3>Engineer</h3><a href="/j/1">Apply</a></li>
+      <li class="job"><h3> </h3><a href="/j/2">Apply</a></li>
+      <li class="job"></li>
+    </ul>"""
+    page = SOURCE.parse(spec, SOURCE.first_request(spec, {}), body.encode())
+    assert [p.title for p in page.postings] == ["Engineer"]
+    # The job whose title went missing is counted; the empty row is layout.
+    assert [(s.reason, s.detail) for s in page.skipped] == [
+        ("no title", "careers item #1 (https://example.com/j/2): no text for the title")
+    ]
+
+
 def test_base_href_and_non_job_links() -> None:
     body = """<html><head><base href="https://cdn.example.net/site/"></head><body>
       <li class="job"><a href="jobs/1#apply">Engineer</a><span>Remote, EU</span></li>

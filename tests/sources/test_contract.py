@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import respx
 
+from secondchance.core.board import BoardResult
 from secondchance.core.models import BoardSpec, Posting, Remote, SourceRef
 from secondchance.fetch.board import fetch_board
 from secondchance.fetch.client import Fetcher
@@ -112,6 +113,9 @@ class Case:
     first_posting: tuple[str, str | None]
     # A board with no postings: an empty page, not a failure. None: no such body.
     empty: bytes | None
+    # Bodies with one posting that cannot be read: the page still reads, that posting
+    # skipped (body, fragment of what it says of it).
+    skipped_bodies: tuple[tuple[bytes, str], ...] = ()
 
 
 def wd(tenant: str, number: int, site: str, search: str | None = None) -> dict[str, object]:
@@ -184,6 +188,8 @@ CASES: dict[str, Case] = {
             (b'{"jobs": "x"}', "jobs"),
             (b'{"meta": {"total": 0}}', "jobs"),
             (b"[]", "expected dict"),
+        ),
+        skipped_bodies=(
             (b'{"jobs": [42]}', "job #0"),
             (b'{"jobs": [{"title": "Engineer"}]}', "'id'"),
             (b'{"jobs": [{"id": true, "title": "Engineer"}]}', "'id'"),
@@ -254,6 +260,8 @@ CASES: dict[str, Case] = {
             (b'{"ok": false, "error": "Document not found"}', "Document not found"),
             (b'{"postings": []}', "expected list"),
             (b'"x"', "expected list"),
+        ),
+        skipped_bodies=(
             (b"[1]", "posting #0"),
             (b'[{"text": "Engineer"}]', "'id'"),
             (b'[{"id": 5, "text": "Engineer"}]', "'id'"),
@@ -318,6 +326,8 @@ CASES: dict[str, Case] = {
             (b"[]", "ashby response: expected dict"),
             (b'{"apiVersion": "1"}', "ashby 'jobs'"),
             (b'{"jobs": {"id": "a"}}', "ashby 'jobs'"),
+        ),
+        skipped_bodies=(
             (b'{"jobs": [null]}', "job #0"),
             (b'{"jobs": [{"title": "Engineer"}]}', "'id'"),
             (b'{"jobs": [{"id": 7, "title": "Engineer"}]}', "'id'"),
@@ -380,6 +390,8 @@ CASES: dict[str, Case] = {
             (b'{"name": "Acme", "jobs": [', "malformed"),
             (b'"Acme"', "workable response: expected dict"),
             (b'{"name": "Acme"}', "workable 'jobs'"),
+        ),
+        skipped_bodies=(
             (b'{"jobs": [1]}', "job #0"),
             (b'{"jobs": [{"title": "Engineer"}]}', "'shortcode'"),
             (b'{"jobs": [{"shortcode": "", "title": "Engineer"}]}', "'shortcode'"),
@@ -435,6 +447,8 @@ CASES: dict[str, Case] = {
             (b'[{"id": 1}]', "recruitee response: expected dict"),
             (b'{"error": "Not found"}', "recruitee 'offers'"),
             (b'{"offers": null}', "recruitee 'offers'"),
+        ),
+        skipped_bodies=(
             (b'{"offers": ["x"]}', "offer #0"),
             (b'{"offers": [{"title": "Engineer"}]}', "'id'"),
             (b'{"offers": [{"id": false, "title": "Engineer"}]}', "'id'"),
@@ -487,12 +501,14 @@ CASES: dict[str, Case] = {
             (b'{"message": "Company not found"}', "Company not found"),
             (b'{"totalFound": 1}', "'content'"),
             (b'{"totalFound": 1, "content": {}}', "'content'"),
+            # A posting's detail answer is not a page of the list.
+            (fixture("smartrecruiters/automationanywhere-posting-detail-jobAd.json"), "'content'"),
+        ),
+        skipped_bodies=(
             (b'{"content": [1]}', "posting #0"),
             (b'{"content": [{"name": "Eng"}]}', "'id'"),
             (b'{"content": [{"id": true, "name": "Eng"}]}', "'id'"),
             (b'{"content": [{"id": "1"}]}', "'name'"),
-            # A posting's detail answer is not a page of the list.
-            (fixture("smartrecruiters/automationanywhere-posting-detail-jobAd.json"), "'content'"),
         ),
         captures=(
             Capture("smartrecruiters/tieto2-postings-localized-labels.json", 3),
@@ -649,12 +665,14 @@ CASES: dict[str, Case] = {
             (b"[]", "expected dict"),
             (b'{"errorCode": "HTTP_400", "message": "Bad limit"}', "Bad limit"),
             (b'{"total": 3}', "'jobPostings'"),
+            # A job's detail answer is not a page of the search.
+            (fixture("workday/gdit-cxs-job-detail.json"), "'jobPostings'"),
+        ),
+        skipped_bodies=(
             (b'{"jobPostings": [1]}', "posting #0"),
             (b'{"jobPostings": [{"title": "Eng"}]}', "'externalPath'"),
             (b'{"jobPostings": [{"title": "Eng", "externalPath": " "}]}', "'externalPath'"),
             (b'{"jobPostings": [{"externalPath": "/job/a"}]}', "'title'"),
-            # A job's detail answer is not a page of the search.
-            (fixture("workday/gdit-cxs-job-detail.json"), "'jobPostings'"),
         ),
         captures=(
             Capture("workday/salesforce-cxs-jobs-trimmed.json", 2),
@@ -714,6 +732,13 @@ CASES: dict[str, Case] = {
             (b'{"jobs": []}', "malformed XML"),
             (b"<rss><channel/></rss>", "expected <workzag-jobs>"),
             (
+                b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                b"<workzag-jobs><position><id>1</id><name>&x;</name></position></workzag-jobs>",
+                "unsafe XML",
+            ),
+        ),
+        skipped_bodies=(
+            (
                 b'<?xml version="1.0" encoding="UTF-8"?>'
                 b"<workzag-jobs><position><name>No id</name></position></workzag-jobs>",
                 "missing <id>",
@@ -722,11 +747,6 @@ CASES: dict[str, Case] = {
                 b'<?xml version="1.0" encoding="UTF-8"?>'
                 b"<workzag-jobs><position><id>3</id><name>  </name></position></workzag-jobs>",
                 "missing <name>",
-            ),
-            (
-                b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                b"<workzag-jobs><position><id>1</id><name>&x;</name></position></workzag-jobs>",
-                "unsafe XML",
             ),
         ),
         captures=(
@@ -777,6 +797,8 @@ CASES: dict[str, Case] = {
             (b"[]", "expected dict"),
             (b'{"meta": {"totalCount": 3}}', "'result'"),
             (b'{"result": {"id": "1"}}', "'result'"),
+        ),
+        skipped_bodies=(
             (b'{"result": [null]}', "job #0"),
             (b'{"result": [{"jobOpeningName": "No id"}]}', "'id'"),
             (b'{"result": [{"id": true, "jobOpeningName": "Bool id"}]}', "'id'"),
@@ -821,6 +843,8 @@ CASES: dict[str, Case] = {
             (b"[]", "expected dict"),
             (b'{"version": "https://jsonfeed.org/version/1.1"}', "'items'"),
             (b'{"items": {"id": "x"}}', "'items'"),
+        ),
+        skipped_bodies=(
             (b'{"items": ["x"]}', "item #0"),
             (b'{"items": [{"title": "No id"}]}', "missing or invalid 'id'"),
             (b'{"items": [{"id": 7167985, "title": "Integer id"}]}', "missing or invalid 'id'"),
@@ -1015,6 +1039,90 @@ CASES: dict[str, Case] = {
         empty=None,
     ),
 }
+
+# --- boards of made-up postings, in each kind's shape ----------------------------------
+
+# A key left out of a posting (None: the key is there, with JSON null).
+ABSENT = object()
+Item = tuple[object, object]  # (id, title)
+
+
+def _keep(**fields: object) -> dict[str, object]:
+    return {key: value for key, value in fields.items() if value is not ABSENT}
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _ld_page(items: Sequence[Item]) -> bytes:
+    blocks = [
+        _keep(
+            **{"@type": "JobPosting"},
+            title=title,
+            identifier=pid,
+            url=f"/jobs/{index}",
+            jobLocation={"address": {"addressLocality": "Berlin"}},
+        )
+        for index, (pid, title) in enumerate(items)
+    ]
+    script = json.dumps({"@graph": blocks}).replace("</", "<\\/")
+    return (
+        f'<html><head><script type="application/ld+json">{script}</script></head></html>'.encode()
+    )
+
+
+def _careers_page(items: Sequence[Item]) -> bytes:
+    rows = "".join(
+        f'<div class="opening"><a href="/affirm/jobs/{index}">'
+        f"{'' if title is ABSENT or title is None else title}</a>"
+        '<span class="location">Berlin</span></div>'
+        for index, (_, title) in enumerate(items)
+    )
+    return f"<html><body>{rows}</body></html>".encode()
+
+
+def _personio(items: Sequence[Item]) -> bytes:
+    def element(tag: str, value: object) -> str:
+        return "" if value is ABSENT else f"<{tag}>{'' if value is None else value}</{tag}>"
+
+    positions = "".join(
+        f"<position>{element('id', pid)}{element('name', title)}</position>" for pid, title in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><workzag-jobs>{positions}</workzag-jobs>'.encode()
+    )
+
+
+# Each kind's board holding these postings (the careers page has no ids of its own:
+# its postings are known by their links).
+BOARD_OF: dict[str, Any] = {
+    "greenhouse": lambda items: _json({"jobs": [_keep(id=i, title=t) for i, t in items]}),
+    "lever": lambda items: _json([_keep(id=i, text=t) for i, t in items]),
+    "ashby": lambda items: _json({"jobs": [_keep(id=i, title=t) for i, t in items]}),
+    "workable": lambda items: _json({"jobs": [_keep(shortcode=i, title=t) for i, t in items]}),
+    "recruitee": lambda items: _json({"offers": [_keep(id=i, title=t) for i, t in items]}),
+    "smartrecruiters": lambda items: _json(
+        {"totalFound": len(items), "content": [_keep(id=i, name=t) for i, t in items]}
+    ),
+    "workday": lambda items: _json(
+        {
+            "total": len(items),
+            "jobPostings": [
+                _keep(externalPath=f"/job/{i}" if isinstance(i, str) and i.strip() else i, title=t)
+                for i, t in items
+            ],
+        }
+    ),
+    "personio": _personio,
+    "bamboohr": lambda items: _json({"result": [_keep(id=i, jobOpeningName=t) for i, t in items]}),
+    "teamtailor": lambda items: _json({"items": [_keep(id=i, title=t) for i, t in items]}),
+    "jsonld": _ld_page,
+    "careers": _careers_page,
+}
+# The kinds whose boards give each posting an id (the others make one of its link).
+OWN_IDS = [kind for kind in CASES if kind not in ("jsonld", "careers")]
+GOOD: list[Item] = [("11", "Engineer"), ("12", "Designer"), ("13", "Analyst"), ("14", "Writer")]
 
 # Pages no kind may claim in detect.
 UNRELATED_URLS = (
@@ -1283,6 +1391,44 @@ def test_an_empty_board_is_an_empty_page(kind: str) -> None:
     assert parse(kind, body) == Page(postings=[], next=None)
 
 
+@pytest.mark.parametrize(("kind", "entry"), each("skipped_bodies"))
+def test_skipped_bodies(kind: str, entry: tuple[bytes, str]) -> None:
+    body, fragment = entry
+    page = parse(kind, body)
+    assert page.postings == []
+    [skipped] = page.skipped
+    assert fragment in skipped.detail
+    assert skipped.reason in ("no id", "no title", "not an object")
+
+
+def test_every_kind_can_make_a_board() -> None:
+    assert set(BOARD_OF) == set(CASES)
+
+
+@pytest.mark.parametrize("title", [ABSENT, None, "", "  \n\t ", "\u200b"])
+@pytest.mark.parametrize("kind", CASES)
+def test_a_posting_without_a_title_is_skipped_and_the_others_read(kind: str, title: object) -> None:
+    page = parse(kind, BOARD_OF[kind]([GOOD[0], ("15", title), GOOD[1]]))
+    assert [p.title for p in page.postings] == ["Engineer", "Designer"]
+    assert [s.reason for s in page.skipped] == ["no title"]
+    assert problems(page.postings) == []
+
+
+@pytest.mark.parametrize("pid", [ABSENT, None, "", "  "])
+@pytest.mark.parametrize("kind", OWN_IDS)
+def test_a_posting_without_an_id_is_skipped_and_the_others_read(kind: str, pid: object) -> None:
+    page = parse(kind, BOARD_OF[kind]([GOOD[0], (pid, "Analyst"), GOOD[1]]))
+    assert [p.title for p in page.postings] == ["Engineer", "Designer"]
+    assert [s.reason for s in page.skipped] == ["no id"]
+
+
+@pytest.mark.parametrize("kind", [kind for kind in CASES if kind not in OWN_IDS])
+def test_a_posting_without_an_id_of_its_own_is_known_by_its_link(kind: str) -> None:
+    page = parse(kind, BOARD_OF[kind]([GOOD[0], (None, "Analyst")]))
+    assert [p.title for p in page.postings] == ["Engineer", "Analyst"]
+    assert page.skipped == [] and problems(page.postings) == []
+
+
 @pytest.mark.parametrize(("kind", "capture"), each("captures"))
 def test_captured_board(kind: str, capture: Capture) -> None:
     page = parse(kind, fixture(capture.path), capture.value)
@@ -1336,6 +1482,45 @@ async def test_fetch_loop_reads_a_captured_board(kind: str) -> None:
     assert (sent.method, str(sent.url)) == (case.first_request.method, case.mirror_url)
     if case.first_request.json_body is not None:
         assert json.loads(sent.content) == case.first_request.json_body
+
+
+async def fetch_served(kind: str, body: bytes) -> BoardResult:
+    """The board as the real fetch loop reads it, served ``body`` by a mirror."""
+    case = CASES[kind]
+    _, spec = source_and_spec(kind)
+    fetcher = Fetcher(timeout=2, retries=0, retry_delay=0)
+    try:
+        with respx.mock(assert_all_mocked=True) as router:
+            router.route(method=case.first_request.method, url=case.mirror_url).respond(
+                200, content=body, headers={"Content-Type": CONTENT_TYPES[case.body]}
+            )
+            return await fetch_board(fetcher, spec, case.mirror, SourceRef("Acme", kind, spec.key))
+    finally:
+        await fetcher.aclose()
+
+
+@pytest.mark.parametrize("kind", CASES)
+async def test_fetch_loop_counts_a_skipped_posting_and_closes_nothing(kind: str) -> None:
+    result = await fetch_served(kind, BOARD_OF[kind]([*GOOD[:2], ("15", " "), *GOOD[2:]]))
+    assert result.error is None
+    assert [p.title for p in result.postings] == [title for _, title in GOOD]
+    assert result.skipped == {"no title": 1}
+    assert result.complete is False  # what was not read may still be listed
+
+
+@pytest.mark.parametrize("kind", CASES)
+async def test_fetch_loop_reads_a_board_half_unreadable(kind: str) -> None:
+    result = await fetch_served(kind, BOARD_OF[kind]([*GOOD[:2], ("15", ""), ("16", "")]))
+    assert (result.error, result.skipped, result.complete) == (None, {"no title": 2}, False)
+    assert len(result.postings) == 2
+
+
+@pytest.mark.parametrize("kind", CASES)
+async def test_fetch_loop_fails_a_board_mostly_unreadable(kind: str) -> None:
+    result = await fetch_served(kind, BOARD_OF[kind]([GOOD[0], ("15", ""), ("16", None)]))
+    assert result.error is not None
+    assert result.error.startswith("2 of 3 postings could not be read (2 no title); the first: ")
+    assert result.postings == []
 
 
 @pytest.mark.parametrize("kind", CASES)

@@ -172,6 +172,19 @@ def test_airbnb_workplace_type_metadata() -> None:
         (b"null", "greenhouse response: expected dict, got NoneType"),
         (b'{"jobs": {"id": 1}}', "greenhouse 'jobs': expected list, got dict"),
         (b'{"jobs": null}', "greenhouse 'jobs': expected list, got NoneType"),
+        (b'{"jobs": [{"id": 7, "title": 1e999}]}', "greenhouse response: Number out of range"),
+        (b'{"jobs": [{"id": 7, "title": "caf\xe9"}]}', "malformed JSON: 'utf-8' codec"),
+    ],
+)
+def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
+        parse(raw)
+
+
+# A posting that cannot be read is skipped, saying which and why; the page still reads.
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
         (b'{"jobs": [{"id": 1, "title": "A"}, [1]]}', "greenhouse job #1: expected dict, got list"),
         (b'{"jobs": [null]}', "greenhouse job #0: expected dict, got NoneType"),
         (b'{"jobs": [{"id": false, "title": "A"}]}', "greenhouse job #0: missing or invalid 'id'"),
@@ -183,13 +196,11 @@ def test_airbnb_workplace_type_metadata() -> None:
         ),
         (b'{"jobs": [{"id": 7, "title": null}]}', "greenhouse job 7: missing or invalid 'title'"),
         (b'{"jobs": [{"id": 7, "title": ["A"]}]}', "greenhouse job 7: missing or invalid 'title'"),
-        (b'{"jobs": [{"id": 7, "title": 1e999}]}', "greenhouse response: Number out of range"),
-        (b'{"jobs": [{"id": 7, "title": "caf\xe9"}]}', "malformed JSON: 'utf-8' codec"),
     ],
 )
-def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
-        parse(raw)
+def test_a_posting_that_cannot_be_read_is_skipped_saying_where(raw: bytes, message: str) -> None:
+    page = parse(raw)
+    assert [skipped.detail for skipped in page.skipped] == [message]
 
 
 def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:

@@ -6,8 +6,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from secondchance.core.models import Remote
-from secondchance.sources.jsonld import extract_postings, fallback_id
+from secondchance.sources.jsonld import extract_postings, fallback_id, read_postings
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "jsonld"
 BASE = "https://example.com/careers/"
@@ -122,6 +124,43 @@ def test_duplicate_ids_keep_first_and_untitled_skipped() -> None:
         {"@type": "JobPosting", "title": "   ", "identifier": "9"},
     )
     assert [(p.id, p.title) for p in extract_postings(page, BASE)] == [("7", "First")]
+    # Skipped, and counted: a JobPosting that cannot be read is not a closed one.
+    _, skipped = read_postings(page, BASE)
+    assert [s.reason for s in skipped] == ["no title", "no title"]
+    assert skipped[0].detail == "JobPosting #2: missing or invalid 'title'"
+
+
+def place(**address: object) -> dict[str, object]:
+    return {"@type": "Place", "address": {"@type": "PostalAddress", **address}}
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        # iCIMS writes the part it has no value for.
+        (
+            place(addressLocality="Hong Kong", addressRegion="UNAVAILABLE", addressCountry="HK"),
+            "Hong Kong, HK",
+        ),
+        (place(addressLocality="Austin", addressRegion="N/A", addressCountry="US"), "Austin, US"),
+        (place(addressLocality="null", addressRegion="Bavaria", addressCountry="-"), "Bavaria"),
+        (place(addressLocality="Not Available", addressCountry="TBD"), ""),
+        (place(addressLocality=" tbd ", addressCountry={"name": "n/a"}), ""),
+        (
+            {**place(addressLocality="Unavailable", addressCountry="none"), "name": "HQ"},
+            "HQ",
+        ),
+        ({"@type": "Place", "address": "N/A", "name": "Remote office"}, "Remote office"),
+        ("UNAVAILABLE", ""),
+        # A real place is never taken for one: Namibia's code, a dash inside a name.
+        (place(addressLocality="Windhoek", addressCountry="NA"), "Windhoek, NA"),
+        (place(addressLocality="Saint-Denis", addressCountry="FR"), "Saint-Denis, FR"),
+    ],
+)
+def test_placeholders_in_an_address_are_no_place(location: object, expected: str) -> None:
+    page = _page({"@type": "JobPosting", "title": "Analyst", "jobLocation": location})
+    [posting] = extract_postings(page, BASE)
+    assert posting.locations == ((expected,) if expected else ())
 
 
 def test_telecommute_in_list_and_lowercase() -> None:

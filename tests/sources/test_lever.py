@@ -114,19 +114,30 @@ def test_posting_fields_are_read_defensively() -> None:
         (b"null", "lever response: expected list, got NoneType"),
         (b"1.5", "lever response: expected list, got float"),
         (b'{"ok": false, "error": null}', "lever answered an error: "),
-        (b'[{"id": "a", "text": "A"}, [1]]', "lever posting #1: expected dict, got list"),
-        (b'[{"id": "a", "text": "A"}, "b"]', "lever posting #1: expected dict, got str"),
-        (b'[{"id": null, "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
-        (b'[{"id": "  ", "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
-        (b'[{"id": ["a"], "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
-        (b'[{"id": "a", "text": null}]', "lever posting a: missing or invalid 'text' (title)"),
-        (b'[{"id": "a", "text": {"en": "A"}}]', "lever posting a: missing or invalid 'text'"),
         (b'[{"id": "a", "text": "A", "createdAt": 1e999}]', "lever response: Number out of"),
     ],
 )
 def test_drift_fails_with_a_message_that_says_where(raw: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=f"^{re.escape(message)}"):
         parse(raw)
+
+
+# A posting that cannot be read is skipped, saying which and why; the page still reads.
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'[{"id": "a", "text": "A"}, [1]]', "lever posting #1: expected dict, got list"),
+        (b'[{"id": "a", "text": "A"}, "b"]', "lever posting #1: expected dict, got str"),
+        (b'[{"id": null, "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": "  ", "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": ["a"], "text": "A"}]', "lever posting #0: missing or invalid 'id'"),
+        (b'[{"id": "a", "text": null}]', "lever posting a: missing or invalid 'text'"),
+        (b'[{"id": "a", "text": {"en": "A"}}]', "lever posting a: missing or invalid 'text'"),
+    ],
+)
+def test_a_posting_that_cannot_be_read_is_skipped_saying_where(raw: bytes, message: str) -> None:
+    page = parse(raw)
+    assert [skipped.detail for skipped in page.skipped] == [message]
 
 
 def test_fields_sent_as_null_or_in_other_shapes_are_read_as_absent() -> None:

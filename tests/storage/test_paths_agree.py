@@ -29,14 +29,14 @@ LEVER = "/v0/postings/acme?mode=json&skip={skip}&limit=100"
 START = datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=UTC)
 
 
-def greenhouse(ids: list[int], renamed: bool = False) -> dict[str, Any]:
+def greenhouse(ids: list[int], renamed: bool = False, placeless: int = 0) -> dict[str, Any]:
     return {
         "jobs": [
             {
                 "id": n,
                 "title": f"Ingénieur·e {n}" + (" (renamed)" if renamed and n == 2 else ""),
                 "absolute_url": f"https://acme.test/{n}" if n % 2 else None,
-                "location": {"name": "Berlin | Remote"},
+                "location": None if n == placeless else {"name": "Berlin | Remote"},
                 "departments": [{"name": "Data"}],
                 "first_published": "2026-10-01T09:30:00.5+02:00" if n % 3 else None,
             }
@@ -55,7 +55,7 @@ def lever(ids: list[int]) -> list[list[dict[str, Any]]]:
 
 # Each round: the Greenhouse board (or a failure), the Lever ids. Between them: a
 # baseline, new, renamed, missing then closed, reopened, reposted under a new id, the
-# rejected role back, a failure streak reported and recovered.
+# rejected role back, a failure streak reported and recovered, a place emptied (held).
 ROUNDS: list[tuple[dict[str, Any] | None, list[int]]] = [
     (greenhouse([1, 2, 3, 4]), list(range(1, 121))),
     (greenhouse([1, 2, 3, 4, 5], renamed=True), list(range(1, 121))),
@@ -64,6 +64,7 @@ ROUNDS: list[tuple[dict[str, Any] | None, list[int]]] = [
     (None, list(range(2, 122))),
     (None, list(range(3, 122))),
     (greenhouse([1, 2, 3, 5, 9]), list(range(3, 123))),
+    (greenhouse([1, 2, 3, 5, 9], placeless=5), list(range(3, 123))),
 ]
 
 
@@ -134,4 +135,5 @@ def test_both_sqlite_paths_and_postgresql_store_the_same_rows(
     assert kinds >= {"new", "changed", "closed", "reopened", "role_back", "source_failing"}
     assert {"closed", "open"} == {posting["status"] for posting in driver["postings"]}
     assert any(posting["misses"] for posting in driver["postings"])
+    assert any(posting["emptied"] for posting in driver["postings"])
     assert any(board["page_validators"] for board in driver["sources"])

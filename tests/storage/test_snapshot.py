@@ -51,7 +51,7 @@ def test_refreshed_missed_and_closed_postings_read_back_equal(fresh_store: Store
     first = diff_source(REF, {}, [POSTING, other], Policy(), baseline=True)
     fresh_store.write_now(snapshot.write_diff, source_id, {}, first, AT)
     known = fresh_store.read_now(snapshot.load_known, [source_id])[source_id]
-    retitled = msgspec.structs.replace(POSTING, title="Senior Data Analyst", locations=())
+    retitled = msgspec.structs.replace(POSTING, title="Senior Data Analyst", locations=("Remote",))
     later = AT + timedelta(hours=1)
     second = diff_source(REF, known, [retitled], Policy(close_after=2), baseline=False)
     fresh_store.write_now(snapshot.write_diff, source_id, known, second, later)
@@ -64,6 +64,31 @@ def test_refreshed_missed_and_closed_postings_read_back_equal(fresh_store: Store
     by_id = {row["posting_id"]: row for row in rows(fresh_store, postings)}
     assert (by_id["42"]["last_seen"], by_id["42"]["first_seen"]) == (later, AT)
     assert (by_id["43"]["status"], by_id["43"]["closed_at"]) == ("closed", later)
+
+
+def test_an_emptied_field_is_held_across_a_restart_until_the_next_poll_confirms_it(
+    fresh_store: Store,
+) -> None:
+    states, _ = fresh_store.write_now(boards.lock, ["Acme"], [REF])
+    source_id = states[REF].id
+    first = diff_source(REF, {}, [POSTING], Policy(), baseline=True)
+    fresh_store.write_now(snapshot.write_diff, source_id, {}, first, AT)
+    emptied = msgspec.structs.replace(POSTING, locations=(), department=None)
+
+    def poll() -> list[str]:
+        # Each poll reads what the last one stored, as a restarted daemon would.
+        known = fresh_store.read_now(snapshot.load_known, [source_id])[source_id]
+        diff = diff_source(REF, known, [emptied], Policy(), baseline=False)
+        fresh_store.write_now(snapshot.write_diff, source_id, known, diff, AT)
+        return [change.kind.value for change in diff.changes]
+
+    assert poll() == []  # held: the row keeps the fields, and counts the poll
+    known = fresh_store.read_now(snapshot.load_known, [source_id])[source_id]
+    assert (known["42"].posting, known["42"].emptied) == (POSTING, 1)
+    assert poll() == ["changed"]  # confirmed: stored as listed, and alerted once
+    known = fresh_store.read_now(snapshot.load_known, [source_id])[source_id]
+    assert (known["42"].posting, known["42"].emptied) == (emptied, 0)
+    assert poll() == []
 
 
 @pytest.mark.parametrize(

@@ -4,19 +4,18 @@
 the snapshot knows of it, and returns the state to store, the diff to write and the
 board's health alert. ``settle`` then looks across the company's boards: a new posting
 that is a closed role back (a repost), the role the user was turned down for (a role
-back), the company's filter. Both are pure (the moment of the poll is given; what to
-log is returned as notes), so every rule is tested with plain values; daemon/poller.py
-only reads, fetches and writes around them.
+back), the company's filter. Both are pure (the moment of the poll is given; the line
+to log is made of the decision by core/lines.py), so every rule is tested with plain
+values; daemon/poller.py only reads, fetches and writes around them.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from secondchance.core.board import BoardResult, BoardState
+from secondchance.core.board import BoardResult, BoardState, Outcome
 from secondchance.core.classify import classify
 from secondchance.core.diff import Known, Policy, SourceDiff, Status, diff_source, find_reposts
 from secondchance.core.health import Health, after_collapse, after_failure, after_success
@@ -24,8 +23,8 @@ from secondchance.core.matching import DEFAULT_THRESHOLD, best_match
 from secondchance.core.models import Change, ChangeKind, SourceRef
 from secondchance.core.watchlist import Company
 
-# A line for the log: its level and its text.
-Note = tuple[int, str]
+# Why a page that ends without the </html> it had on earlier polls fails its poll.
+CUT_SHORT = "the page ends early: no </html>, which it had on earlier polls"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +49,30 @@ class BoardDecision:
     known: Mapping[str, Known] | None
     diff: SourceDiff | None = None
     health: Change | None = None
-    notes: list[Note] = field(default_factory=list)
     baseline: bool = False
+    # Why the poll failed: the fetch's error, or a verdict on what it brought (a page
+    # cut short). None for a poll that succeeded.
+    error: str | None = None
+    # The first poll read with a new version of its kind's reader: stored text is
+    # refreshed without `changed` alerts (nor fields held for confirmation).
+    refresh: bool = False
+    # Changes the company's filter kept from alerting (settle counts them).
+    filtered: int = 0
+
+    @property
+    def outcome(self) -> Outcome:
+        diff = self.diff
+        if self.error is not None:
+            return Outcome.FAILED
+        if diff is None:
+            return Outcome.UNCHANGED
+        if self.baseline:
+            return Outcome.BASELINE
+        if diff.collapsed:
+            return Outcome.HELD
+        if diff.changes or diff.closed or diff.updated:
+            return Outcome.CHANGED
+        return Outcome.UNCHANGED
 
 
 def is_quiet(state: BoardState, fetched: BoardResult) -> bool:
@@ -77,20 +98,15 @@ def decide_board(
     snapshot holds of the board (None if ``is_quiet``)."""
     new = replace(state, attempts=state.attempts + 1, last_poll_at=at)
     decision = BoardDecision(new, fetched, known, baseline=not state.baseline_done)
+    decision.error = fetched.error
+    if decision.error is None and cut_short(state, fetched, rules):
+        decision.error = CUT_SHORT
     health = Health(state.consecutive_failures, state.failing_alerted)
-    label = f"{state.company} {fetched.ref.label}"
-    if fetched.error is not None:
-        streak = state.consecutive_failures + 1
-        if streak == 1 or state.last_error != fetched.error:
-            decision.notes.append((logging.WARNING, f"{label}: poll failed: {fetched.error}"))
-        else:
-            decision.notes.append(
-                (logging.INFO, f"{label}: still failing ({streak} in a row): {fetched.error}")
-            )
+    if decision.error is not None:
         health, decision.health = after_failure(
-            health, fetched.ref, fetched.error, rules.failure_alert_after
+            health, fetched.ref, decision.error, rules.failure_alert_after
         )
-        new.last_result, new.last_error = "failed", fetched.error
+        new.last_result, new.last_error = "failed", decision.error
     elif known is None:
         health, decision.health = after_success(health, fetched.ref)
         new.last_result, new.last_error = "unchanged", None
@@ -100,6 +116,17 @@ def decide_board(
     new.consecutive_failures = health.consecutive_failures
     new.failing_alerted = health.alerted
     return decision
+
+
+def cut_short(state: BoardState, fetched: BoardResult, rules: Rules) -> bool:
+    """An HTML page that ended with </html> on earlier polls and now does not was
+    cut short (a connection closed early behind a correct Content-Length, a proxy's
+    limit): what it lost must not read as changes. Unless it has been so for
+    ``collapse_accept_after`` polls in a row: then the page itself changed."""
+    if not (fetched.ends_html is False and state.ended_html):
+        return False
+    believed = rules.policy.collapse_accept_after
+    return not (state.last_error == CUT_SHORT and state.consecutive_failures + 1 >= believed)
 
 
 def _diffed(
@@ -115,6 +142,11 @@ def _diffed(
     if fetched.unchanged:
         # The same body as last time: the board lists what it listed then.
         observed = [k.posting for k in known.values() if k.status is Status.OPEN and not k.misses]
+    else:
+        decision.refresh = not decision.baseline and new.reader != fetched.reader
+        new.reader = fetched.reader
+        if fetched.ends_html is not None:
+            new.ended_html = fetched.ends_html
     diff = decision.diff = diff_source(
         fetched.ref,
         known,
@@ -123,33 +155,17 @@ def _diffed(
         baseline=decision.baseline,
         collapse_streak=new.collapse_streak,
         complete=fetched.complete,
+        refresh=decision.refresh,
     )
-    label = f"{new.company} {fetched.ref.label}"
     if diff.collapsed:
         new.collapse_streak += 1
         new.last_result = "suspect"
         new.last_error = f"board shrank from {diff.previous_count} to {len(diff.seen)}"
         # Forget the validators: a 304 next time must not hide the shrink.
         new.etag = new.last_modified = new.body_hash = new.page_validators = None
-        if diff.quiet:
-            decision.notes.append(
-                (
-                    logging.INFO,
-                    f"{label}: lists no postings (had {diff.previous_count}); holding the "
-                    f"snapshot for up to {rules.policy.collapse_accept_after - 1} polls before "
-                    "they count as gone",
-                )
-            )
-        else:
+        if not diff.quiet:
             health, decision.health = after_collapse(
                 health, fetched.ref, diff.previous_count, len(diff.seen)
-            )
-            decision.notes.append(
-                (
-                    logging.WARNING,
-                    f"{label}: board shrank from {diff.previous_count} to {len(diff.seen)} "
-                    "postings; holding the snapshot",
-                )
             )
     else:
         new.collapse_streak = 0
@@ -162,6 +178,10 @@ def _diffed(
         new.body_hash = fetched.body_hash
         new.pages = fetched.pages
         new.page_validators = fetched.pages_log
+    if diff.held:
+        # A field emptied is confirmed by the next poll's body: a 304 or the same
+        # bytes would only repeat what is stored, the field as it was.
+        new.etag = new.last_modified = new.body_hash = new.page_validators = None
     new.baseline_done = True
     new.last_success_at = at
     return health
@@ -214,24 +234,7 @@ def settle(
         assert diff is not None
         decision.state.open_count = diff.open_count
         decision.state.missing = sum(1 for misses in diff.missed.values() if misses > 0)
-        events += [
-            (decision.state, change) for change in classify(diff.changes, company, rules.role_match)
-        ]
-        decision.notes.append((logging.INFO, _summary(decision, diff)))
+        kept = classify(diff.changes, company, rules.role_match)
+        decision.filtered = len(diff.changes) - len(kept)
+        events += [(decision.state, change) for change in kept]
     return events
-
-
-def _summary(decision: BoardDecision, diff: SourceDiff) -> str:
-    fetched = decision.fetched
-    label = f"{decision.state.company} {fetched.ref.label}"
-    if decision.baseline:
-        return (
-            f"{label}: first poll, {len(diff.seen)} open posting(s) recorded; alerts start "
-            f"from the next change ({fetched.seconds:.2f}s)"
-        )
-    counts: dict[str, int] = {}
-    for change in diff.changes:
-        counts[change.kind.value] = counts.get(change.kind.value, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no changes"
-    listed = "unchanged" if fetched.unchanged else f"{len(diff.seen)} listed"
-    return f"{label}: {listed}, {diff.open_count} open, {summary} ({fetched.seconds:.2f}s)"

@@ -1,8 +1,8 @@
 """Pure change detection: a board's snapshot and one observation → changes.
 
 No I/O and no clock: the store hands in what it knows, applies what comes
-out, and the rules (baseline, confirmation of removals, collapse, reopen,
-repost) live here where they are tested with plain values.
+out, and the rules (baseline, confirmation of removals and of emptied fields,
+collapse, reopen, repost) live here where they are tested with plain values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import msgspec
 
-from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
+from secondchance.core.models import Change, ChangeKind, Posting, Remote, SourceRef
 from secondchance.core.text import normalise_title
 
 
@@ -30,6 +30,9 @@ class Known(msgspec.Struct, frozen=True, gc=False):
     status: Status = Status.OPEN
     # Consecutive successful polls it was missing from (0 = seen last time).
     misses: int = 0
+    # Consecutive successful polls that listed it with a field emptied, the stored
+    # values kept meanwhile (0 = listed as stored).
+    emptied: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,10 @@ class Policy:
     # ... unless it persists for this many polls in a row, then it is believed.
     collapse_accept_after: int = 6
     announce_existing: bool = False
+    # A field that empties (a location, a department) is stored, and alerted, once
+    # this many successful polls in a row have listed it empty: a glitch of one poll
+    # (a page cut short, an API hiccup) must not make a pair of `changed` alerts.
+    empty_after: int = 2
 
 
 @dataclass(slots=True)
@@ -49,8 +56,11 @@ class SourceDiff:
 
     source: SourceRef
     changes: list[Change] = field(default_factory=list)
-    # Postings present in this observation (stored open, misses reset).
+    # Postings present in this observation (stored open, misses reset), a field
+    # emptied but not yet confirmed as it was stored (see ``held``).
     seen: list[Posting] = field(default_factory=list)
+    # Postings listed with a field emptied, not yet confirmed: id → polls so far.
+    held: dict[str, int] = field(default_factory=dict)
     # Open postings missing this time: id → new miss count.
     missed: dict[str, int] = field(default_factory=dict)
     # Ids to mark closed now (confirmed removals, superseded by a repost).
@@ -61,6 +71,8 @@ class SourceDiff:
     quiet: bool = False
     complete: bool = True
     previous_count: int = 0
+    # Postings stored anew: added, reopened, or with a field that differs.
+    updated: int = 0
 
     @property
     def open_count(self) -> int:
@@ -91,6 +103,24 @@ def is_emptied(previous: int, current: int, policy: Policy) -> bool:
     return current == 0 < previous < policy.collapse_min_previous
 
 
+_OPTIONAL = ("url", "department", "employment_type", "posted_at", "updated_at")
+
+
+def _emptied(old: Posting, new: Posting) -> Posting | None:
+    """``new`` with the fields it emptied (that ``old`` had) as ``old`` had them; None
+    when it emptied none."""
+    kept: dict[str, object] = {}
+    if old.locations and not new.locations:
+        kept["locations"] = old.locations
+    if old.remote is not Remote.UNKNOWN and new.remote is Remote.UNKNOWN:
+        kept["remote"] = old.remote
+    for name in _OPTIONAL:
+        before = getattr(old, name)
+        if before is not None and getattr(new, name) is None:
+            kept[name] = before
+    return msgspec.structs.replace(new, **kept) if kept else None
+
+
 def _differs(old: Posting, new: Posting) -> bool:
     if old.title == new.title and old.locations == new.locations:
         return False  # the common case, without normalising anything
@@ -110,6 +140,7 @@ def diff_source(
     baseline: bool,
     collapse_streak: int = 0,
     complete: bool = True,
+    refresh: bool = False,
 ) -> SourceDiff:
     """Compare one successful observation of a board with its snapshot.
 
@@ -117,7 +148,9 @@ def diff_source(
     recorded silently. ``collapse_streak`` counts the collapsed polls just
     before this one, so a shrink that persists is eventually believed.
     ``complete`` is False when the fetch could not read every page: postings
-    missing from it are then held, never counted as missing.
+    missing from it are then held, never counted as missing. ``refresh``: the
+    board was read by a new version of its kind's reader, so a field that reads
+    differently is the reading's doing: stored as it is, without `changed`.
     """
     postings = _dedupe(observed)
     # Compared with what the last successful poll listed: postings already missing
@@ -138,14 +171,26 @@ def diff_source(
         result.quiet = not loud and is_emptied(previous_open, len(postings), policy)
         result.collapsed = loud or result.quiet
     present = {p.id for p in postings}
-    for posting in postings:
+    kept: dict[int, Posting] = {}  # index in seen → the posting as held
+    for index, posting in enumerate(postings):
         before = known.get(posting.id)
         if before is None:
             result.changes.append(Change(ChangeKind.NEW, source, posting))
+            result.updated += 1
         elif before.status is Status.CLOSED:
             result.changes.append(Change(ChangeKind.REOPENED, source, posting, before.posting))
-        elif _differs(before.posting, posting):
-            result.changes.append(Change(ChangeKind.CHANGED, source, posting, before.posting))
+            result.updated += 1
+        elif before.posting != posting:
+            held = None if refresh else _emptied(before.posting, posting)
+            if held is not None and before.emptied + 1 < policy.empty_after:
+                result.held[posting.id] = before.emptied + 1
+                posting = kept[index] = held
+            if not refresh and _differs(before.posting, posting):
+                result.changes.append(Change(ChangeKind.CHANGED, source, posting, before.posting))
+            if posting != before.posting:
+                result.updated += 1
+    if kept:
+        result.seen = [kept.get(index, posting) for index, posting in enumerate(postings)]
 
     for posting_id, before in known.items():
         if before.status is not Status.OPEN or posting_id in present:

@@ -5,22 +5,24 @@ the read-decide-write runs in one transaction on the store's thread, so the snap
 and the alerts it raises land together or not at all (an abandoned poll leaves no
 half-written snapshot). Companies whose fetches finish while the database is busy are
 written together, one transaction per batch (daemon/batches.py): a thousand-company
-`once` makes tens of commits, not a thousand.
+`once` makes tens of commits, not a thousand. Each board's poll is told in one line
+(core/lines.py), written once its transaction has committed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Connection
 
 from secondchance import metrics
 from secondchance.core import drafts
-from secondchance.core.board import BoardResult, BoardState
+from secondchance.core.board import BoardResult, BoardState, Outcome
 from secondchance.core.classify import cooldown_drafts, cooldowns_over
 from secondchance.core.decide import (
     BoardDecision,
@@ -30,6 +32,7 @@ from secondchance.core.decide import (
     needs_history,
     settle,
 )
+from secondchance.core.lines import Note, poll_line
 from secondchance.core.models import Alert, SourceRef
 from secondchance.core.watchlist import Company
 from secondchance.daemon.batches import Batches
@@ -62,6 +65,9 @@ class PollSettings:
 
 @dataclass(slots=True)
 class PollReport:
+    """One company's poll: each board's result (``BoardResult.outcome`` says what its
+    poll came to) and the alerts it queued."""
+
     company: str
     boards: list[BoardResult]
     alerts: list[Alert]
@@ -70,6 +76,11 @@ class PollReport:
     def failed(self) -> list[BoardResult]:
         return [b for b in self.boards if b.error is not None]
 
+    @property
+    def outcomes(self) -> Counter[Outcome]:
+        """How many boards came to each outcome (0 for one none came to)."""
+        return Counter(b.outcome for b in self.boards if b.outcome is not None)
+
 
 @dataclass(slots=True)
 class _Fetched:
@@ -77,6 +88,14 @@ class _Fetched:
 
     company: Company
     boards: list[BoardResult]
+
+
+@dataclass(slots=True)
+class _Stored:
+    """A company's poll as stored: the alerts queued, and each board's line."""
+
+    alerts: list[Alert]
+    lines: list[Note] = field(default_factory=list)
 
 
 class Poller:
@@ -96,7 +115,7 @@ class Poller:
         self.reads: Batches[str, dict[SourceRef, BoardState]] = Batches(
             store, self._read_batch, key=lambda name: name, size=MAX_READS, what="reading boards"
         )
-        self.writes: Batches[_Fetched, list[Alert]] = Batches(
+        self.writes: Batches[_Fetched, _Stored] = Batches(
             store,
             self._write_batch,
             key=lambda item: item.company.name,
@@ -128,13 +147,17 @@ class Poller:
                 )
             )
         )
-        alerts = await self.writes.submit(_Fetched(company, fetched))
-        self._measure(fetched, alerts)
+        stored = await self.writes.submit(_Fetched(company, fetched))
+        # Committed: now the lines are true (a batch done again after a failure
+        # would otherwise have told its polls twice).
+        for level, line in stored.lines:
+            log.log(level, "%s", line)
+        self._measure(fetched, stored.alerts)
         for board in fetched:
             # Stored now: holding every board's postings until the end of a
             # thousand-board poll would make memory grow with the watchlist.
             board.postings = []
-        return PollReport(company.name, fetched, alerts)
+        return PollReport(company.name, fetched, stored.alerts)
 
     def _read_batch(self, names: list[str]) -> list[dict[SourceRef, BoardState]]:
         """On the database thread: the states of these companies' boards, in one query."""
@@ -144,12 +167,12 @@ class Poller:
             by_company[ref.company][ref] = state
         return [by_company[name] for name in names]
 
-    def _write_batch(self, batch: list[_Fetched]) -> list[list[Alert]]:
+    def _write_batch(self, batch: list[_Fetched]) -> list[_Stored]:
         """On the database thread: these companies' polls, decided and stored in one
         transaction."""
         return self.store.write_now(self._store_polls, batch)
 
-    def _store_polls(self, connection: Connection, batch: list[_Fetched]) -> list[list[Alert]]:
+    def _store_polls(self, connection: Connection, batch: list[_Fetched]) -> list[_Stored]:
         at = self.clock()
         rules = self.settings.rules
         states, created = boards.lock(
@@ -162,7 +185,7 @@ class Poller:
         polled = [(states[board.ref], board) for item in batch for board in item.boards]
         load = [s.id for s, board in polled if s.id not in created and not is_quiet(s, board)]
         known = snapshot.load_known(connection, load)
-        results: list[list[Alert]] = []
+        results: list[_Stored] = []
         stored: list[BoardState] = []
         for item in batch:
             decisions = []
@@ -182,7 +205,7 @@ class Poller:
         decisions: list[BoardDecision],
         states: Mapping[SourceRef, BoardState],
         at: datetime,
-    ) -> list[Alert]:
+    ) -> _Stored:
         polled = {decision.state.ref for decision in decisions if decision.known is not None}
         others = [s for s in states.values() if s.company == company.name and s.ref not in polled]
         history = {}
@@ -192,8 +215,6 @@ class Poller:
             history = {s.ref: closed[s.id] for s in others}
         events = settle(company, decisions, history, self.settings.rules)
         for decision in decisions:
-            for level, note in decision.notes:
-                log.log(level, "%s", note)
             if decision.diff is not None and decision.known is not None:
                 snapshot.write_diff(
                     connection, decision.state.id, decision.known, decision.diff, at
@@ -206,7 +227,18 @@ class Poller:
             open_now = snapshot.open_postings(connection, ids)
             queued += cooldown_drafts(company, today, open_now, channels)
         metrics.POSTINGS_OPEN.labels(company.name).set(sum(d.state.open_count for d in decisions))
-        return outbox.queue(connection, queued, at)
+        alerts = outbox.queue(connection, queued, at)
+        by_board: dict[SourceRef, list[str]] = {}
+        for alert in alerts:
+            ref = SourceRef(alert.company, alert.source_kind, alert.source_board)
+            by_board.setdefault(ref, []).append(alert.kind)
+        stored = _Stored(alerts)
+        for decision in decisions:
+            board = decision.fetched
+            board.outcome = decision.outcome
+            board.error = decision.error  # a verdict on what was fetched (a page cut short)
+            stored.lines.append(poll_line(decision, by_board.get(board.ref, ())))
+        return stored
 
     @staticmethod
     def _measure(fetched: Sequence[BoardResult], alerts: Sequence[Alert]) -> None:

@@ -3,15 +3,19 @@
 A single-page board is asked with the validators (ETag, Last-Modified) of its last
 answer; a paged board replays the requests of its last complete fetch, each with its
 validators, and is fetched again only when a page changed. A body whose bytes did not
-change is not even decompressed. Paging stops at the source's page cap or when a server
-repeats pages, and then the result says it is incomplete, so nothing is closed from it.
+change is not even decompressed. A body is read in its declared charset. Paging stops at
+the source's page cap or when a server repeats pages, and a posting that cannot be read
+is skipped: then the result says it is incomplete, so nothing is closed from it. A board
+where more than half the postings cannot be read is a failed poll.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,13 +25,20 @@ import orjson
 from secondchance.core import limits
 from secondchance.core.board import BoardResult, BoardState, Validators
 from secondchance.core.limits import bounded_posting_id
+from secondchance.core.lines import plural
 from secondchance.core.models import BoardSpec, Posting, SourceRef
 from secondchance.fetch.body import Response
 from secondchance.fetch.client import Fetcher
 from secondchance.fetch.errors import NotFound
 from secondchance.sources import SOURCES, Request, SourceError
+from secondchance.sources.interface import Skipped
+from secondchance.sources.toolkit import as_utf8
 
 log = logging.getLogger(__name__)
+
+# Where a whole HTML page ends: </html>, with at most some trailing markup after it.
+_HTML_END = re.compile(rb"</html\s*>", re.IGNORECASE)
+_TAIL = 4096
 
 
 async def fetch_board(
@@ -40,37 +51,41 @@ async def fetch_board(
     """Fetch and parse every page of one board; never raises for board trouble."""
     source = SOURCES[spec.kind]
     started = time.monotonic()
-    result = BoardResult(spec=spec, ref=ref)
+    result = BoardResult(spec=spec, ref=ref, reader=source.reader)
+    # A snapshot read the way this release reads the board: an unchanged body means
+    # unchanged postings. Read another way (an upgrade), the body is read again.
+    settled = prior if prior is not None and prior.baseline_done else None
+    if settled is not None and settled.reader != source.reader:
+        settled = None
     # A single-page board asks with its validators; a paged one replays its pages.
-    conditional = prior is not None and prior.baseline_done and prior.pages == 1
-    validators = Validators(prior.etag, prior.last_modified) if conditional and prior else None
+    conditional = settled is not None and settled.pages == 1
+    validators = (
+        Validators(settled.etag, settled.last_modified) if settled and conditional else None
+    )
     digest = hashlib.sha256()
     pages_log: list[dict[str, Any]] = []
+    skipped: list[Skipped] = []
+    listed = 0
     try:
         first = source.first_request(spec, endpoints)
         request: Request | None = first
         reuse: Response | None = None
-        plan = replay_plan(prior, first)
-        if plan is not None and prior is not None:
+        plan = replay_plan(settled, first)
+        if plan is not None and settled is not None:
             changed, reuse = await _replay(fetcher, plan)
             if not changed:
                 # Every page answered 304: the board is as it was.
                 result.unchanged = True
-                result.pages = prior.pages
-                result.body_hash = prior.body_hash
-                result.pages_log = prior.page_validators
+                result.pages = settled.pages
+                result.body_hash = settled.body_hash
+                result.pages_log = settled.page_validators
                 result.seconds = time.monotonic() - started
                 return result
         seen_urls: set[str] = set()
         seen_ids: set[str] = set()
         while request is not None:
             if result.pages >= source.max_pages:
-                log.warning(
-                    "%s %s: stopped after %d pages; postings beyond them are not watched",
-                    ref.company,
-                    ref.label,
-                    result.pages,
-                )
+                result.stopped = f"stopped after {result.pages} pages (the most it reads)"
                 result.complete = False
                 break
             seen_urls.add(request.url + repr(request.json_body))
@@ -89,13 +104,21 @@ async def fetch_board(
             if result.pages == 0:
                 result.validators = response.validators
                 single = digest.copy().hexdigest()
-                if conditional and prior is not None and single == prior.body_hash:
+                if conditional and settled is not None and single == settled.body_hash:
                     result.unchanged = True
                     result.body_hash = single
                     result.pages = 1
                     break
-            page = source.parse(spec, request, response.body)
+            body = response.body
+            if request.expect != "xml":  # XML says its own encoding
+                body = as_utf8(body, response.charset)
+            if request.expect == "html":
+                ended = _HTML_END.search(body, max(0, len(body) - _TAIL)) is not None
+                result.ends_html = ended and result.ends_html is not False
+            page = source.parse(spec, request, body)
             result.pages += 1
+            skipped += page.skipped
+            listed += len(page.postings) + len(page.skipped)
             postings = page.postings
             ids = {p.id for p in postings}
             # Inline: the check runs for every id of every page.
@@ -104,28 +127,31 @@ async def fetch_board(
                 ids = {p.id for p in postings}
             if result.pages > 1 and ids and ids <= seen_ids:
                 # A server that ignores or clamps the offset serves pages again.
+                result.stopped = f"page {result.pages} repeated an earlier one"
                 result.complete = False
                 break
             seen_ids |= ids
             result.postings.extend(postings)
             request = page.next
             if request is not None and request.url + repr(request.json_body) in seen_urls:
+                result.stopped = f"page {result.pages} led back to an earlier one"
                 result.complete = False
                 break
+        if skipped:
+            _count_skipped(result, skipped, listed)
         if not result.unchanged:
             result.body_hash = digest.hexdigest()
             if result.pages > 1 and result.complete:
                 if all(e["etag"] or e["last_modified"] for e in pages_log):
                     result.pages_log = orjson.dumps(pages_log).decode()
-                if (
-                    prior is not None
-                    and prior.baseline_done
-                    and prior.body_hash == result.body_hash
-                ):
+                if settled is not None and settled.body_hash == result.body_hash:
                     # Same bytes on every page (a server without validators): nothing
                     # to diff or store.
                     result.unchanged = True
                     result.postings = []
+    except _Unreadable as exc:
+        result.error = str(exc)
+        result.postings = []
     except NotFound as exc:
         result.error = f"{spec.kind} board {spec.key!r} {exc}"
         result.not_found = True
@@ -136,6 +162,25 @@ async def fetch_board(
         result.error = f"internal error: {type(exc).__name__}: {exc}"
     result.seconds = time.monotonic() - started
     return result
+
+
+class _Unreadable(Exception):
+    """Most of the board's postings cannot be read."""
+
+
+def _count_skipped(result: BoardResult, skipped: Sequence[Skipped], listed: int) -> None:
+    """Postings skipped: counted, and the result incomplete (what was not read may be
+    listed still); more than half of them fail the poll, since such a board says less
+    about what is open than about a format that changed."""
+    reasons = Counter(s.reason for s in skipped)
+    if len(skipped) * 2 > listed:
+        why = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        raise _Unreadable(
+            f"{len(skipped)} of {plural(listed, 'posting')} could not be read ({why}); "
+            f"the first: {skipped[0].detail}"
+        )
+    result.skipped = dict(reasons.most_common())
+    result.complete = False
 
 
 def page_entry(request: Request, validators: Validators) -> dict[str, Any]:

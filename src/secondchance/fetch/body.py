@@ -4,6 +4,7 @@ decompressed (gzip, deflate) without ever producing more than the size cap."""
 from __future__ import annotations
 
 import hashlib
+import re
 import types
 import zlib
 from collections.abc import Mapping
@@ -27,7 +28,17 @@ class Response:
     poll's first, and a body that did not change is never decompressed or parsed.
     """
 
-    __slots__ = ("_cap", "_coding", "_raw", "digest", "not_modified", "status", "validators")
+    __slots__ = (
+        "_cap",
+        "_coding",
+        "_raw",
+        "charset",
+        "digest",
+        "not_modified",
+        "size",
+        "status",
+        "validators",
+    )
 
     def __init__(
         self,
@@ -38,11 +49,15 @@ class Response:
         not_modified: bool = False,
         content_encoding: str = "",
         max_body: int = 20 * 1024 * 1024,
+        charset: str | None = None,
     ) -> None:
         self.status = status
         self.validators = validators
         self.not_modified = not_modified
+        # The charset the Content-Type declares, if any (the body is read by it).
+        self.charset = charset
         self.digest = hashlib.sha256(raw).digest()
+        self.size = len(raw)  # as it came over the wire
         self._raw = raw
         self._coding = content_encoding
         self._cap = max_body
@@ -90,6 +105,15 @@ def decode_body(raw: bytes, content_encoding: str, cap: int) -> bytes:
             raise FetchError(f"the response body ends early (incomplete {coding} data)")
         body = out
     return body
+
+
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset a Content-Type header declares ("text/html; charset=ISO-8859-1")."""
+    match = _CHARSET.search(content_type) if content_type else None
+    return match.group(1) if match else None
 
 
 def validators_of(headers: Mapping[str, str]) -> Validators:

@@ -19,7 +19,7 @@ import httpx
 from secondchance import __version__
 from secondchance.core.board import Validators
 from secondchance.core.durations import format_duration
-from secondchance.fetch.body import Response, too_large, validators_of
+from secondchance.fetch.body import Response, charset_of, too_large, validators_of
 from secondchance.fetch.errors import (
     FetchError,
     HTTPStatusError,
@@ -201,6 +201,17 @@ class Fetcher:
         return semaphore
 
     async def _once(self, request: Request, validators: Validators | None) -> Response:
+        """One exchange; at DEBUG, a line for it: method, URL, status, bytes, time."""
+        started = time.monotonic()
+        try:
+            response = await self._exchange(request, validators)
+        except Exception as exc:
+            _trace(request, started, str(exc) or type(exc).__name__)
+            raise
+        _trace(request, started, response.status, response.size)
+        return response
+
+    async def _exchange(self, request: Request, validators: Validators | None) -> Response:
         headers = {**self._headers, "Accept": _ACCEPT[request.expect]}
         for name, value in request.headers:  # the source's own win, whatever their case
             for same in [key for key in headers if key.lower() == name.lower()]:
@@ -246,6 +257,7 @@ class Fetcher:
                     validators_of(response.headers),
                     content_encoding=response.headers.get("content-encoding", ""),
                     max_body=self.max_body,
+                    charset=charset_of(response.headers.get("content-type")),
                 )
             finally:
                 await response.aclose()
@@ -291,6 +303,9 @@ class Fetcher:
             location = response.headers.get("location")
             if response.status_code not in _REDIRECTS or location is None:
                 return response
+            log.debug(
+                "%s %s: %d, to %s", request.method, request.url, response.status_code, location
+            )
             # The redirect's own body is read so its connection can be reused.
             try:
                 await self._read_capped(response)
@@ -310,6 +325,13 @@ class Fetcher:
                 raise too_large(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _trace(request: Request, started: float, status: object, size: int | None = None) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        took = time.monotonic() - started
+        read = "" if size is None else f", {size} byte{'' if size == 1 else 's'}"
+        log.debug("%s %s: %s%s (%.2fs)", request.method, request.url, status, read, took)
 
 
 def connection_limits(per_host: int) -> httpx.Limits:

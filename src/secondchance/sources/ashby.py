@@ -15,17 +15,20 @@ from urllib.parse import urlsplit
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.core.text import parse_datetime
+from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
     SlugSource,
     clean_text,
     decode_json,
+    each_posting,
     expect_object,
     expect_type,
     posting_id,
+    posting_object,
+    posting_title,
     unique,
 )
 
@@ -110,24 +113,19 @@ class AshbySource(SlugSource):
         what = "ashby response"
         document = expect_object(decode_json(body, _DECODER, what), _Board, what)
         jobs = expect_type(document.jobs, list, "ashby 'jobs'")
-        postings: list[Posting] = []
-        for index, job in enumerate(jobs):
-            job = expect_object(job, _Job, f"ashby job #{index}")
-            # Unlisted jobs are reachable by link only: not part of the board.
-            if job.is_listed is False:
-                continue
-            postings.append(_posting(job, index))
-        return Page(postings=postings)
+        postings, skipped = each_posting(jobs, _posting)
+        return Page(postings=postings, skipped=skipped)
 
 
-def _posting(job: _Job, index: int) -> Posting:
+def _posting(item: object, index: int) -> Posting | None:
+    job = posting_object(item, _Job, f"ashby job #{index}")
+    # Unlisted jobs are reachable by link only: not part of the board.
+    if job.is_listed is False:
+        return None
     job_id = posting_id(job.id, "ashby job", index, numbers=False)
-    title = job.title
-    if not isinstance(title, str):
-        raise ParseError(f"ashby job {job_id}: missing or invalid 'title'")
     return Posting(
         id=job_id,
-        title=clean(title),
+        title=posting_title(job.title, f"ashby job {job_id}"),
         url=clean_text(job.job_url) or clean_text(job.apply_url),
         locations=_locations(job),
         remote=_remote(job),

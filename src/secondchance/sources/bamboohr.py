@@ -7,6 +7,7 @@ URL; the hosted page serves each job at ``/careers/{id}``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -14,13 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
     SlugSource,
     clean_text,
+    each_posting,
     expect_type,
     load_json,
     posting_id,
+    posting_object,
+    posting_title,
 )
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.bamboohr\.com$")
@@ -61,7 +65,8 @@ class BambooHRSource(SlugSource):
         # (the capture says 3 beside 2 results) and the list is what is open.
         jobs = expect_type(document.get("result"), list, "bamboohr 'result'")
         base = _company_base(request.url)
-        return Page(postings=[_posting(job, index, base) for index, job in enumerate(jobs)])
+        postings, skipped = each_posting(jobs, functools.partial(_posting, base=base))
+        return Page(postings=postings, skipped=skipped)
 
 
 def _company_base(list_url: str) -> str:
@@ -71,12 +76,10 @@ def _company_base(list_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def _posting(job: Any, index: int, base: str) -> Posting:
-    job = expect_type(job, dict, f"bamboohr job #{index}")
+def _posting(value: object, index: int, base: str) -> Posting:
+    job: dict[str, Any] = posting_object(value, dict, f"bamboohr job #{index}")
     job_id = posting_id(job.get("id"), "bamboohr job", index)
-    title = clean_text(job.get("jobOpeningName"))
-    if title is None:
-        raise ParseError(f"bamboohr job {job_id}: missing or invalid 'jobOpeningName'")
+    title = posting_title(job.get("jobOpeningName"), f"bamboohr job {job_id}", "jobOpeningName")
     return Posting(
         id=job_id,
         title=title,

@@ -19,8 +19,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
-from secondchance.sources.toolkit import looks_like_challenge
+from secondchance.sources.interface import Page, ParseError, Request, Skipped, Source, SpecError
+from secondchance.sources.toolkit import NO_TITLE, looks_like_challenge
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -39,6 +39,8 @@ class _Item:
 
 class CareersSource(Source):
     kind = "careers"
+    # 2: JSON-LD address placeholders dropped, the Content-Type's charset honoured.
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         # Any page can be a career page: discover falls back to this kind last.
@@ -80,10 +82,10 @@ class CareersSource(Source):
         empty_ok = bool(spec.options.get("empty_ok", False))
         item_selector = spec.options.get("item")
         if item_selector is None:
-            postings = jsonld.extract_postings(body, request.url)
-            if not postings and not empty_ok:
+            postings, skipped = jsonld.read_postings(body, request.url)
+            if not postings and not skipped and not empty_ok:
                 raise ParseError("no schema.org JobPosting found on the page")
-            return Page(postings=postings)
+            return Page(postings=postings, skipped=skipped)
         # Imported here: most watchlists have no HTML boards, and the daemon's
         # memory should not carry the parser for them.
         from selectolax.lexbor import LexborHTMLParser
@@ -96,14 +98,22 @@ class CareersSource(Source):
             raise ParseError(f"selector {item_selector!r} matched nothing on the page")
         base = _base_url(tree, request.url)
         items = [_read_item(node, base, request.url, spec.options) for node in nodes]
-        items = [item for item in items if item.title]
-        if not items:
+        titled = [item for item in items if item.title]
+        if not titled:
             # Items found but all titles empty: the title selector broke, not the board.
             raise ParseError(
                 f"title selector {spec.options.get('title')!r} matched no text "
                 f"in any of the {len(nodes)} items"
             )
-        return Page(postings=_postings(items, request.url))
+        # An item with a link but no title is a job that cannot be read (it is
+        # counted, so that nothing closes for want of it); one with neither is
+        # layout the item selector also matches.
+        skipped = [
+            Skipped(NO_TITLE, f"careers item #{index} ({item.link}): no text for the title")
+            for index, item in enumerate(items)
+            if not item.title and item.link
+        ]
+        return Page(postings=_postings(titled, request.url), skipped=skipped)
 
 
 def _url(value: object) -> str:

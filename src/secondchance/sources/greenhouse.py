@@ -17,15 +17,18 @@ import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
+from secondchance.sources.interface import Page, Request, Source, SpecError
 from secondchance.sources.toolkit import (
     NotArray,
     NotObject,
     clean_text,
     decode_json,
+    each_posting,
     expect_object,
     expect_type,
     posting_id,
+    posting_object,
+    posting_title,
     unique,
 )
 
@@ -123,20 +126,19 @@ class GreenhouseSource(Source):
         what = "greenhouse response"
         document = expect_object(decode_json(body, _DECODER, what), _Board, what)
         jobs = expect_type(document.jobs, list, "greenhouse 'jobs'")
-        return Page(postings=[_posting(job, index) for index, job in enumerate(jobs)])
+        postings, skipped = each_posting(jobs, _posting)
+        return Page(postings=postings, skipped=skipped)
 
 
 def _posting(job: object, index: int) -> Posting:
-    job = expect_object(job, _Job, f"greenhouse job #{index}")
+    job = posting_object(job, _Job, f"greenhouse job #{index}")
     job_id = posting_id(job.id, "greenhouse job", index)
-    title = job.title
-    if not isinstance(title, str):
-        raise ParseError(f"greenhouse job {job_id}: missing or invalid 'title'")
+    title = posting_title(job.title, f"greenhouse job {job_id}")
     metadata = _metadata(job.metadata)
     locations = _locations(job)
     return Posting(
         id=job_id,
-        title=clean(title),
+        title=title,
         url=clean_text(job.absolute_url),
         locations=locations,
         remote=_remote(metadata, locations),

@@ -35,11 +35,24 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """A posting left out of a page because it could not be read."""
+
+    # Short, the same for every posting it applies to ("no title"): counted by it.
+    reason: str
+    # The whole story of the first one, for a poll that fails of too many.
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """What one response held, and the request for the next page, if any."""
 
     postings: list[Posting]
     next: Request | None = None
+    # Postings that could not be read (no id, no title): the others still count,
+    # but the page does not say all the board holds.
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def endpoint(endpoints: Mapping[str, str], name: str, **fields: object) -> str:
@@ -59,6 +72,16 @@ class SourceError(Exception):
 class ParseError(SourceError):
     """The body did not have the shape the source expects (schema drift,
     HTML where JSON was expected, a challenge page, nothing matched)."""
+
+
+class Malformed(ParseError):
+    """One posting of the page cannot be read (no id, no title, not an object):
+    it is skipped and counted (``reason``), and the rest of the page still counts.
+    The message says which one and why."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class SpecError(ValueError):
@@ -82,13 +105,17 @@ class Source(ABC):
     carries the company, the endpoint is a URL template with ``{company}`` (or
     ``{tenant}``/``{wd}``/``{site}``), formatted with ``endpoint()`` above.
     ``companion_keys`` are extra company-level keys folded into the spec
-    (``lever_region``). ``max_pages`` bounds one fetch.
+    (``lever_region``). ``max_pages`` bounds one fetch. ``reader`` is the version of
+    how the kind turns a body into text: bumped when the same body would now read
+    differently (a placeholder dropped, a charset honoured), so that the first poll
+    after an upgrade refreshes what is stored without calling it a change.
     """
 
     kind: ClassVar[str]
     endpoints: ClassVar[Mapping[str, str]] = MappingProxyType({})
     companion_keys: ClassVar[tuple[str, ...]] = ()
     max_pages: ClassVar[int] = 1
+    reader: ClassVar[int] = 1
 
     @abstractmethod
     def detect(self, url: str) -> object | None:
@@ -106,4 +133,6 @@ class Source(ABC):
 
     @abstractmethod
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
-        """Read one response body; raise ParseError when it is not a board."""
+        """Read one response body (UTF-8 by then, whatever charset it came in); raise
+        ParseError when it is not a board. A posting that cannot be read is skipped
+        into ``Page.skipped`` (``toolkit.each_posting``), never a failure of the page."""

@@ -18,6 +18,8 @@ from urllib.parse import urldefrag, urljoin
 
 from secondchance.core.models import Posting, Remote
 from secondchance.core.text import clean, clean_or_none, normalise_title, parse_datetime
+from secondchance.sources.interface import Malformed, Skipped
+from secondchance.sources.toolkit import NO_TITLE, as_utf8, codec_of
 
 _JOB_POSTING_TYPES = frozenset(
     {"jobposting", "http://schema.org/jobposting", "https://schema.org/jobposting"}
@@ -29,27 +31,47 @@ _TRAILING_WRAPPER = re.compile(r"(?:-->|(?://|/\*)?\s*\]\]>(?:\s*\*/)?)\s*$")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 # Real pages nest @graph and arrays a few levels at most; this bounds hostile input.
 _MAX_DEPTH = 20
+# What generators write in an address part they have no value for (iCIMS:
+# "addressRegion": "UNAVAILABLE"): no place, not a place called that.
+_PLACEHOLDERS = frozenset(
+    {
+        "unavailable",
+        "not available",
+        "n/a",
+        "n.a.",
+        "null",
+        "none",
+        "undefined",
+        "unknown",
+        "tbd",
+        "tba",
+        "-",
+        "--",
+        "\u2013",
+        "\u2014",
+        "?",
+    }
+)
 
 
 def decode_html(body: bytes | str) -> str:
-    """Bytes to text: UTF-8 first, then the page's declared charset, then cp1252.
+    """Bytes to text: by the byte order mark, else UTF-8 (which a charset from the
+    Content-Type has made of the body already, fetch/board.py), then the page's
+    ``<meta charset>``, then windows-1252.
 
     Lexbor assumes UTF-8 for bytes, which turns a Latin-1 "Zürich" into
     replacement characters; decoding here keeps titles intact.
     """
     if isinstance(body, str):
         return body
+    body = as_utf8(body, None)  # only a byte order mark does anything here
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(body[:4096])
-    if match:
-        try:
-            return body.decode(match.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return body.decode("cp1252", errors="replace")
+    codec = codec_of(match.group(1).decode("ascii", errors="replace")) if match else None
+    return body.decode(codec or "cp1252", errors="replace")
 
 
 def fallback_id(title: str, location: str) -> str:
@@ -64,11 +86,18 @@ def fallback_id(title: str, location: str) -> str:
 
 def extract_postings(html_text: bytes | str, base_url: str) -> list[Posting]:
     """Every schema.org JobPosting on the page, first occurrence of each id wins."""
+    return read_postings(html_text, base_url)[0]
+
+
+def read_postings(html_text: bytes | str, base_url: str) -> tuple[list[Posting], list[Skipped]]:
+    """``extract_postings``, and the JobPostings it could not read (no title)."""
     from selectolax.lexbor import LexborHTMLParser  # only watchlists with HTML boards need it
 
     tree = LexborHTMLParser(decode_html(html_text))
     postings: list[Posting] = []
+    skipped: list[Skipped] = []
     seen: set[str] = set()
+    index = -1  # of the JobPosting on the page, for what is said of one skipped
     for script in tree.css("script[type]"):
         if not _is_ld_json(script.attributes.get("type")):
             continue
@@ -76,11 +105,16 @@ def extract_postings(html_text: bytes | str, base_url: str) -> list[Posting]:
         if data is None:
             continue
         for obj in _job_postings(data, 0):
-            posting = _to_posting(obj, base_url)
-            if posting is not None and posting.id not in seen:
+            index += 1
+            try:
+                posting = _to_posting(obj, base_url, index)
+            except Malformed as exc:
+                skipped.append(Skipped(exc.reason, str(exc)))
+                continue
+            if posting.id not in seen:
                 seen.add(posting.id)
                 postings.append(posting)
-    return postings
+    return postings, skipped
 
 
 def _is_ld_json(type_attr: str | None) -> bool:
@@ -122,14 +156,16 @@ def _is_job_posting(type_value: Any) -> bool:
     return any(isinstance(t, str) and t.strip().lower() in _JOB_POSTING_TYPES for t in types)
 
 
-def _to_posting(obj: dict[str, Any], base_url: str) -> Posting | None:
+def _to_posting(obj: dict[str, Any], base_url: str, index: int) -> Posting:
     raw_title = obj.get("title") or obj.get("name")
-    if not isinstance(raw_title, str):
-        return None
     # Some generators entity-escape the JSON strings as if they were HTML.
-    title = clean(html.unescape(raw_title) if "&" in raw_title else raw_title)
+    title = (
+        clean(html.unescape(raw_title) if "&" in raw_title else raw_title)
+        if isinstance(raw_title, str)
+        else ""
+    )
     if not title:
-        return None
+        raise Malformed(NO_TITLE, f"JobPosting #{index}: missing or invalid 'title'")
     raw_url = clean(obj.get("url")) if isinstance(obj.get("url"), str) else ""
     link = urljoin(base_url, raw_url) if raw_url else None
     locations = _locations(obj.get("jobLocation"))
@@ -175,14 +211,16 @@ def _locations(value: Any) -> tuple[str, ...]:
 
 def _place_text(place: Any) -> str:
     if isinstance(place, str):
-        return clean(place)
+        return _part(place)
     if not isinstance(place, dict):
         return ""
     address = place.get("address")
     if isinstance(address, list):
         address = address[0] if address else None
     if isinstance(address, str):
-        return clean(address)
+        text = _part(address)
+        if text:
+            return text
     if isinstance(address, dict):
         parts = [
             _scalar_or_name(address.get(key))
@@ -198,7 +236,13 @@ def _scalar_or_name(value: Any) -> str:
     # addressCountry may be a Country object rather than a code or a name.
     if isinstance(value, dict):
         value = value.get("name")
-    return clean(value) if isinstance(value, str) else ""
+    return _part(value) if isinstance(value, str) else ""
+
+
+def _part(value: str) -> str:
+    """A part of a place, cleaned; "" for a placeholder."""
+    text = clean(value)
+    return "" if text.casefold() in _PLACEHOLDERS else text
 
 
 def _remote(value: Any) -> Remote:

@@ -18,6 +18,8 @@ from secondchance.sources.toolkit import looks_like_challenge
 
 class JsonLdSource(Source):
     kind = "jsonld"
+    # 2: address placeholders dropped, the Content-Type's charset honoured.
+    reader = 2
     # One page is one fetch: JSON-LD has no notion of a next page.
 
     def detect(self, url: str) -> object | None:
@@ -38,11 +40,11 @@ class JsonLdSource(Source):
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
         if looks_like_challenge(body):
             raise ParseError("got a bot-protection challenge page")
-        postings = jsonld.extract_postings(body, request.url)
+        postings, skipped = jsonld.read_postings(body, request.url)
         # A page that lost its markup must not read as every job closing.
-        if not postings:
+        if not postings and not skipped:
             raise ParseError("no schema.org JobPosting found on the page")
-        return Page(postings=postings)
+        return Page(postings=postings, skipped=skipped)
 
 
 SOURCE = JsonLdSource()

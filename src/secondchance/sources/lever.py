@@ -22,9 +22,11 @@ from secondchance.sources.toolkit import (
     Scalar,
     clean_text,
     decode_json,
-    expect_object,
+    each_posting,
     expect_type,
     posting_id,
+    posting_object,
+    posting_title,
 )
 
 PAGE_SIZE = 100
@@ -121,11 +123,9 @@ class LeverSource(Source):
         document = decode_json(body, _DECODER, "lever response")
         if isinstance(document, dict) and "error" in document:
             raise ParseError(f"lever answered an error: {clean(document['error'])}")
-        postings = expect_type(document, list, "lever response")
-        return Page(
-            postings=[_posting(item, index) for index, item in enumerate(postings)],
-            next=_next_request(request, len(postings)),
-        )
+        items = expect_type(document, list, "lever response")
+        postings, skipped = each_posting(items, _posting)
+        return Page(postings=postings, next=_next_request(request, len(items)), skipped=skipped)
 
 
 def _site(value: object) -> str:
@@ -171,17 +171,15 @@ def _next_request(request: Request, count: int) -> Request | None:
 
 
 def _posting(item: object, index: int) -> Posting:
-    item = expect_object(item, _Posting, f"lever posting #{index}")
+    item = posting_object(item, _Posting, f"lever posting #{index}")
     job_id = posting_id(item.id, "lever posting", index, numbers=False)
-    title = item.text
-    if not isinstance(title, str):
-        raise ParseError(f"lever posting {job_id}: missing or invalid 'text' (title)")
+    title = posting_title(item.text, f"lever posting {job_id}", "text")
     categories = item.categories
     if not isinstance(categories, _Categories):
         categories = _NO_CATEGORIES
     return Posting(
         id=job_id,
-        title=clean(title),
+        title=title,
         url=clean_text(item.hosted_url),
         locations=_locations(categories),
         remote=_WORKPLACE.get((clean_text(item.workplace_type) or "").lower(), Remote.UNKNOWN),

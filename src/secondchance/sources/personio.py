@@ -7,6 +7,7 @@ company host as ``/job/{id}``, which is where Personio serves the job page.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -19,8 +20,15 @@ import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
-from secondchance.sources.toolkit import SlugSource, looks_like_challenge, unique
+from secondchance.sources.interface import Malformed, Page, ParseError, Request, endpoint
+from secondchance.sources.toolkit import (
+    NO_ID,
+    NO_TITLE,
+    SlugSource,
+    each_posting,
+    looks_like_challenge,
+    unique,
+)
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.jobs\.personio\.(?:de|com)$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
@@ -53,7 +61,8 @@ class PersonioSource(SlugSource):
             raise ParseError(f"personio feed: expected <workzag-jobs>, got <{root.tag}>")
         base = _job_base(request.url)
         positions = root.findall("position")
-        return Page(postings=[_posting(p, index, base) for index, p in enumerate(positions)])
+        postings, skipped = each_posting(positions, functools.partial(_posting, base=base))
+        return Page(postings=postings, skipped=skipped)
 
 
 def _load_xml(body: bytes) -> Element:
@@ -90,10 +99,10 @@ def _child_text(parent: Element, tag: str) -> str | None:
 def _posting(position: Element, index: int, base: str) -> Posting:
     raw_id = _child_text(position, "id")
     if raw_id is None:
-        raise ParseError(f"personio position #{index}: missing <id>")
+        raise Malformed(NO_ID, f"personio position #{index}: missing <id>")
     title = _child_text(position, "name")
     if title is None:
-        raise ParseError(f"personio position {raw_id}: missing <name> (title)")
+        raise Malformed(NO_TITLE, f"personio position {raw_id}: missing <name> (title)")
     offices = [position.find("office"), *position.findall("additionalOffices/office")]
     locations = unique(clean(o.text) for o in offices if o is not None)
     keywords = _child_text(position, "keywords") or ""

@@ -13,14 +13,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.core.text import parse_datetime
+from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
     SlugSource,
     clean_text,
+    each_posting,
     expect_type,
     load_json,
     posting_id,
+    posting_object,
+    posting_title,
     unique,
 )
 
@@ -53,18 +56,16 @@ class RecruiteeSource(SlugSource):
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
         document = expect_type(load_json(body), dict, "recruitee response")
         offers = expect_type(document.get("offers"), list, "recruitee 'offers'")
-        return Page(postings=[_posting(offer, index) for index, offer in enumerate(offers)])
+        postings, skipped = each_posting(offers, _posting)
+        return Page(postings=postings, skipped=skipped)
 
 
-def _posting(offer: Any, index: int) -> Posting:
-    offer = expect_type(offer, dict, f"recruitee offer #{index}")
+def _posting(item: object, index: int) -> Posting:
+    offer: dict[str, Any] = posting_object(item, dict, f"recruitee offer #{index}")
     job_id = posting_id(offer.get("id"), "recruitee offer", index)
-    title = offer.get("title")
-    if not isinstance(title, str):
-        raise ParseError(f"recruitee offer {job_id}: missing or invalid 'title'")
     return Posting(
         id=job_id,
-        title=clean(title),
+        title=posting_title(offer.get("title"), f"recruitee offer {job_id}"),
         url=clean_text(offer.get("careers_url")) or clean_text(offer.get("careers_apply_url")),
         locations=_locations(offer),
         remote=_remote(offer),

@@ -7,6 +7,7 @@ so the page position is read from the request URL, as lever.py does.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -16,7 +17,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, parse_datetime
 from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError, endpoint
-from secondchance.sources.toolkit import clean_text, expect_type, load_json, posting_id
+from secondchance.sources.toolkit import (
+    clean_text,
+    each_posting,
+    expect_type,
+    load_json,
+    posting_id,
+    posting_object,
+    posting_title,
+)
 
 PAGE_SIZE = 100
 _COMPANY = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -73,8 +82,9 @@ class SmartRecruitersSource(Source):
             raise ParseError(f"smartrecruiters answered an error: {clean(document['message'])}")
         document = expect_type(document, dict, "smartrecruiters response")
         content = expect_type(document.get("content"), list, "smartrecruiters 'content'")
-        postings = [_posting(item, index, spec.key) for index, item in enumerate(content)]
-        return Page(postings=postings, next=_next_request(request, document, len(content)))
+        postings, skipped = each_posting(content, functools.partial(_posting, company=spec.key))
+        next_request = _next_request(request, document, len(content))
+        return Page(postings=postings, next=next_request, skipped=skipped)
 
 
 def _next_request(request: Request, document: Mapping[str, Any], count: int) -> Request | None:
@@ -107,19 +117,17 @@ def _next_request(request: Request, document: Mapping[str, Any], count: int) -> 
     return Request(url=url, method=request.method, expect=request.expect, page=request.page + 1)
 
 
-def _posting(item: Any, index: int, company: str) -> Posting:
-    item = expect_type(item, dict, f"smartrecruiters posting #{index}")
+def _posting(value: object, index: int, company: str) -> Posting:
+    item: dict[str, Any] = posting_object(value, dict, f"smartrecruiters posting #{index}")
     job_id = posting_id(item.get("id"), "smartrecruiters posting", index)
-    title = item.get("name")
-    if not isinstance(title, str):
-        raise ParseError(f"smartrecruiters posting {job_id}: missing or invalid 'name'")
+    title = posting_title(item.get("name"), f"smartrecruiters posting {job_id}", "name")
     location = _mapping(item.get("location"))
     # The list has only the API `ref`; the page people open is on the jobs host,
     # under the company's canonical identifier when the posting names it.
     owner = clean_text(_mapping(item.get("company")).get("identifier")) or company
     return Posting(
         id=job_id,
-        title=clean(title),
+        title=title,
         url=f"{_JOBS_HOST}/{owner}/{job_id}",
         locations=_locations(location),
         remote=_remote(location),

@@ -8,6 +8,7 @@ locations and the remote flag live. Long boards are paged through ``next_url``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -17,13 +18,16 @@ from urllib.parse import urljoin, urlsplit
 from secondchance.core.models import BoardSpec, Posting
 from secondchance.core.text import parse_datetime
 from secondchance.sources import jsonld
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
     SlugSource,
     clean_text,
+    each_posting,
     expect_type,
     load_json,
     posting_id,
+    posting_object,
+    posting_title,
 )
 
 _HOST = re.compile(r"^([A-Za-z0-9_-]+)\.teamtailor\.com$")
@@ -36,6 +40,8 @@ class TeamtailorSource(SlugSource):
     endpoints = MappingProxyType({"teamtailor": "https://{company}.teamtailor.com"})
     # Feed pages are small; 20 of them is far beyond a real career site.
     max_pages = 20
+    # 2: locations read as JSON-LD's, whose placeholders ("UNAVAILABLE") are dropped.
+    reader = 2
     slug_example = "acme for acme.teamtailor.com"
     slug_domain = "teamtailor.com"
 
@@ -52,8 +58,9 @@ class TeamtailorSource(SlugSource):
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
         feed = expect_type(load_json(body), dict, "teamtailor feed")
         items = expect_type(feed.get("items"), list, "teamtailor feed 'items'")
-        postings = [_posting(item, index, request.url) for index, item in enumerate(items)]
-        return Page(postings=postings, next=_next_request(request, feed.get("next_url")))
+        postings, skipped = each_posting(items, functools.partial(_posting, feed_url=request.url))
+        next_request = _next_request(request, feed.get("next_url"))
+        return Page(postings=postings, next=next_request, skipped=skipped)
 
 
 def _next_request(request: Request, next_url: object) -> Request | None:
@@ -67,16 +74,15 @@ def _next_request(request: Request, next_url: object) -> Request | None:
     return Request(url=url, expect=request.expect, page=request.page + 1)
 
 
-def _posting(item: Any, index: int, feed_url: str) -> Posting:
-    item = expect_type(item, dict, f"teamtailor item #{index}")
+def _posting(value: object, index: int, feed_url: str) -> Posting:
+    item: dict[str, Any] = posting_object(value, dict, f"teamtailor item #{index}")
     # The UUID is the feed's identity; _jobposting.identifier.value is an
     # integer that also appears in the URL, but the feed promises only the id.
     job_id = posting_id(item.get("id"), "teamtailor item", index, numbers=False)
     job = item.get("_jobposting")
     job = job if isinstance(job, dict) else {}
-    title = clean_text(item.get("title")) or clean_text(job.get("title"))
-    if title is None:
-        raise ParseError(f"teamtailor item {job_id}: missing or invalid 'title'")
+    title = clean_text(item.get("title")) or job.get("title")
+    title = posting_title(title, f"teamtailor item {job_id}")
     url = clean_text(item.get("url"))
     # The embedded object is plain schema.org JobPosting: read it the same way
     # as JSON-LD on any page, so both kinds agree on locations and remote.

@@ -1,9 +1,11 @@
 """What every source parser uses: bodies decoded defensively (a challenge page, HTML
-for JSON, truncated JSON all fail the poll), text fields cleaned, posting ids checked,
-board names read from the watchlist."""
+for JSON, truncated JSON all fail the poll; a declared charset is honoured), text fields
+cleaned, posting ids and titles checked (a posting without one is skipped, not the
+board), board names read from the watchlist."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
@@ -11,9 +13,9 @@ from typing import Any, ClassVar, TypeVar
 import msgspec
 import orjson
 
-from secondchance.core.models import BoardSpec
+from secondchance.core.models import BoardSpec, Posting
 from secondchance.core.text import clean
-from secondchance.sources.interface import ParseError, Source, SpecError
+from secondchance.sources.interface import Malformed, ParseError, Skipped, Source, SpecError
 
 T = TypeVar("T")
 
@@ -42,7 +44,57 @@ def looks_like_challenge(body: bytes) -> bool:
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
-_BOM = b"\xef\xbb\xbf"
+_BOM = codecs.BOM_UTF8
+# Byte order marks say the encoding whatever the header says (UTF-32 before UTF-16:
+# its little-endian mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# As browsers read these labels (the WHATWG Encoding standard): a page declared
+# ISO-8859-1 is windows-1252, whose curly quotes and dashes it uses.
+_AS_BROWSERS_DO = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def codec_of(charset: str | None) -> str | None:
+    """Python's codec for a declared charset label; None for none or an unknown one."""
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return _AS_BROWSERS_DO.get(name, name)
+
+
+def as_utf8(body: bytes, charset: str | None) -> bytes:
+    """The body in UTF-8, read by its byte order mark, else by its declared charset.
+
+    Bytes that are valid UTF-8 stay as they are whatever a single-byte charset says:
+    servers that label every answer ISO-8859-1 by default are common, and text in a
+    single-byte charset with any letter beyond ASCII is almost never valid UTF-8.
+    UTF-16 and UTF-32 are believed when declared (their ASCII is valid UTF-8)."""
+    if body.startswith(_BOM):
+        return body[len(_BOM) :]
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace").encode()
+    codec = codec_of(charset)
+    if codec is None or codec == "utf-8" or (body.isascii() and not codec.startswith("utf-")):
+        return body
+    if not codec.startswith("utf-"):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return body
+    try:
+        return body.decode(codec, errors="replace").encode()
+    except LookupError:  # a codec that is not a text encoding ("base64")
+        return body
 
 
 def _refuse_non_json(body: bytes) -> bytes:
@@ -125,12 +177,16 @@ def unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
+# The reasons a posting is skipped, as the poll line counts them.
+NO_ID, NO_TITLE, NOT_AN_OBJECT = "no id", "no title", "not an object"
+
+
 def posting_id(
     value: object, what: str, index: int, key: str = "id", *, numbers: bool = True
 ) -> str:
     """A posting's identity on its board, stripped: a string, or a whole number where
-    the board uses those (``numbers``). Anything else, blank included, is schema drift:
-    ParseError "{what} #{index}: missing or invalid '{key}'"."""
+    the board uses those (``numbers``). Anything else, blank included, makes the posting
+    unreadable: Malformed "{what} #{index}: missing or invalid '{key}'"."""
     # Called for every posting: the message is only made for the one that fails.
     if isinstance(value, str):
         text = value.strip()
@@ -139,7 +195,43 @@ def posting_id(
     # bool is an int subclass; a true/false id is drift, not an identity.
     elif numbers and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise ParseError(f"{what} #{index}: missing or invalid '{key}'")
+    raise Malformed(NO_ID, f"{what} #{index}: missing or invalid '{key}'")
+
+
+def posting_title(value: object, what: str, key: str = "title") -> str:
+    """A posting's title, cleaned; Malformed "{what}: missing or invalid '{key}'" when
+    it is not a string or is blank (a posting nobody could recognise in an alert)."""
+    title = clean_text(value)
+    if title is None:
+        raise Malformed(NO_TITLE, f"{what}: missing or invalid '{key}'")
+    return title
+
+
+def posting_object(value: object, kind: type[T], what: str) -> T:
+    """``expect_object`` for one posting of a list: another shape (a number, a null)
+    is that posting's trouble, not the page's."""
+    if not isinstance(value, kind):
+        raise Malformed(NOT_AN_OBJECT, f"{what}: expected dict, got {type(value).__name__}")
+    return value
+
+
+def each_posting(
+    items: Iterable[T], read: Callable[[T, int], Posting | None]
+) -> tuple[list[Posting], list[Skipped]]:
+    """``read`` over a page's items: the postings (None: an item that is not one, left
+    out uncounted), and the items it could not read (it raised Malformed), skipped with
+    their reason."""
+    postings: list[Posting] = []
+    skipped: list[Skipped] = []
+    for index, item in enumerate(items):
+        try:
+            posting = read(item, index)
+        except Malformed as exc:
+            skipped.append(Skipped(exc.reason, str(exc)))
+            continue
+        if posting is not None:
+            postings.append(posting)
+    return postings, skipped
 
 
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")

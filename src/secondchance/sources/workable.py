@@ -16,14 +16,17 @@ from urllib.parse import urlsplit
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
-from secondchance.core.text import clean, parse_datetime
-from secondchance.sources.interface import Page, ParseError, Request, endpoint
+from secondchance.core.text import parse_datetime
+from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
     SlugSource,
     clean_text,
+    each_posting,
     expect_type,
     load_json,
     posting_id,
+    posting_object,
+    posting_title,
     unique,
 )
 
@@ -67,11 +70,11 @@ class WorkableSource(SlugSource):
         document = expect_type(load_json(body), dict, "workable response")
         jobs = expect_type(document.get("jobs"), list, "workable 'jobs'")
         merged: dict[str, Posting] = {}
-        for index, job in enumerate(jobs):
-            posting = _posting(expect_type(job, dict, f"workable job #{index}"), index)
+        postings, skipped = each_posting(jobs, _posting)
+        for posting in postings:
             first = merged.get(posting.id)
             merged[posting.id] = posting if first is None else _merge(first, posting)
-        return Page(postings=list(merged.values()))
+        return Page(postings=list(merged.values()), skipped=skipped)
 
 
 def _merge(first: Posting, other: Posting) -> Posting:
@@ -82,15 +85,14 @@ def _merge(first: Posting, other: Posting) -> Posting:
     )
 
 
-def _posting(job: Mapping[str, Any], index: int) -> Posting:
+def _posting(item: object, index: int) -> Posting:
+    job: dict[str, Any] = posting_object(item, dict, f"workable job #{index}")
     shortcode = posting_id(job.get("shortcode"), "workable job", index, "shortcode", numbers=False)
-    title = job.get("title")
-    if not isinstance(title, str):
-        raise ParseError(f"workable job {shortcode}: missing or invalid 'title'")
+    title = posting_title(job.get("title"), f"workable job {shortcode}")
     url = clean_text(job.get("url")) or clean_text(job.get("shortcode_url"))
     return Posting(
         id=shortcode,
-        title=clean(title),
+        title=title,
         url=url or clean_text(job.get("application_url")),
         locations=_locations(job),
         remote=_remote(job),

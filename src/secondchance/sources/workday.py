@@ -7,6 +7,7 @@ the first page, so it travels to later pages in ``Request.state``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -16,7 +17,15 @@ from urllib.parse import urlsplit
 from secondchance.core.models import BoardSpec, Posting, Remote
 from secondchance.core.text import clean, clean_or_none
 from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError, endpoint
-from secondchance.sources.toolkit import clean_text, expect_type, load_json, posting_id
+from secondchance.sources.toolkit import (
+    clean_text,
+    each_posting,
+    expect_type,
+    load_json,
+    posting_id,
+    posting_object,
+    posting_title,
+)
 
 # Workday rejects larger pages on many tenants.
 PAGE_SIZE = 20
@@ -96,8 +105,9 @@ class WorkdaySource(Source):
         items = expect_type(document.get("jobPostings"), list, "workday 'jobPostings'")
         base = _public_base(spec, request)
         site = spec.options["site"]
-        postings = [_posting(item, index, base, site) for index, item in enumerate(items)]
-        return Page(postings=postings, next=_next_request(request, document, len(items)))
+        postings, skipped = each_posting(items, functools.partial(_posting, base=base, site=site))
+        next_request = _next_request(request, document, len(items))
+        return Page(postings=postings, next=next_request, skipped=skipped)
 
 
 def _from_url(value: str) -> tuple[str, int, str]:
@@ -201,20 +211,18 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _posting(item: Any, index: int, base: str, site: str) -> Posting:
-    item = expect_type(item, dict, f"workday posting #{index}")
+def _posting(value: object, index: int, base: str, site: str) -> Posting:
+    item: dict[str, Any] = posting_object(value, dict, f"workday posting #{index}")
     # List items have no other id; the path ends in the requisition number.
     path = posting_id(
         item.get("externalPath"), "workday posting", index, "externalPath", numbers=False
     )
-    title = item.get("title")
-    if not isinstance(title, str):
-        raise ParseError(f"workday posting {path}: missing or invalid 'title'")
+    title = posting_title(item.get("title"), f"workday posting {path}")
     where = clean_text(item.get("locationsText"))
     locations = () if where is None or _LOCATION_COUNT.match(where) else (where,)
     return Posting(
         id=path,
-        title=clean(title),
+        title=title,
         url=f"{base}/{site}{path if path.startswith('/') else '/' + path}",
         locations=locations,
         remote=_remote(clean_text(item.get("remoteType")), where),

@@ -31,7 +31,7 @@ from secondchance.storage.schema import metadata
 # The newest revision in migrations/versions (a test keeps this in step). A
 # database already there needs no Alembic at all, which keeps the daemon's
 # start-up and resident memory small.
-HEAD = "0006"
+HEAD = "0007"
 
 SCRIPTS = "secondchance.storage:migrations"
 
@@ -45,7 +45,8 @@ VERSION_TABLE = "alembic_version"
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "alerts": ("extra",),  # 0002
     "deliveries": ("claimed_until",),  # 0003
-    "sources": ("missing", "page_validators"),  # 0004, 0006
+    "sources": ("missing", "page_validators", "ended_html", "reader"),  # 0004, 0006, 0007
+    "postings": ("emptied",),  # 0007
 }
 
 

@@ -104,6 +104,12 @@ sources = Table(
     # A paged board's page requests and their validators (JSON), so the next poll can
     # ask for every page conditionally (fetch/board.py).
     Column("page_validators", Text),
+    # Whether the board's HTML page ended with </html> when last read: one that did
+    # and no longer does was cut short, and fails its poll (core/decide.py).
+    Column("ended_html", Boolean),
+    # The version of its kind's reading (Source.reader) the snapshot's text was read
+    # with: the first poll read another way refreshes the text without alerts.
+    Column("reader", Integer, nullable=False, default=1, server_default="1"),
     UniqueConstraint("company", "kind", "board", name="uq_sources_board"),
 )
 
@@ -128,6 +134,9 @@ postings = Table(
     Column("first_seen", UTCDateTime, nullable=False),
     Column("last_seen", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
+    # Consecutive polls that listed it with a field emptied (a location, a department):
+    # the stored values stay until the next poll confirms it (core/diff.py).
+    Column("emptied", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("source_id", "posting_id", name="uq_postings_id"),
 )
 

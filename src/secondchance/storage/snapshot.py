@@ -33,7 +33,7 @@ _POSTING = (
 )
 # A Posting's columns, in its fields' order (posting_of reads them).
 POSTING_COLUMNS = (_T.posting_id, *_POSTING)
-_LOAD = (_T.source_id, *POSTING_COLUMNS, _T.status, _T.misses)
+_LOAD = (_T.source_id, *POSTING_COLUMNS, _T.status, _T.misses, _T.emptied)
 _INSERT = (
     _T.source_id,
     _T.posting_id,
@@ -43,9 +43,10 @@ _INSERT = (
     _T.first_seen,
     _T.last_seen,
     _T.closed_at,
+    _T.emptied,
 )
 _ONE = (_T.source_id, _T.posting_id)
-_REFRESH = (*_POSTING, _T.last_seen, _T.status, _T.misses, _T.closed_at)
+_REFRESH = (*_POSTING, _T.last_seen, _T.status, _T.misses, _T.closed_at, _T.emptied)
 _REMOTE = {member.value: member for member in Remote}
 _STATUS = {member.value: member for member in Status}
 
@@ -58,11 +59,11 @@ def load_known(
     ids = list(source_ids)
     out: dict[int, dict[str, Known]] = {i: {} for i in ids}
     for row in Bulk(connection).select(_LOAD, _T.source_id, ids):
-        status, misses = row[-2:]
+        status, misses, emptied = row[-3:]
         if closed_only and status != Status.CLOSED.value:
             continue
-        posting = posting_of(row[1:-2])
-        out[row[0]][posting.id] = Known(posting, _STATUS[status], misses)
+        posting = posting_of(row[1:-3])
+        out[row[0]][posting.id] = Known(posting, _STATUS[status], misses, emptied)
     return out
 
 
@@ -109,12 +110,15 @@ def write_diff(
     new: list[tuple[Any, ...]] = []
     refreshed: list[tuple[Any, ...]] = []
     opened = Status.OPEN.value
+    held = diff.held
     for posting in diff.seen:
         before = known.get(posting.id)
+        emptied = held.get(posting.id, 0) if held else 0
         stored_as_is = (
             before is not None
             and before.status is Status.OPEN
             and not before.misses
+            and before.emptied == emptied
             and before.posting == posting
         )
         if stored_as_is:
@@ -137,11 +141,12 @@ def write_diff(
             at,
             at,
             None,
+            emptied,
         )
         if before is None:
             new.append(row)
-        else:  # changed, reopened, or back before its removal was confirmed
-            refreshed.append((*row[2:10], at, opened, 0, None, source_id, posting.id))
+        else:  # changed, reopened, back before its removal was confirmed, or held
+            refreshed.append((*row[2:10], at, opened, 0, None, emptied, source_id, posting.id))
     misses = [
         (count, source_id, pid) for pid, count in diff.missed.items() if known[pid].misses != count
     ]
