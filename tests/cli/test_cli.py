@@ -119,7 +119,8 @@ def test_once_json_and_exit_codes(
     boards.set(GH, status=502, body=b"bad gateway")
     code, out, err = run(capsys, *args)
     assert (code, out) == (1, "")
-    assert "secondchance: Acme greenhouse:acme: server error (HTTP 502)" in err
+    assert "WARNING Acme greenhouse:acme: poll failed: server error (HTTP 502)" in err
+    assert err.splitlines()[-1] == "secondchance: 1 board: 1 failed · 0 alerts queued, 0 sent"
     code, _, err = run(capsys, *args, "--company", "Nobody")
     assert code == 2
     assert "no company named 'Nobody'" in err
@@ -215,7 +216,7 @@ greenhouse = "acme"
     boards.set(GH, jobs(1, 2))
     code, out, err = run(capsys, *args)
     assert code == 0
-    assert "could not be delivered" in err
+    assert "1 not delivered yet (kept for the next try)" in err.splitlines()[-1]
     assert "s3cr3t-t0ken-value" not in err + out
     assert secret_url not in err + out
 
@@ -346,3 +347,38 @@ def test_a_status_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
         f"secondchance: [server] listen: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
     assert "Traceback" not in done.stderr
+
+
+def test_once_ends_with_one_summary_line_and_says_each_failure_once(
+    tmp_path: Path, boards: BoardServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(
+        f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n'
+        '[[company]]\nname = "Acme"\ngreenhouse = "acme"\n'
+        '[[company]]\nname = "Initech"\ngreenhouse = "initech"\n'
+        '[[company]]\nname = "Ghost"\ngreenhouse = "ghost"\n'
+    )
+    args = ["once", "--config", str(path), "--data-dir", str(tmp_path / "d")]
+    boards.set(GH, jobs(1))
+    boards.set("/v1/boards/initech/jobs", jobs(7))
+
+    code, _, err = run(capsys, *args)
+    assert code == 1  # ghost is not there
+    lines = err.splitlines()
+    assert lines[-1] == ("secondchance: 3 boards: 2 baseline, 1 failed · 0 alerts queued, 0 sent")
+    # The failure is said once: its board's WARNING line, nothing else names it.
+    assert [line for line in lines if "ghost" in line.lower()] == [
+        line for line in lines if "WARNING" in line and "Ghost greenhouse:ghost" in line
+    ]
+    assert len([line for line in lines if "ghost" in line.lower()]) == 1
+
+    boards.set(GH, jobs(1, 2))
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 1
+    assert [json.loads(line)["kind"] for line in out.splitlines()] == ["new"]
+    assert err.splitlines()[-1] == (
+        "secondchance: 3 boards: 1 unchanged, 1 changed, 1 failed · 1 alert queued, 1 sent"
+    )
+    # Unchanged polls have their line too.
+    assert any("Initech greenhouse:initech: unchanged" in line for line in err.splitlines())

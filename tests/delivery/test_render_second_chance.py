@@ -146,7 +146,7 @@ def test_cooldown_over_block_lists_what_is_open() -> None:
         "Your cool-down is over: you can reapply (Data Analyst)",
         "  you may apply again since 2026-04-13",
         "  Turned down 2025-10-15 for Data Analyst",
-        "  2 open posting(s) match your filter:",
+        "  2 open postings match your filter:",
         "  • Data Analyst — Berlin  https://acme.test/jobs/1",
         "  • Analytics Engineer — Remote  https://acme.test/jobs/2",
     ]
@@ -155,7 +155,7 @@ def test_cooldown_over_block_lists_what_is_open() -> None:
 def test_cooldown_over_block_with_nothing_open() -> None:
     lines = block(cooldown_over()).splitlines()
 
-    assert lines[-1] == "  0 open posting(s) match your filter"
+    assert lines[-1] == "  0 open postings match your filter"
     assert not any(line.startswith("  •") for line in lines)
 
 

@@ -67,3 +67,13 @@ def test_an_alert_whose_key_is_too_long_is_stored_under_one_bounded_key(database
         assert [r["posting_id"] for r in rows(store, alerts)] == [long_id, long_id]
     finally:
         store.dispose()
+
+
+def test_the_retry_back_off_never_overflows() -> None:
+    from secondchance.storage.outbox import _backoff
+
+    assert _backoff(0, 15, 900) == 15
+    assert _backoff(3, 15, 900) == 120
+    # A channel down for weeks: a thousand attempts and more.
+    assert _backoff(1024, 15, 900) == 900
+    assert _backoff(10**6, 15, 900) == 900

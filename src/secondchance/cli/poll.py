@@ -68,23 +68,13 @@ def cmd_once(args: argparse.Namespace) -> int:
             await app.aclose()
 
     report = asyncio.run(once())
-    failed = False
-    for poll in report.polls:
-        if args.json:
+    if args.json:
+        for poll in report.polls:
             for alert in poll.alerts:
                 print_json(alert.as_json())
-        for board in poll.failed:
-            failed = True
-            print(f"secondchance: {poll.company} {board.ref.label}: {board.error}", file=sys.stderr)
-    if report.undelivered:
-        log.warning(
-            "%s could not be delivered yet; they stay queued", plural(report.undelivered, "alert")
-        )
-    if report.unstored is not None:
-        print(
-            f"secondchance: the poll could not be stored, so nothing changed: {report.unstored}",
-            file=sys.stderr,
-        )
+    # Each failure was logged once, as its board's line; this sums the run up, last.
+    print(f"secondchance: {report.summary()}", file=sys.stderr, flush=True)
+    failed = any(poll.failed for poll in report.polls)
     return EXIT_FAILED if failed or report.unstored is not None else EXIT_OK
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from secondchance.core.models import Change, ChangeKind, SourceRef
+from secondchance.core.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def after_collapse(
         ChangeKind.SOURCE_FAILING,
         source,
         detail=(
-            f"the board shrank from {previous} to {current} postings; "
+            f"the board shrank from {previous} to {plural(current, 'posting')}; "
             "holding the snapshot until it looks right again"
         ),
     )

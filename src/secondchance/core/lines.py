@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from secondchance.core.decide import BoardDecision
 from secondchance.core.models import ChangeKind
+from secondchance.core.wording import plural
 
 # A line for the log: its level and its text.
 Note = tuple[int, str]
@@ -33,11 +34,6 @@ _HEALTH = {
     ChangeKind.SOURCE_FAILING: "reported as failing",
     ChangeKind.SOURCE_RECOVERED: "reported as recovered",
 }
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``1 posting``, ``2 postings`` (``many`` where an s will not do)."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def poll_line(decision: BoardDecision, queued: Iterable[str]) -> Note:

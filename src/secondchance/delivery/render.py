@@ -94,7 +94,8 @@ def block(alert: Alert, *, markdown: bool = False, company: bool = False) -> str
         lines.append(f"  Notes: {extra['notes']}")
     if alert.kind == "cooldown_over":
         count = extra.get("open_postings", "0")
-        lines.append(f"  {count} open posting(s) match your filter" + (":" if count != "0" else ""))
+        matching = "open posting matches" if count == "1" else "open postings match"
+        lines.append(f"  {count} {matching} your filter" + (":" if count != "0" else ""))
         lines.extend(f"  • {line}" for line in extra.get("listing", "").splitlines())
     if alert.location:
         lines.append(f"  {alert.location}")

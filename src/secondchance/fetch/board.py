@@ -25,8 +25,8 @@ import orjson
 from secondchance.core import limits
 from secondchance.core.board import BoardResult, BoardState, Validators
 from secondchance.core.limits import bounded_posting_id
-from secondchance.core.lines import plural
 from secondchance.core.models import BoardSpec, Posting, SourceRef
+from secondchance.core.wording import plural
 from secondchance.fetch.body import Response
 from secondchance.fetch.client import Fetcher
 from secondchance.fetch.errors import NotFound

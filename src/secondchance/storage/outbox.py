@@ -188,7 +188,7 @@ def mark_failed(
         [
             (
                 attempts + 1,
-                at + timedelta(seconds=min(retry_max, retry_min * 2**attempts)),
+                at + timedelta(seconds=_backoff(attempts, retry_min, retry_max)),
                 error[:500],
                 None,
                 delivery_id,
@@ -201,3 +201,10 @@ def mark_failed(
 def pending_total(connection: Connection) -> int:
     count = select(func.count(_D.id)).where(_D.status == "pending")
     return connection.execute(count).scalar() or 0
+
+
+def _backoff(attempts: int, retry_min: float, retry_max: float) -> float:
+    """``retry_min`` doubled per failed attempt, at most ``retry_max``. The exponent is
+    capped: a channel down for weeks reaches a thousand attempts, and 2.0 ** 1024
+    overflows a float."""
+    return min(retry_max, retry_min * 2.0 ** min(attempts, 60))
