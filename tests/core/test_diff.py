@@ -13,6 +13,7 @@ from secondchance.core.diff import (
 )
 from secondchance.core.health import Health, after_collapse, after_failure, after_success
 from secondchance.core.models import ChangeKind, Posting, SourceRef
+from secondchance.core.pay import Pay, Period
 
 GH = SourceRef("Acme", "greenhouse", "acme")
 LV = SourceRef("Acme", "lever", "acme")
@@ -270,3 +271,25 @@ def test_a_refresh_stores_text_read_anew_without_alerts_or_holds() -> None:
         GH, known(old), [p("1", "Engineer")], POLICY, baseline=False, refresh=True
     )
     assert (emptied.changes, emptied.held, emptied.seen) == ([], {}, [p("1", "Engineer")])
+
+
+def test_a_change_of_pay_alone_is_never_a_changed_alert() -> None:
+    low = Pay("USD", 90000_00, 120000_00, Period.YEAR)
+    high = Pay("USD", 100000_00, 140000_00, Period.YEAR)
+    before = known(Posting("1", "Engineer", pay=low), Posting("2", "Analyst"))
+    after = [Posting("1", "Engineer", pay=high), Posting("2", "Analyst", pay=low)]
+    diff = diff_source(GH, before, after, POLICY, baseline=False)
+    # Stored anew (the snapshot shows the pay the board shows now), never alerted.
+    assert (diff.changes, diff.seen, diff.updated) == ([], after, 2)
+    # Pay that disappears waits one poll, as any emptied field does, and still says nothing.
+    held = diff_source(GH, known(*after), [Posting("1", "Engineer")], POLICY, baseline=False)
+    assert (held.changes, held.held) == ([], {"1": 1})
+    gone = diff_source(
+        GH, {"1": Known(after[0], emptied=1)}, [Posting("1", "Engineer")], POLICY, baseline=False
+    )
+    assert (gone.changes, gone.seen) == ([], [Posting("1", "Engineer")])
+    # A title change beside it is a change as ever, and carries the new pay.
+    titled = diff_source(
+        GH, before, [Posting("1", "Staff Engineer", pay=high)], POLICY, baseline=False
+    )
+    assert kinds(titled)[0] == ("changed", "1")

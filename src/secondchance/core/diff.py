@@ -103,7 +103,7 @@ def is_emptied(previous: int, current: int, policy: Policy) -> bool:
     return current == 0 < previous < policy.collapse_min_previous
 
 
-_OPTIONAL = ("url", "department", "employment_type", "posted_at", "updated_at")
+_OPTIONAL = ("url", "department", "employment_type", "posted_at", "updated_at", "pay")
 
 
 def _emptied(old: Posting, new: Posting) -> Posting | None:

@@ -1,4 +1,4 @@
-"""Do I care about this posting? Include, exclude and location filters.
+"""Do I care about this posting? Include, exclude, location and pay filters.
 
 ``Filter`` is the plain data written in the watchlist (globally and per
 company); ``merge`` layers a company's filter over the global one and
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from secondchance.core.models import Posting, Remote
+from secondchance.core.pay import MinPay, judge
 
 REGEX_PREFIX = "re:"
 
@@ -28,6 +29,8 @@ class Filter:
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
     locations: tuple[str, ...] | None = None
+    min_pay: MinPay | None = None
+    pay_required: bool | None = None
 
 
 def merge(base: Filter | None, override: Filter | None) -> Filter:
@@ -41,6 +44,8 @@ def merge(base: Filter | None, override: Filter | None) -> Filter:
         include=base.include if override.include is None else override.include,
         exclude=base.exclude if override.exclude is None else override.exclude,
         locations=base.locations if override.locations is None else override.locations,
+        min_pay=base.min_pay if override.min_pay is None else override.min_pay,
+        pay_required=base.pay_required if override.pay_required is None else override.pay_required,
     )
 
 
@@ -85,6 +90,8 @@ class CompiledFilter:
     # The arrangements the location terms ask for, matched against the
     # posting's remote flag: boards often say "Remote" only in that flag.
     arrangements: frozenset[Remote] = frozenset()
+    min_pay: MinPay | None = None
+    pay_required: bool = False
 
     def passes(self, posting: Posting) -> bool:
         texts = (posting.title, posting.department or "")
@@ -92,7 +99,11 @@ class CompiledFilter:
             return False
         if _any_search(self.exclude, texts):
             return False
-        return self._location_passes(posting)
+        if not self._location_passes(posting):
+            return False
+        if self.min_pay is None and not self.pay_required:
+            return True
+        return judge(posting.pay, self.min_pay, self.pay_required).passes
 
     def _location_passes(self, posting: Posting) -> bool:
         if not self.locations:
@@ -111,6 +122,15 @@ class CompiledFilter:
         Kept beside ``passes`` rather than under it: ``passes`` runs for every posting
         of every poll, this only for `--why` (tests/core/test_filters.py checks that
         the two always agree)."""
+        why = self._explain_text(posting)
+        if not why.passes or (self.min_pay is None and not self.pay_required):
+            return why
+        pay = judge(posting.pay, self.min_pay, self.pay_required)
+        if not pay.passes:
+            return Verdict(False, "pay", None, pay.reason)
+        return Verdict(True, why.rule, why.matched, f"{why.reason}; {pay.reason}")
+
+    def _explain_text(self, posting: Posting) -> Verdict:
         texts = (posting.title, posting.department or "")
         if self.include:
             found = _first_match(self.include, texts)
@@ -143,7 +163,7 @@ class CompiledFilter:
 @dataclass(frozen=True)
 class Verdict:
     """Why a posting passes or is hidden: the rule that decided (``include``,
-    ``exclude``, ``locations``; None: no filter) and the text it matched."""
+    ``exclude``, ``locations``, ``pay``; None: no filter) and the text it matched."""
 
     passes: bool
     rule: str | None
@@ -174,4 +194,6 @@ def compile_filter(f: Filter) -> CompiledFilter:
         exclude=_compile_terms("exclude", f.exclude),
         locations=_compile_terms("locations", f.locations),
         arrangements=arrangements,
+        min_pay=f.min_pay,
+        pay_required=bool(f.pay_required),
     )

@@ -14,6 +14,8 @@ from typing import Any
 
 import msgspec
 
+from secondchance.core.pay import Pay
+
 
 class Remote(StrEnum):
     """Where the work happens, as far as the board says."""
@@ -47,6 +49,8 @@ class Posting(msgspec.Struct, frozen=True, gc=False):
     employment_type: str | None = None
     posted_at: datetime | None = None
     updated_at: datetime | None = None
+    # What the board publishes of the pay (core/pay.py); never a reason to alert.
+    pay: Pay | None = None
 
     @property
     def location(self) -> str:
