@@ -150,10 +150,11 @@ CASES: dict[str, Case] = {
         companion_keys=(),
         max_pages=1,
         first_request=Request(
-            url="https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true", expect="json"
+            url="https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true&pay_transparency=true",
+            expect="json",
         ),
         mirror={"greenhouse": "http://mirror.test/greenhouse"},
-        mirror_url="http://mirror.test/greenhouse/v1/boards/acme/jobs?content=true",
+        mirror_url="http://mirror.test/greenhouse/v1/boards/acme/jobs?content=true&pay_transparency=true",
         detect=(
             ("https://boards.greenhouse.io/acme", "acme"),
             ("https://job-boards.greenhouse.io/anthropic/jobs/5215052008", "anthropic"),

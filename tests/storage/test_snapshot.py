@@ -11,6 +11,7 @@ from sqlalchemy.dialects import sqlite
 from conftest import rows
 from secondchance.core.diff import Policy, diff_source
 from secondchance.core.models import Posting, Remote, SourceRef
+from secondchance.core.pay import Pay, Period
 from secondchance.storage import boards, snapshot
 from secondchance.storage.database import Store
 from secondchance.storage.schema import postings, sources, sqlite_time
@@ -26,6 +27,8 @@ POSTING = Posting(
     employment_type="Full-time",
     posted_at=datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
     updated_at=datetime(2026, 11, 2, 23, 59, 59, tzinfo=UTC),
+    # Past 2**31 hundredths: the columns are BIGINT on every backend.
+    pay=Pay("JPY", 12_000_000_00, 30_000_000_00, Period.YEAR),
 )
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -51,7 +54,9 @@ def test_refreshed_missed_and_closed_postings_read_back_equal(fresh_store: Store
     first = diff_source(REF, {}, [POSTING, other], Policy(), baseline=True)
     fresh_store.write_now(snapshot.write_diff, source_id, {}, first, AT)
     known = fresh_store.read_now(snapshot.load_known, [source_id])[source_id]
-    retitled = msgspec.structs.replace(POSTING, title="Senior Data Analyst", locations=("Remote",))
+    retitled = msgspec.structs.replace(
+        POSTING, title="Senior Data Analyst", locations=("Remote",), pay=Pay(None, None, 7, None)
+    )
     later = AT + timedelta(hours=1)
     second = diff_source(REF, known, [retitled], Policy(close_after=2), baseline=False)
     fresh_store.write_now(snapshot.write_diff, source_id, known, second, later)

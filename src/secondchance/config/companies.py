@@ -89,6 +89,8 @@ def _as_filter(table: FilterTable | None) -> Filter | None:
         include=tuple(table.include) if table.include is not None else None,
         exclude=tuple(table.exclude) if table.exclude is not None else None,
         locations=tuple(table.locations) if table.locations is not None else None,
+        min_pay=table.min_pay.value() if table.min_pay is not None else None,
+        pay_required=table.pay_required,
     )
 
 
@@ -100,7 +102,7 @@ def check_filter(table: FilterTable | None, loc: Loc, errors: Errors) -> None:
     for key in ("include", "exclude", "locations"):
         for index, term in enumerate(getattr(table, key) or ()):
             try:
-                compile_filter(Filter(**{key: (term,)}))
+                compile_filter(Filter(**{key: (term,)}))  # type: ignore[arg-type]
             except ValueError as exc:
                 # core.filters names the key in its message; the key path already does.
                 errors.append(((*loc, key, index), str(exc).removeprefix(f"{key}: ")))

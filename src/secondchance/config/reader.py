@@ -173,11 +173,17 @@ def _read_durations(model: type[Table], raw: dict[str, Any], loc: Loc) -> Errors
 
 
 def _nested(table: Table) -> list[tuple[Loc, Table]]:
+    """Every table inside this one, however deep (a company's filter's min_pay)."""
     found: list[tuple[Loc, Table]] = []
     for name in table.__struct_fields__:
         value = getattr(table, name)
         if isinstance(value, Table):
-            found.append(((name,), value))
+            inner: list[tuple[Loc, Table]] = [((name,), value)]
         elif isinstance(value, list):
-            found += [((name, i), v) for i, v in enumerate(value) if isinstance(v, Table)]
+            inner = [((name, i), v) for i, v in enumerate(value) if isinstance(v, Table)]
+        else:
+            continue
+        for loc, sub in inner:
+            found.append((loc, sub))
+            found += [((*loc, *deeper), t) for deeper, t in _nested(sub)]
     return found

@@ -19,6 +19,7 @@ import msgspec
 from secondchance.core import limits
 from secondchance.core.durations import add_to_date, parse_duration
 from secondchance.core.matching import DEFAULT_THRESHOLD
+from secondchance.core.pay import MinPay, Period, currency_code
 from secondchance.core.watchlist import Rejection
 
 # Durations ("30m", "1h", or seconds) are read into seconds before validation
@@ -151,11 +152,34 @@ class Notify(Table, frozen=True):
     urgent: list[str] = msgspec.field(default_factory=list)
 
 
+class MinPayTable(Table, frozen=True):
+    """``min_pay = { amount = 90000, currency = "USD", period = "year" }``: the amount
+    in the currency's units; the period is a year unless it says otherwise."""
+
+    amount: Annotated[float, msgspec.Meta(gt=0, le=1e12)]
+    currency: str
+    period: Literal["year", "month", "week", "day", "hour"] = "year"
+
+    def problems(self) -> list[tuple[str, str]]:
+        if currency_code(self.currency) is None:
+            return [("currency", 'expected a three-letter ISO 4217 code such as "USD"')]
+        return []
+
+    def value(self) -> MinPay:
+        return MinPay(
+            cents=round(self.amount * 100),
+            currency=self.currency.strip().upper(),
+            period=Period(self.period),
+        )
+
+
 class FilterTable(Table, frozen=True):
     include: list[str] | None = None
     exclude: list[str] | None = None
     locations: list[str] | None = None
     notify: list[str] | None = None
+    min_pay: MinPayTable | None = None
+    pay_required: bool | None = None
 
 
 class RejectionTable(Table, frozen=True):

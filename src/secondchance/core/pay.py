@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -160,6 +161,27 @@ def _pay(low: int | None, high: int | None, currency: object, period: object) ->
         max_cents=high,
         period=period if isinstance(period, Period) else period_of(period),
     )
+
+
+def widest(pays: Iterable[Pay | None]) -> Pay | None:
+    """One Pay for several ranges of a posting (tiers, zones, cities): from the lowest
+    minimum to the highest maximum of those in the first one's currency and period
+    (ranges in other currencies would not compare)."""
+    first: Pay | None = None
+    lows: list[int] = []
+    highs: list[int] = []
+    for pay in pays:
+        if pay is None:
+            continue
+        if first is None:
+            first = pay
+        elif (pay.currency, pay.period) != (first.currency, first.period):
+            continue
+        lows += [pay.min_cents] if pay.min_cents is not None else []
+        highs += [pay.max_cents] if pay.max_cents is not None else []
+    if first is None:
+        return None
+    return Pay(first.currency, min(lows, default=None), max(highs, default=None), first.period)
 
 
 def amount_text(hundredths: int) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.core.pay import Pay, pay_of, widest
 from secondchance.core.text import parse_datetime
 from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
@@ -39,7 +40,7 @@ _EMPLOYMENT = {"fulltime": "Full-time", "parttime": "Part-time"}
 
 
 # Only the fields _posting reads are declared: ``descriptionHtml``,
-# ``descriptionPlain``, compensation and the other fields are skipped, never built.
+# ``descriptionPlain`` and the other fields are skipped, never built.
 # Each accepts any JSON value (Any, or a union with NotObject/NotArray), so the checks
 # below, not the decoder, decide what is drift, with the messages they always gave.
 # gc=False: decoded JSON holds no reference cycles, and a big board's structs
@@ -61,6 +62,23 @@ class _Place(msgspec.Struct, gc=False):
     address: _Address | NotObject = None
 
 
+class _Component(msgspec.Struct, rename="camel", gc=False):
+    compensation_type: Any = None
+    interval: Any = None
+    currency_code: Any = None
+    min_value: Any = None
+    max_value: Any = None
+
+
+class _Tier(msgspec.Struct, gc=False):
+    components: list[_Component | NotObject] | NotArray = None
+
+
+class _Compensation(msgspec.Struct, rename="camel", gc=False):
+    summary_components: list[_Component | NotObject] | NotArray = None
+    compensation_tiers: list[_Tier | NotObject] | NotArray = None
+
+
 class _Job(_Place, rename="camel"):
     id: Any = None
     title: Any = None
@@ -75,6 +93,7 @@ class _Job(_Place, rename="camel"):
     employment_type: Any = None
     published_at: Any = None
     updated_at: Any = None
+    compensation: _Compensation | NotObject = None
 
 
 class _Board(msgspec.Struct, gc=False):
@@ -91,6 +110,8 @@ class AshbySource(SlugSource):
     slug_domain = "ashbyhq.com"
     slug_noun = "Ashby org name"
     slug_article = "an"
+    # 2: pay (compensation).
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -133,6 +154,34 @@ def _posting(item: object, index: int) -> Posting | None:
         employment_type=_employment_type(job.employment_type),
         posted_at=parse_datetime(job.published_at),
         updated_at=parse_datetime(job.updated_at),
+        pay=_pay(job.compensation),
+    )
+
+
+def _pay(compensation: object) -> Pay | None:
+    """The salary of ``includeCompensation``: its summary (the range over every tier),
+    else the tiers' salaries; equity, bonus and commission are not pay here."""
+    if not isinstance(compensation, _Compensation):
+        return None
+    summary = compensation.summary_components
+    found = _salary(summary if isinstance(summary, list) else [])
+    if found is not None:
+        return found
+    tiers = compensation.compensation_tiers
+    components = [
+        component
+        for tier in (tiers if isinstance(tiers, list) else [])
+        if isinstance(tier, _Tier) and isinstance(tier.components, list)
+        for component in tier.components
+    ]
+    return _salary(components)
+
+
+def _salary(components: list[Any]) -> Pay | None:
+    return widest(
+        pay_of(c.min_value, c.max_value, c.currency_code, c.interval)
+        for c in components
+        if isinstance(c, _Component) and c.compensation_type == "Salary"
     )
 
 

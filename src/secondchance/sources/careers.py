@@ -40,7 +40,8 @@ class _Item:
 class CareersSource(Source):
     kind = "careers"
     # 2: JSON-LD address placeholders dropped, the Content-Type's charset honoured.
-    reader = 2
+    # 3: pay (schema.org baseSalary).
+    reader = 3
 
     def detect(self, url: str) -> object | None:
         # Any page can be a career page: discover falls back to this kind last.

@@ -1,7 +1,9 @@
 """Greenhouse Job Board API: one public JSON document per board.
 
 ``GET /v1/boards/{token}/jobs?content=true`` returns every open job at once,
-so there is never a second page.
+so there is never a second page. ``pay_transparency=true`` asks for each job's
+``pay_input_ranges`` (the pay ranges a board publishes, in cents, without a period);
+a board that does not send them is read the same.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.core.pay import Pay, pay_in_cents, widest
 from secondchance.core.text import clean, parse_datetime
 from secondchance.sources.interface import Page, Request, Source, SpecError
 from secondchance.sources.toolkit import (
@@ -69,6 +72,12 @@ class _Metadata(msgspec.Struct, gc=False):
     value: Any = None
 
 
+class _Range(msgspec.Struct, gc=False):
+    min_cents: Any = None
+    max_cents: Any = None
+    currency_type: Any = None
+
+
 class _Job(msgspec.Struct, gc=False):
     id: Any = None
     title: Any = None
@@ -79,6 +88,7 @@ class _Job(msgspec.Struct, gc=False):
     metadata: list[_Metadata | NotObject] | NotArray = None
     first_published: Any = None
     updated_at: Any = None
+    pay_input_ranges: list[_Range | NotObject] | NotArray = None
 
 
 class _Board(msgspec.Struct, gc=False):
@@ -91,6 +101,8 @@ _DECODER = msgspec.json.Decoder(_Board | NotObject)
 class GreenhouseSource(Source):
     kind = "greenhouse"
     endpoints = MappingProxyType({"greenhouse": "https://boards-api.greenhouse.io"})
+    # 2: pay (pay_input_ranges).
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -120,7 +132,8 @@ class GreenhouseSource(Source):
 
     def first_request(self, spec: BoardSpec, endpoints: Mapping[str, str]) -> Request:
         base = endpoints["greenhouse"].rstrip("/")
-        return Request(url=f"{base}/v1/boards/{spec.key}/jobs?content=true", expect="json")
+        url = f"{base}/v1/boards/{spec.key}/jobs?content=true&pay_transparency=true"
+        return Request(url=url, expect="json")
 
     def parse(self, spec: BoardSpec, request: Request, body: bytes) -> Page:
         what = "greenhouse response"
@@ -146,6 +159,19 @@ def _posting(job: object, index: int) -> Posting:
         employment_type=_employment_type(metadata),
         posted_at=parse_datetime(job.first_published),
         updated_at=parse_datetime(job.updated_at),
+        pay=_pay(job.pay_input_ranges),
+    )
+
+
+def _pay(ranges: object) -> Pay | None:
+    """One range for a job's pay ranges (one per zone or city: the lowest minimum to
+    the highest maximum). Greenhouse gives them no period."""
+    if not isinstance(ranges, list):
+        return None
+    return widest(
+        pay_in_cents(entry.min_cents, entry.max_cents, entry.currency_type)
+        for entry in ranges
+        if isinstance(entry, _Range)
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from secondchance.core.models import Posting, Remote
+from secondchance.core.pay import Pay, pay_of
 from secondchance.core.text import clean, clean_or_none, normalise_title, parse_datetime
 from secondchance.sources.interface import Malformed, Skipped
 from secondchance.sources.toolkit import NO_TITLE, as_utf8, codec_of
@@ -180,7 +181,27 @@ def _to_posting(obj: dict[str, Any], base_url: str, index: int) -> Posting:
         remote=_remote(obj.get("jobLocationType")),
         employment_type=_joined(obj.get("employmentType")),
         posted_at=parse_datetime(obj.get("datePosted")),
+        pay=base_salary(obj.get("baseSalary"), obj.get("salaryCurrency")),
     )
+
+
+def base_salary(value: Any, currency: Any = None) -> Pay | None:
+    """schema.org ``baseSalary``: a MonetaryAmount {"currency", "value": a
+    QuantitativeValue {"minValue", "maxValue" or "value", "unitText": "YEAR"}} (or a
+    plain number); ``currency`` is the JobPosting's ``salaryCurrency``, for a
+    baseSalary that names none."""
+    if isinstance(value, list):  # one amount is all a posting shows
+        value = next((v for v in value if isinstance(v, dict)), None)
+    if not isinstance(value, dict):
+        return pay_of(value, None, currency) if isinstance(value, int | float | str) else None
+    currency = value.get("currency") or currency
+    amount = value.get("value")
+    if isinstance(amount, dict):
+        low, high = amount.get("minValue"), amount.get("maxValue")
+        if low is None and high is None:
+            low = amount.get("value")
+        return pay_of(low, high, currency, amount.get("unitText"))
+    return pay_of(amount, None, currency, value.get("unitText"))
 
 
 def _identifier(value: Any) -> str | None:

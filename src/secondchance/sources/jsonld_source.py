@@ -19,7 +19,8 @@ from secondchance.sources.toolkit import looks_like_challenge
 class JsonLdSource(Source):
     kind = "jsonld"
     # 2: address placeholders dropped, the Content-Type's charset honoured.
-    reader = 2
+    # 3: pay (schema.org baseSalary).
+    reader = 3
     # One page is one fetch: JSON-LD has no notion of a next page.
 
     def detect(self, url: str) -> object | None:

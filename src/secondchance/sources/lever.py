@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import msgspec
 
 from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.core.pay import Pay, pay_of
 from secondchance.core.text import clean, parse_datetime
 from secondchance.sources.interface import Page, ParseError, Request, Source, SpecError
 from secondchance.sources.toolkit import (
@@ -55,6 +56,15 @@ class _Categories(msgspec.Struct, rename="camel", gc=False):
     commitment: Any = None
 
 
+class _Salary(msgspec.Struct, gc=False):
+    """``salaryRange``: {"currency": "USD", "interval": "per-year-salary", "min", "max"}."""
+
+    currency: Any = None
+    interval: Any = None
+    min: Any = None
+    max: Any = None
+
+
 class _Posting(msgspec.Struct, rename="camel", gc=False):
     id: Any = None
     text: Any = None
@@ -63,6 +73,7 @@ class _Posting(msgspec.Struct, rename="camel", gc=False):
     workplace_type: Any = None
     created_at: Any = None
     updated_at: Any = None
+    salary_range: _Salary | NotObject = None
 
 
 _NO_CATEGORIES = _Categories()
@@ -78,6 +89,8 @@ class LeverSource(Source):
     companion_keys = ("lever_region",)
     # 100 postings a page: 50 pages is far beyond any real Lever board.
     max_pages = 50
+    # 2: pay (salaryRange).
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())
@@ -187,7 +200,15 @@ def _posting(item: object, index: int) -> Posting:
         employment_type=clean_text(categories.commitment),
         posted_at=parse_datetime(item.created_at),
         updated_at=parse_datetime(item.updated_at),
+        pay=_pay(item.salary_range),
     )
+
+
+def _pay(salary: object) -> Pay | None:
+    # "one-time" and unknown intervals read as no period: shown, never judged.
+    if not isinstance(salary, _Salary):
+        return None
+    return pay_of(salary.min, salary.max, salary.currency, salary.interval)
 
 
 def _locations(categories: _Categories) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.core.pay import Pay, pay_of
 from secondchance.core.text import clean, clean_or_none, parse_datetime
 from secondchance.sources.interface import Malformed, Page, ParseError, Request, endpoint
 from secondchance.sources.toolkit import (
@@ -43,6 +44,8 @@ class PersonioSource(SlugSource):
     endpoints = MappingProxyType({"personio": "https://{company}.jobs.personio.de"})
     slug_example = "acme for acme.jobs.personio.de"
     slug_domain = "jobs.personio"
+    # 2: pay (salaryInformation).
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())
@@ -116,6 +119,20 @@ def _posting(position: Element, index: int, base: str) -> Posting:
         department=_child_text(position, "department"),
         employment_type=_employment(position),
         posted_at=parse_datetime(_child_text(position, "createdAt")),
+        pay=_pay(position.find("salaryInformation")),
+    )
+
+
+def _pay(salary: Element | None) -> Pay | None:
+    """``<salaryInformation>``: <min>, <max> (often empty), <currencyCode>, <type>
+    ("yearly"); the currency symbol is left aside for the code."""
+    if salary is None:
+        return None
+    return pay_of(
+        _child_text(salary, "min"),
+        _child_text(salary, "max"),
+        _child_text(salary, "currencyCode"),
+        _child_text(salary, "type"),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from secondchance.core.models import BoardSpec, Posting, Remote
+from secondchance.core.pay import Pay, pay_of
 from secondchance.core.text import parse_datetime
 from secondchance.sources.interface import Page, Request, endpoint
 from secondchance.sources.toolkit import (
@@ -41,6 +42,8 @@ class RecruiteeSource(SlugSource):
     slug_domain = "recruitee.com"
     slug_noun = "Recruitee company subdomain"
     slug_article = "a"
+    # 2: pay (salary).
+    reader = 2
 
     def detect(self, url: str) -> object | None:
         host = urlsplit(url.strip()).netloc.lower()
@@ -74,6 +77,17 @@ def _posting(item: object, index: int) -> Posting:
         posted_at=parse_datetime(offer.get("published_at"))
         or parse_datetime(offer.get("created_at")),
         updated_at=parse_datetime(offer.get("updated_at")),
+        pay=_pay(offer.get("salary")),
+    )
+
+
+def _pay(salary: object) -> Pay | None:
+    """``salary``: {"min": "75.00", "max": "95.00", "currency": "USD", "period": "year"},
+    the amounts as text, every member null when the offer shows no pay."""
+    if not isinstance(salary, dict):
+        return None
+    return pay_of(
+        salary.get("min"), salary.get("max"), salary.get("currency"), salary.get("period")
     )
 
 

@@ -41,7 +41,8 @@ class TeamtailorSource(SlugSource):
     # Feed pages are small; 20 of them is far beyond a real career site.
     max_pages = 20
     # 2: locations read as JSON-LD's, whose placeholders ("UNAVAILABLE") are dropped.
-    reader = 2
+    # 3: pay (schema.org baseSalary).
+    reader = 3
     slug_example = "acme for acme.teamtailor.com"
     slug_domain = "teamtailor.com"
 
@@ -93,6 +94,7 @@ def _posting(value: object, index: int, feed_url: str) -> Posting:
         locations=jsonld._locations(job.get("jobLocation")),
         remote=jsonld._remote(job.get("jobLocationType")),
         employment_type=jsonld._joined(job.get("employmentType")),
+        pay=jsonld.base_salary(job.get("baseSalary"), job.get("salaryCurrency")),
         posted_at=parse_datetime(item.get("date_published"))
         or parse_datetime(job.get("datePosted")),
         updated_at=parse_datetime(item.get("date_modified")),

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -137,6 +138,12 @@ postings = Table(
     # Consecutive polls that listed it with a field emptied (a location, a department):
     # the stored values stay until the next poll confirms it (core/diff.py).
     Column("emptied", Integer, nullable=False, default=0, server_default="0"),
+    # Its pay as the board publishes it (core/pay.py): amounts in hundredths of the
+    # currency's unit, BIGINT because a year's pay in hundredths passes 2**31.
+    Column("pay_currency", String(3)),
+    Column("pay_min", BigInteger),
+    Column("pay_max", BigInteger),
+    Column("pay_period", String(5)),
     UniqueConstraint("source_id", "posting_id", name="uq_postings_id"),
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from secondchance.core.diff import Known, SourceDiff, Status
 from secondchance.core.models import Posting, Remote
+from secondchance.core.pay import Pay, Period
 from secondchance.storage.bulk import Bulk
 from secondchance.storage.schema import postings
 
@@ -30,6 +31,10 @@ _POSTING = (
     _T.employment_type,
     _T.posted_at,
     _T.updated_at,
+    _T.pay_currency,
+    _T.pay_min,
+    _T.pay_max,
+    _T.pay_period,
 )
 # A Posting's columns, in its fields' order (posting_of reads them).
 POSTING_COLUMNS = (_T.posting_id, *_POSTING)
@@ -49,6 +54,7 @@ _ONE = (_T.source_id, _T.posting_id)
 _REFRESH = (*_POSTING, _T.last_seen, _T.status, _T.misses, _T.closed_at, _T.emptied)
 _REMOTE = {member.value: member for member in Remote}
 _STATUS = {member.value: member for member in Status}
+_PERIOD = {member.value: member for member in Period}
 
 
 def load_known(
@@ -69,7 +75,8 @@ def load_known(
 
 def posting_of(row: Sequence[Any]) -> Posting:
     """The Posting of a row of POSTING_COLUMNS."""
-    pid, title, url, locations, remote, department, employment_type, posted, updated = row
+    pid, title, url, locations, remote, department, employment_type, posted, updated = row[:9]
+    currency, low, high, period = row[9:13]
     return Posting(
         id=pid,
         title=title,
@@ -80,6 +87,9 @@ def posting_of(row: Sequence[Any]) -> Posting:
         employment_type=employment_type,
         posted_at=posted,
         updated_at=updated,
+        pay=None
+        if low is None and high is None
+        else Pay(currency, low, high, _PERIOD.get(period) if period else None),
     )
 
 
@@ -97,6 +107,16 @@ def _locations(locations: tuple[str, ...]) -> str:
     # orjson: a JSON array of strings, as json.dumps(ensure_ascii=False) would give
     # it bar the spaces, for a fraction of the time.
     return orjson.dumps(locations).decode() if locations else "[]"
+
+
+_NO_PAY = (None, None, None, None)
+
+
+def _pay_row(pay: Pay | None) -> tuple[Any, ...]:
+    if pay is None:
+        return _NO_PAY
+    period = pay.period.value if pay.period is not None else None
+    return (pay.currency, pay.min_cents, pay.max_cents, period)
 
 
 def write_diff(
@@ -136,6 +156,7 @@ def write_diff(
             posting.employment_type,
             posting.posted_at,
             posting.updated_at,
+            *_pay_row(posting.pay),
             opened,
             0,
             at,
@@ -146,7 +167,7 @@ def write_diff(
         if before is None:
             new.append(row)
         else:  # changed, reopened, back before its removal was confirmed, or held
-            refreshed.append((*row[2:10], at, opened, 0, None, emptied, source_id, posting.id))
+            refreshed.append((*row[2:14], at, opened, 0, None, emptied, source_id, posting.id))
     misses = [
         (count, source_id, pid) for pid, count in diff.missed.items() if known[pid].misses != count
     ]
