@@ -5,8 +5,10 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from secondchance.core.board import BoardState
+from secondchance.core.drafts import of_change
 from secondchance.core.filters import Filter, compile_filter, merge
-from secondchance.core.models import Posting
+from secondchance.core.models import Change, ChangeKind, Posting, SourceRef
 from secondchance.core.pay import (
     MinPay,
     Pay,
@@ -212,3 +214,13 @@ def test_a_company_pay_rule_replaces_the_global_one_key_by_key() -> None:
     assert merged.min_pay == eur
     assert merged.pay_required is True
     assert merge(Filter(pay_required=True), Filter(pay_required=False)).pay_required is False
+
+
+def test_an_alert_about_a_posting_carries_its_pay_as_one_line() -> None:
+    board = BoardState(id=1, company="Acme", kind="lever", board="acme", attempts=3)
+    ref = SourceRef("Acme", "lever", "acme")
+    paid = Posting("1", "Engineer", pay=Pay("USD", 90000_00, 120000_00, Period.YEAR))
+    draft = of_change(board, Change(ChangeKind.NEW, ref, paid, extra={"context": "x"}), ["a"])
+    assert draft.extra == {"context": "x", "pay": "USD 90,000–120,000 a year"}
+    unpaid = of_change(board, Change(ChangeKind.NEW, ref, Posting("2", "Analyst")), ["a"])
+    assert "pay" not in unpaid.extra

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance import logs
+from secondchance.core.pay import pay_json
 from secondchance.core.wording import plural
 
 # rich, the watchlist's schema and the database are imported where they are used:
@@ -106,6 +107,7 @@ def posting_json(
         "remote": posting.remote.value,
         "department": posting.department,
         "employment_type": posting.employment_type,
+        "pay": pay_json(posting.pay),
         "posted_at": posting.posted_at.isoformat() if posting.posted_at else None,
         "url": posting.url,
     }

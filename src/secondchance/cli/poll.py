@@ -23,6 +23,7 @@ from secondchance.cli.common import (
     why_text,
 )
 from secondchance.core.durations import format_duration, parse_duration
+from secondchance.core.pay import format_pay
 
 log = logging.getLogger("secondchance")
 
@@ -164,12 +165,13 @@ def cmd_peek(args: argparse.Namespace) -> int:
         if args.why:
             shown = sum(1 for why in whys if why is not None and why.shown)
             title += f"; {shown} would be told, {len(whys) - shown} hidden by your filters"
-        columns = ("id", "title", "location", "remote", "url")
+        columns = ("id", "title", "location", "remote", "pay", "url")
         table = Table(
             title, (*columns, "told", "why") if args.why else columns, whole={"id", "url"}
         )
         for p, why in zip(result.postings, whys, strict=True):
-            cells: tuple[str, ...] = (p.id, p.title, p.location, p.remote.value, p.url or "")
+            pay = format_pay(p.pay) if p.pay else ""
+            cells: tuple[str, ...] = (p.id, p.title, p.location, p.remote.value, pay, p.url or "")
             if why is not None:
                 cells += ("yes" if why.shown else "no", why_text(why))
             table.add(*cells)

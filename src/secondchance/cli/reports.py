@@ -21,6 +21,7 @@ from secondchance.cli.common import (
 )
 from secondchance.cli.output import Table, emit
 from secondchance.core.classify import upcoming_cooldowns
+from secondchance.core.pay import format_pay
 
 # The database (SQLAlchemy) is imported by the commands that use it:
 # `cooldowns` needs only the watchlist.
@@ -133,7 +134,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             add(rejection.cooldown_ends, "cool-down ends", rejection.role)
     for item in postings:
         label = f"{item.posting.title} ({item.source.label})"
-        add(item.first_seen, "seen", label)
+        pay = item.posting.pay
+        add(item.first_seen, "seen", f"{label} · {format_pay(pay)}" if pay else label)
         if item.closed_at is not None and item.status == "closed":
             add(item.closed_at, "closed", label)
     for record in alerts:
@@ -190,7 +192,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         if args.why
         else f"{plural(len(rows), 'posting')} that pass your filters"
     )
-    columns = ("company", "title", "location", "status", "since", "url")
+    columns = ("company", "title", "location", "pay", "status", "since", "url")
     table = Table(
         title,
         (*columns, "shown", "why") if args.why else columns,
@@ -202,6 +204,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             item.company,
             p.title,
             p.location,
+            format_pay(p.pay) if p.pay else "",
             item.status,
             _day(item.first_seen, config),
         )

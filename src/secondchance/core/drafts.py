@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from secondchance.core.board import BoardState
 from secondchance.core.limits import bounded_alert_key
 from secondchance.core.models import Change
+from secondchance.core.pay import format_pay
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,10 @@ def of_change(board: BoardState, change: Change, channels: Sequence[str]) -> Dra
     the posting, the kind and the poll (``attempts``), so a posting that closes and
     comes back later alerts again, and one poll's change only once."""
     posting = change.posting
+    extra = dict(change.extra)
+    if posting is not None and posting.pay is not None:
+        # Shown as a line of the alert ("USD 90,000–120,000 a year"), ready to render.
+        extra["pay"] = format_pay(posting.pay)
     key = f"{board.id}|{posting.id if posting else ''}|{change.kind.value}|{board.attempts}"
     return Draft(
         key=bounded_alert_key(key),
@@ -56,7 +61,7 @@ def of_change(board: BoardState, change: Change, channels: Sequence[str]) -> Dra
         url=posting.url if posting else None,
         previous_title=change.previous.title if change.previous else None,
         detail=change.detail or None,
-        extra=dict(change.extra),
+        extra=extra,
     )
 
 
