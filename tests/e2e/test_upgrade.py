@@ -123,8 +123,19 @@ def test_a_database_of_the_last_release_polls_on_without_a_false_alert(
             {"new": channel(receiver.url), "old": channel(old_url)},
         )
         before = conn.execute(text("SELECT posting_id, status FROM postings")).all()
-    # The boards as the release last saw them; the failing Ashby board answers again.
-    for path, body in fixture["served"].items():
+    # The boards as the release last saw them, with pay now published (read for the
+    # first time: never an alert); the failing Ashby board answers again.
+    served = fixture["served"]
+    served["/v1/boards/acme/jobs"]["jobs"][0]["pay_input_ranges"] = [
+        {"min_cents": 9_000_000, "max_cents": 12_000_000, "currency_type": "USD"}
+    ]
+    served["/v0/postings/globex?mode=json&skip=0&limit=100"][0]["salaryRange"] = {
+        "currency": "EUR",
+        "interval": "per-year-salary",
+        "min": 60000,
+        "max": 80000,
+    }
+    for path, body in served.items():
         boards.set(path, body, etag='W/"new-server"')
     boards.set(
         ASHBY, {"jobs": [{"id": f"in-{n}", "title": f"Initech role {n}"} for n in (1, 2, 3)]}
@@ -157,6 +168,17 @@ def test_a_database_of_the_last_release_polls_on_without_a_false_alert(
     for title in ("Senior Product Designer", "Data Analyst", "Role 5", "Role 200", "Support"):
         assert title in text_sent
     assert after == {**dict(before), "104": "closed"}
+    with engine.connect() as conn:
+        paid = conn.execute(
+            text(
+                "SELECT posting_id, pay_currency, pay_min, pay_max, pay_period FROM postings "
+                "WHERE pay_min IS NOT NULL ORDER BY posting_id"
+            )
+        ).all()
+    assert [tuple(row) for row in paid] == [
+        ("101", "USD", 9_000_000, 12_000_000, None),
+        ("globex-0001", "EUR", 60_000_00, 80_000_00, "year"),
+    ]
 
     # And the next poll of the same boards is quiet: nothing new, nothing sent again.
     messages = len(receiver.messages)

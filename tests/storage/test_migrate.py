@@ -137,6 +137,61 @@ def test_an_older_database_still_goes_through_the_migrations(new_database: NewDa
     assert tuple(row) == ("Acme", 3, 0)
 
 
+def test_the_pay_migration_forgets_every_board_s_validators_once(
+    new_database: NewDatabase,
+) -> None:
+    """0008 adds the pay columns and clears the stored validators: a board that would
+    answer 304 (or the same bytes) is read again once, so its pay is stored."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    engine = new_database()
+    config = AlembicConfig()
+    config.set_main_option("script_location", migrate.SCRIPTS)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0007")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sources (company, kind, board, etag, last_modified, body_hash, "
+                "page_validators, pages, baseline_done, attempts, consecutive_failures, "
+                "failing_alerted, collapse_streak, open_count) VALUES ('Acme', 'greenhouse', "
+                "'acme', '\"v1\"', 'Mon, 02 Nov 2026 09:00:00 GMT', 'abc', '[]', 1, true, 3, 0, "
+                "false, 0, 5)"
+            )
+        )
+        source_id = conn.execute(text("SELECT id FROM sources")).scalar()
+        conn.execute(
+            text(
+                "INSERT INTO postings (source_id, posting_id, title, locations, remote, status, "
+                "misses, first_seen, last_seen) VALUES (:s, '1', 'Engineer', '[]', 'unknown', "
+                "'open', 0, '2026-11-02 09:00:00', '2026-11-02 09:00:00')"
+            ),
+            {"s": source_id},
+        )
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        board = conn.execute(
+            text(
+                "SELECT etag, last_modified, body_hash, page_validators, attempts, reader "
+                "FROM sources"
+            )
+        ).one()
+        assert tuple(board) == (None, None, None, None, 3, 1)
+        posting = conn.execute(
+            text("SELECT title, pay_currency, pay_min, pay_max, pay_period FROM postings")
+        ).one()
+        assert tuple(posting) == ("Engineer", None, None, None, None)
+        # Past 2**31: a year's pay in hundredths fits on both backends.
+        conn.execute(text("UPDATE postings SET pay_max = 30000000000"))
+        assert conn.execute(text("SELECT pay_max FROM postings")).scalar() == 30_000_000_000
+        conn.execute(text("UPDATE sources SET etag = 'kept'"))
+    migrate.upgrade(engine)  # once only: a restart forgets nothing
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT etag FROM sources")).scalar() == "kept"
+
+
 FUTURE_MIGRATION = '''
     """a future migration, only for the test: rebuilds tables on SQLite
 

@@ -39,6 +39,16 @@ def greenhouse(ids: list[int], renamed: bool = False, placeless: int = 0) -> dic
                 "location": None if n == placeless else {"name": "Berlin | Remote"},
                 "departments": [{"name": "Data"}],
                 "first_published": "2026-10-01T09:30:00.5+02:00" if n % 3 else None,
+                # Pay on some, past 2**31 cents on one; it moves when the title does.
+                "pay_input_ranges": [
+                    {
+                        "min_cents": 9_000_000 * n,
+                        "max_cents": 3_000_000_000_00 if n == 4 else 12_000_000 * n + renamed,
+                        "currency_type": "USD",
+                    }
+                ]
+                if n % 2 == 0
+                else [],
             }
             for n in ids
         ]
@@ -47,7 +57,15 @@ def greenhouse(ids: list[int], renamed: bool = False, placeless: int = 0) -> dic
 
 def lever(ids: list[int]) -> list[list[dict[str, Any]]]:
     postings = [
-        {"id": f"lv-{n}", "text": f"Role {n}", "workplaceType": "hybrid", "createdAt": 1 + n}
+        {
+            "id": f"lv-{n}",
+            "text": f"Role {n}",
+            "workplaceType": "hybrid",
+            "createdAt": 1 + n,
+            "salaryRange": {"currency": "EUR", "interval": "per-hour-wage", "min": 40.5, "max": n}
+            if n % 10 == 0
+            else None,
+        }
         for n in ids
     ]
     return [postings[:100], postings[100:]]
@@ -137,3 +155,8 @@ def test_both_sqlite_paths_and_postgresql_store_the_same_rows(
     assert any(posting["misses"] for posting in driver["postings"])
     assert any(posting["emptied"] for posting in driver["postings"])
     assert any(board["page_validators"] for board in driver["sources"])
+    stored = {
+        (row["posting_id"], row["pay_currency"], row["pay_max"]) for row in driver["postings"]
+    }
+    assert ("4", "USD", 3_000_000_000_00) in stored
+    assert ("lv-10", "EUR", 40_50) in stored
