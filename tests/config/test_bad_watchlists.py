@@ -462,6 +462,22 @@ WARNED: dict[str, Doubtful] = {
             "database knows the company by its name as written",
         ),
     ),
+    "min-pay-on-boards-without-pay": Doubtful(
+        '[filter]\nmin_pay = { amount = 90000, currency = "USD" }\n\n'
+        '[[company]]\nname = "Acme"\nworkable = "acme"\n\n'
+        '[[company]]\nname = "Globex"\nlever = "globex"\n',
+        (
+            "{p}:2: filter.min_pay: 'Acme' has only boards that publish no pay (workable): "
+            "min_pay never applies",
+        ),
+    ),
+    "pay-required-on-boards-without-pay": Doubtful(
+        '[[company]]\nname = "Acme"\nworkable = "acme"\n[company.filter]\npay_required = true\n',
+        (
+            "{p}:5: company[0].filter.pay_required: 'Acme' has only boards that publish no "
+            "pay (workable): every posting but the role you were turned down for is hidden",
+        ),
+    ),
     "retry-min-longer-than-retry-max": Doubtful(
         '[notify]\nretry_min = "1h"\nretry_max = "10m"\n' + COMPANY,
         ("{p}:2: notify.retry_min: 1h is longer than retry_max (10m): every retry waits 10m",),

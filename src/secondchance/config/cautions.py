@@ -17,6 +17,7 @@ from secondchance.config.tables import MINUTE, Notify
 from secondchance.core.durations import format_duration as shown
 from secondchance.core.durations import parse_duration
 from secondchance.core.watchlist import Company
+from secondchance.sources import SOURCES
 
 
 def cautions(
@@ -45,6 +46,7 @@ def cautions(
                     "knows the company by its name as written",
                 )
             )
+        found += _unpaid(loc, entries[index], raw.get("filter", {}), company)
         for number, rejection in enumerate(company.rejections):
             if rejection.date > today:
                 found.append(
@@ -62,6 +64,27 @@ def cautions(
             )
         )
     return found
+
+
+def _unpaid(
+    loc: Loc, entry: Mapping[str, Any], global_filter: Mapping[str, Any], company: Company
+) -> Errors:
+    """A pay rule on a company none of whose boards is of a kind that reads pay."""
+    rule = company.filter
+    if (rule.min_pay is None and not rule.pay_required) or any(
+        SOURCES[board.kind].pays for board in company.boards
+    ):
+        return []
+    kinds = ", ".join(sorted({board.kind for board in company.boards}))
+    own = entry.get("filter", {})
+    key = "pay_required" if rule.pay_required else "min_pay"
+    at: Loc = (*loc, "filter", key) if key in own else ("filter", key)
+    effect = (
+        "every posting but the role you were turned down for is hidden"
+        if rule.pay_required
+        else "min_pay never applies"
+    )
+    return [(at, f"{company.name!r} has only boards that publish no pay ({kinds}): {effect}")]
 
 
 def _timing(

@@ -112,6 +112,7 @@ class AshbySource(SlugSource):
     slug_article = "an"
     # 2: pay (compensation).
     reader = 2
+    pays = True
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())

@@ -42,6 +42,7 @@ class CareersSource(Source):
     # 2: JSON-LD address placeholders dropped, the Content-Type's charset honoured.
     # 3: pay (schema.org baseSalary).
     reader = 3
+    pays = True
 
     def detect(self, url: str) -> object | None:
         # Any page can be a career page: discover falls back to this kind last.

@@ -103,6 +103,7 @@ class GreenhouseSource(Source):
     endpoints = MappingProxyType({"greenhouse": "https://boards-api.greenhouse.io"})
     # 2: pay (pay_input_ranges).
     reader = 2
+    pays = True
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())

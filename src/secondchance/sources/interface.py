@@ -109,6 +109,8 @@ class Source(ABC):
     how the kind turns a body into text: bumped when the same body would now read
     differently (a placeholder dropped, a charset honoured), so that the first poll
     after an upgrade refreshes what is stored without calling it a change.
+    ``pays`` says whether the kind reads pay where its boards publish it (a filter's
+    ``min_pay`` on a company with no such board draws a warning).
     """
 
     kind: ClassVar[str]
@@ -116,6 +118,7 @@ class Source(ABC):
     companion_keys: ClassVar[tuple[str, ...]] = ()
     max_pages: ClassVar[int] = 1
     reader: ClassVar[int] = 1
+    pays: ClassVar[bool] = False
 
     @abstractmethod
     def detect(self, url: str) -> object | None:

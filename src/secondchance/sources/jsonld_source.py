@@ -21,6 +21,7 @@ class JsonLdSource(Source):
     # 2: address placeholders dropped, the Content-Type's charset honoured.
     # 3: pay (schema.org baseSalary).
     reader = 3
+    pays = True
     # One page is one fetch: JSON-LD has no notion of a next page.
 
     def detect(self, url: str) -> object | None:

@@ -91,6 +91,7 @@ class LeverSource(Source):
     max_pages = 50
     # 2: pay (salaryRange).
     reader = 2
+    pays = True
 
     def detect(self, url: str) -> object | None:
         parts = urlsplit(url.strip())

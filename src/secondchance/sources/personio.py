@@ -46,6 +46,7 @@ class PersonioSource(SlugSource):
     slug_domain = "jobs.personio"
     # 2: pay (salaryInformation).
     reader = 2
+    pays = True
 
     def detect(self, url: str) -> object | None:
         match = _HOST.match(urlsplit(url.strip()).netloc.lower())

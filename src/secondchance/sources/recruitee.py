@@ -44,6 +44,7 @@ class RecruiteeSource(SlugSource):
     slug_article = "a"
     # 2: pay (salary).
     reader = 2
+    pays = True
 
     def detect(self, url: str) -> object | None:
         host = urlsplit(url.strip()).netloc.lower()

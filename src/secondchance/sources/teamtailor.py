@@ -43,6 +43,7 @@ class TeamtailorSource(SlugSource):
     # 2: locations read as JSON-LD's, whose placeholders ("UNAVAILABLE") are dropped.
     # 3: pay (schema.org baseSalary).
     reader = 3
+    pays = True
     slug_example = "acme for acme.teamtailor.com"
     slug_domain = "teamtailor.com"
 
