@@ -102,6 +102,16 @@ def test_pay_in_peek_jobs_history_and_alerts(
     seen = [row for row in out.splitlines() if "\tseen\t" in row]
     assert any(row.endswith("(ashby:ramp) · USD 191,000–291,000 a year") for row in seen)
 
+    code, out, _ = run(capsys, "history", "Ramp", "--json", *args)
+    seen = {e["text"].split(" (")[0]: e["pay"] for e in lines(out) if e["event"] == "seen"}
+    assert seen["Account Executive"] is None
+    assert seen["Director, Performance Marketing"] == {
+        "min": 191000,
+        "max": 291000,
+        "currency": "USD",
+        "period": "year",
+    }
+
     # A new posting with pay: its alert carries the pay as one line.
     body = with_salary(DIRECTOR, 191000, 291000)
     fresh = json.loads(json.dumps(next(j for j in body["jobs"] if j["id"] == DIRECTOR)))

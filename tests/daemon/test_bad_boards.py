@@ -29,6 +29,7 @@ from secondchance.core.decide import CUT_SHORT
 from secondchance.daemon.app import channels, poll_settings, store_for
 from secondchance.daemon.poller import Poller, PollReport
 from secondchance.fetch.client import Fetcher
+from secondchance.sources import SOURCES
 from secondchance.storage.schema import alerts, postings, sources
 
 GREENHOUSE = "/v1/boards/acme/jobs"
@@ -486,7 +487,7 @@ async def test_text_read_anew_after_an_upgrade_is_no_change(
     assert refreshed.alerts == [] and refreshed.boards[0].outcome is Outcome.CHANGED
     [trader] = [p for p in h.postings() if p["title"] == "Trader"]
     assert trader["locations"] == '["Hong Kong, HK"]'
-    assert [s["reader"] for s in rows(h.store, sources)] == [2]
+    assert [s["reader"] for s in rows(h.store, sources)] == [SOURCES["jsonld"].reader]
     # From then on, a change of place is one.
     boards.set(JOB_PAGE, job_page(hong_kong("Kowloon"), {"title": "Quant"}, {"title": "Risk"}))
     changed = await h.poll()

@@ -17,7 +17,7 @@ from secondchance.fetch.client import Fetcher
 from secondchance.sources import SOURCES
 from secondchance.sources.toolkit import as_utf8, codec_of
 
-GREENHOUSE = "http://boards.test/v1/boards/acme/jobs?content=true"
+GREENHOUSE = "http://boards.test/v1/boards/acme/jobs?content=true&pay_transparency=true"
 PAGE = "http://careers.test/jobs"
 CAREERS = {"url": PAGE, "item": "li", "title": "a", "location": "span"}
 

@@ -116,7 +116,7 @@ async def test_fetcher_returns_the_wire_bytes_decoded_on_read(router: respx.Mock
 
 async def test_a_zip_bomb_fails_that_board_cleanly(router: respx.MockRouter) -> None:
     bomb = gzip.compress(b" " * 3_000_000)
-    router.get(BOARD + "?content=true").respond(
+    router.get(BOARD + "?content=true&pay_transparency=true").respond(
         200, content=bomb, headers={"Content-Encoding": "gzip"}
     )
     fetcher = Fetcher(retry_delay=0, max_body=1024 * 1024)

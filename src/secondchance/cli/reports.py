@@ -21,7 +21,7 @@ from secondchance.cli.common import (
 )
 from secondchance.cli.output import Table, emit
 from secondchance.core.classify import upcoming_cooldowns
-from secondchance.core.pay import format_pay
+from secondchance.core.pay import Pay, format_pay, pay_json
 
 # The database (SQLAlchemy) is imported by the commands that use it:
 # `cooldowns` needs only the watchlist.
@@ -116,14 +116,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         alerts = store.read_now(queries.alert_records, company.name)
     finally:
         store.dispose()
-    # (moment, shown time, event, text): sorted on the full moment, shown by minute.
-    events: list[tuple[datetime, str, str, str]] = []
+    # (moment, shown time, event, text, pay): sorted on the full moment, shown by minute.
+    events: list[tuple[datetime, str, str, str, Pay | None]] = []
 
-    def add(when: datetime | dt.date, what: str, text: str) -> None:
+    def add(when: datetime | dt.date, what: str, text: str, pay: Pay | None = None) -> None:
         shown = _day(when, config)
         if not isinstance(when, datetime):
             when = datetime.combine(when, dt.time(), tzinfo=config.policy.tz)
-        events.append((when, shown, what, text))
+        events.append((when, shown, what, text, pay))
 
     for rejection in company.rejections:
         text = rejection.summary()
@@ -135,7 +135,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     for item in postings:
         label = f"{item.posting.title} ({item.source.label})"
         pay = item.posting.pay
-        add(item.first_seen, "seen", f"{label} · {format_pay(pay)}" if pay else label)
+        add(item.first_seen, "seen", f"{label} · {format_pay(pay)}" if pay else label, pay)
         if item.closed_at is not None and item.status == "closed":
             add(item.closed_at, "closed", label)
     for record in alerts:
@@ -145,11 +145,14 @@ def cmd_history(args: argparse.Namespace) -> int:
             add(alert.created_at, f"alert {alert.kind}", f"{alert.title or ''} [{state}]")
     events.sort(key=lambda e: e[0])
     if args.json:
-        for moment, _, what, text in events:
-            print_json({"when": moment.isoformat(), "event": what, "text": text})
+        for moment, _, what, text, pay in events:
+            event: dict[str, object] = {"when": moment.isoformat(), "event": what, "text": text}
+            if what == "seen":
+                event["pay"] = pay_json(pay)
+            print_json(event)
         return EXIT_OK
     table = Table(f"{company.name}: history", ("when", "event", "what"))
-    for _, shown, what, text in events:
+    for _, shown, what, text, _pay in events:
         table.add(shown, what, text)
     emit(table)
     return EXIT_OK
