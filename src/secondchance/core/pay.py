@@ -276,7 +276,7 @@ def judge(pay: Pay | None, floor: MinPay | None, required: bool) -> PayVerdict:
         return PayVerdict(
             True, f"pay {shown} is too low to be a full salary: not compared with {wanted}"
         )
-    # Both sides in a year's hundredths times the floor's periods: exact integers.
+    # Both sides as a year's pay in hundredths: exact integers, no float.
     meets = yearly >= floor.cents * PER_YEAR[floor.period]
     if pay.period is floor.period:
         said = f"pay {shown}"
