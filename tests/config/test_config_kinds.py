@@ -123,7 +123,9 @@ def test_a_kind_no_url_takes_is_a_warning(
     assert f"secondchance: warning: {warning}" in capsys.readouterr().err
 
 
-def test_a_kind_left_out_of_notify_kinds_is_muted_without_a_warning(tmp_path: Path) -> None:
+def test_a_kind_left_out_of_notify_kinds_is_muted_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sent = [k for k in ALERT_KINDS if k not in ("closed", "changed")]
     quiet = ", ".join(f'"{k}"' for k in sent if k != "role_back")
     path = write(
@@ -144,6 +146,10 @@ def test_a_kind_left_out_of_notify_kinds_is_muted_without_a_warning(tmp_path: Pa
 
     assert config.warnings == ()
     assert config.sent_kinds == set(ALERT_KINDS) - {"closed", "changed"}
+    assert main(["check", "--config", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.rstrip().endswith("alerts go to 2 notification URLs; muted: closed, changed")
+    assert err == ""
 
 
 def test_a_kind_sent_but_taken_by_no_url_is_a_warning_at_notify_kinds(tmp_path: Path) -> None:
