@@ -169,6 +169,22 @@ def test_a_kind_sent_but_taken_by_no_url_is_a_warning_at_notify_kinds(tmp_path: 
     assert warning.startswith(f"{path}:2: notify.kinds: new: no URL takes it")
 
 
+def test_kinds_that_go_nowhere_are_one_warning(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        minimal(f'[notify]\nurls = [{{ url = "{LOUD}", kinds = ["role_back", "new"] }}]\n'),
+    )
+
+    (warning,) = load(path).warnings
+
+    assert warning == (
+        f"{path}:2: notify.urls: closed, reopened, reposted, changed, source_failing, "
+        "source_recovered, cooldown_over, config_rejected: no URL takes them and the terminal "
+        "is off, so they would be recorded and never sent: add them to a URL's kinds, or "
+        "leave them out of [notify] kinds to mute them on purpose"
+    )
+
+
 def test_the_terminal_takes_every_kind_sent(tmp_path: Path) -> None:
     path = write(
         tmp_path,

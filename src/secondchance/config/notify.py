@@ -159,13 +159,13 @@ def kind_cautions(notify: Notify, targets: Sequence[Target]) -> Errors:
         taken |= sent if target.kinds is None else target.kinds
     nowhere = [kind for kind in ALERT_KINDS if kind in sent and kind not in taken]
     if nowhere and sent:
-        it = "it" if len(nowhere) == 1 else "them"
+        it, they = ("it", "it") if len(nowhere) == 1 else ("them", "they")
         where: Loc = ("notify", "kinds") if notify.kinds is not None else ("notify", "urls")
         found.append(
             (
                 where,
                 f"{', '.join(nowhere)}: no URL takes {it} and the terminal is off, so "
-                f"{it} would be recorded and never sent: add {it} to a URL's kinds, or "
+                f"{they} would be recorded and never sent: add {it} to a URL's kinds, or "
                 f"leave {it} out of [notify] kinds to mute {it} on purpose",
             )
         )
