@@ -196,7 +196,7 @@ def test_the_terminal_takes_every_kind_sent(tmp_path: Path) -> None:
     assert load(path).warnings == ()
 
 
-def test_a_url_kind_that_notify_kinds_mutes_is_a_warning(tmp_path: Path) -> None:
+def test_a_url_s_or_an_urgent_kind_that_notify_kinds_mutes_is_a_warning(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         minimal(
@@ -205,6 +205,7 @@ def test_a_url_kind_that_notify_kinds_mutes_is_a_warning(tmp_path: Path) -> None
             console = true
             kinds = ["role_back", "new"]
             urls = [{{ url = "{LOUD}", kinds = ["role_back", "closed"] }}]
+            urgent = ["role_back", "cooldown_over"]
             """
         ),
     )
@@ -212,6 +213,7 @@ def test_a_url_kind_that_notify_kinds_mutes_is_a_warning(tmp_path: Path) -> None
     assert load(path).warnings == (
         f"{path}:4: notify.urls[0].kinds[1]: closed is muted by [notify] kinds: this URL "
         "never gets it",
+        f"{path}:5: notify.urgent[1]: cooldown_over is muted by [notify] kinds: never sent",
     )
 
 

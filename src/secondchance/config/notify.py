@@ -144,8 +144,9 @@ def check_tags(tags: Sequence[str], loc: Loc, targets: Sequence[Target], errors:
 
 
 def kind_cautions(notify: Notify, targets: Sequence[Target]) -> Errors:
-    """The warnings of routing by kind: a kind sent to no channel, a URL's kind that
-    [notify] kinds mutes, a URL that takes no kind. Each alert is still recorded."""
+    """The warnings of routing by kind: a kind sent to no channel, a URL's or an urgent
+    kind that [notify] kinds mutes, a URL that takes no kind. Each alert is still
+    recorded."""
     found: Errors = []
     sent = sent_kinds(notify)
     if not sent:
@@ -169,6 +170,11 @@ def kind_cautions(notify: Notify, targets: Sequence[Target]) -> Errors:
                 f"leave {it} out of [notify] kinds to mute {it} on purpose",
             )
         )
+    for index, kind in enumerate(notify.urgent):
+        if kind not in sent and sent:
+            found.append(
+                (("notify", "urgent", index), f"{kind} is muted by [notify] kinds: never sent")
+            )
     for index, entry in enumerate(notify.urls):
         if not isinstance(entry, NotifyUrl) or entry.kinds is None:
             continue
