@@ -81,7 +81,7 @@ def test_an_unknown_kind_of_a_url_is_an_error_on_its_line(tmp_path: Path) -> Non
     assert_problem(second, path, line_of(path, "closd"), "notify.urgent[0]", KNOWN)
 
 
-@pytest.mark.parametrize("query", ["kinds=role_back", "tag=phone&kind=role_back"])
+@pytest.mark.parametrize("query", ["kinds=role_back", "tag=phone&kinds=role_back,new"])
 def test_kinds_in_a_url_s_query_are_refused(tmp_path: Path, query: str) -> None:
     # Apprise would ignore the parameter and the URL would take every kind.
     path = write(tmp_path, minimal(f'[notify]\nurls = ["{LOUD}?{query}"]\n'))
@@ -93,6 +93,13 @@ def test_kinds_in_a_url_s_query_are_refused(tmp_path: Path, query: str) -> None:
         "notify.urls[0]",
         '?kinds= in a URL is not read: write the URL as a table, { url = "...", kinds = [',
     )
+
+
+def test_a_url_s_own_kind_parameter_is_apprise_s(tmp_path: Path) -> None:
+    reddit = "reddit://user:pass@app_id/app_secret/sub?kind=self"
+    path = write(tmp_path, minimal(f'[notify]\nurls = ["{reddit}"]\n'))
+
+    assert load(path).targets == (Target(reddit),)
 
 
 def test_a_kind_no_url_takes_is_a_warning(

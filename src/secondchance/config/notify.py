@@ -84,8 +84,9 @@ def check_kinds(kinds: Sequence[str], loc: Loc, errors: Errors) -> None:
 
 
 def _asks_kinds(url: str) -> bool:
+    # Not "kind": Apprise's Reddit URLs take ?kind=self|link.
     query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-    return any(key in ("kind", "kinds") for key, _ in query)
+    return any(key == "kinds" for key, _ in query)
 
 
 def _split_tags(url: str) -> tuple[str, set[str]]:
