@@ -64,7 +64,7 @@ def queue_alert(
         f"test|{next(_alert_keys)}",
         company,
         kind,
-        route(channels(config), found),
+        route(channels(config), found, kind),
         title=title,
         detail="",
         extra=extra,

@@ -78,7 +78,9 @@ async def setup(tmp_path: Path, boards: BoardServer, database: str) -> AsyncIter
     config = load(watchlist)
     store = store_for(config, tmp_path / "data")
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
-    settings = replace(poll_settings(config, channels(config)), channels=lambda company: ["test"])
+    settings = replace(
+        poll_settings(config, channels(config)), channels=lambda company, kind: ["test"]
+    )
     yield Setup(config, store, Poller(store, fetcher, settings), fetcher)
     await fetcher.aclose()
     store.dispose()

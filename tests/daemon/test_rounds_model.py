@@ -272,7 +272,7 @@ async def polling(
     poller = Poller(
         store,
         fetcher,
-        replace(poll_settings(config, channels(config)), channels=lambda company: ["test"]),
+        replace(poll_settings(config, channels(config)), channels=lambda company, kind: ["test"]),
     )
     yield poller, config
     await fetcher.aclose()

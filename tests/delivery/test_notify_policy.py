@@ -231,8 +231,8 @@ def test_tagged_company_is_queued_for_the_tagged_url_only(tmp_path: Path) -> Non
     config = load_config(tmp_path, URLS, companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert route(channels(config), globex) == [channel_id("json://127.0.0.1:1/a")]
-    assert route(channels(config), acme) == [
+    assert route(channels(config), globex, "new") == [channel_id("json://127.0.0.1:1/a")]
+    assert route(channels(config), acme, "new") == [
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),
     ]
@@ -242,11 +242,11 @@ def test_console_is_queued_too_when_on(tmp_path: Path) -> None:
     config = load_config(tmp_path, URLS + "\nconsole = true", companies=PHONE_ONLY)
     acme, globex = config.companies
 
-    assert route(channels(config), globex) == [
+    assert route(channels(config), globex, "new") == [
         CONSOLE,
         channel_id("json://127.0.0.1:1/a"),
     ]
-    assert route(channels(config), acme) == [
+    assert route(channels(config), acme, "new") == [
         CONSOLE,
         channel_id("json://127.0.0.1:1/a"),
         channel_id("json://127.0.0.1:1/b"),

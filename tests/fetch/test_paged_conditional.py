@@ -44,7 +44,7 @@ class Paged:
         self.config, self.store, self.boards = config, store, boards
         self.fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
         settings = replace(
-            poll_settings(config, channels(config)), channels=lambda company: ["test"]
+            poll_settings(config, channels(config)), channels=lambda company, kind: ["test"]
         )
         self.poller = Poller(store, self.fetcher, settings)
         self.version = 0

@@ -42,7 +42,7 @@ greenhouse = "globex"
             ref = SourceRef(company.name, "greenhouse", company.name.lower())
             states, _ = first.write_now(boards.lock, [company.name], [ref])
             board = states[ref]
-            routed = route(channels(config), company)
+            routed = route(channels(config), company, ChangeKind.NEW.value)
             for number in range(5):
                 change = Change(
                     ChangeKind.NEW, ref, Posting(f"{number}", f"{company.name} role {number}")

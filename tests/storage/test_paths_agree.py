@@ -101,7 +101,7 @@ def run_rounds(store: Store, boards: BoardServer, tmp_path: Path) -> None:
     moments = iter(START + timedelta(minutes=30 * n, microseconds=n) for n in range(100))
     fetcher = Fetcher(timeout=5.0, retries=0, retry_delay=0)
     settings = replace(
-        poll_settings(config, channels(config)), channels=lambda company: ["console", "url:x"]
+        poll_settings(config, channels(config)), channels=lambda company, kind: ["console", "url:x"]
     )
     poller = Poller(store, fetcher, settings, clock=lambda: next(moments))
 

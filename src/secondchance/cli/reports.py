@@ -140,7 +140,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             add(item.closed_at, "closed", label)
     for record in alerts:
         alert = record.alert
-        state = "sent" if record.sent else "pending" if record.pending else "queued"
+        # An alert with no delivery at all was muted by routing: recorded, never sent.
+        state = "sent" if record.sent else "pending" if record.pending else "muted"
         if alert.created_at is not None:
             add(alert.created_at, f"alert {alert.kind}", f"{alert.title or ''} [{state}]")
     events.sort(key=lambda e: e[0])

@@ -17,7 +17,7 @@ from secondchance.cli.common import (
     plural,
     print_json,
 )
-from secondchance.core.models import Alert
+from secondchance.core.models import ALERT_KINDS, Alert
 from secondchance.delivery.render import Message, block
 
 
@@ -28,10 +28,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     boards = sum(len(c.boards) for c in config.companies)
     places = [plural(len(config.targets), "notification URL")] if config.targets else []
     places += ["the terminal"] if config.console_alerts else []
+    muted = [kind for kind in ALERT_KINDS if kind not in config.sent_kinds]
     print(
         f"{config.path}: OK: {plural(len(config.companies), 'company', 'companies')}, "
         f"{plural(boards, 'board')}; "
         f"alerts go to {' and '.join(places)}"
+        + (f"; muted: {', '.join(muted)}" if muted else "")
         + (f" ({plural(len(config.warnings), 'warning')} above)" if config.warnings else "")
     )
     return EXIT_OK

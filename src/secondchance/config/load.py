@@ -24,7 +24,7 @@ from secondchance.config.companies import check_filter, read_companies
 from secondchance.config.database import check_database
 from secondchance.config.errors import ConfigError, Errors, Loc, report
 from secondchance.config.model import Config, Target
-from secondchance.config.notify import check_tags, delivery_policy, targets
+from secondchance.config.notify import check_tags, delivery_policy, kind_cautions, targets
 from secondchance.config.reader import read_table
 from secondchance.config.tables import FilterTable, Notify, Server, Settings
 from secondchance.config.timing import DeliveryPolicy
@@ -94,7 +94,7 @@ def _validate(path: Path, text: str, raw: dict[str, Any], today: dt.date) -> Con
     if errors:
         raise ConfigError(path, report(path, Positions(text), errors))
     assert settings is not None and notify is not None and server is not None
-    warnings = cautions(raw, notify, companies, today)
+    warnings = cautions(raw, notify, companies, today) + kind_cautions(notify, found)
     return Config(
         path=path,
         settings=settings,

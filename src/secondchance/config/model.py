@@ -10,15 +10,22 @@ from secondchance.config.tables import Notify, Server, Settings
 from secondchance.config.timing import DeliveryPolicy
 from secondchance.core.decide import Rules
 from secondchance.core.diff import Policy
+from secondchance.core.models import ALERT_KINDS
 from secondchance.core.watchlist import Company
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One notification URL and the tags that route alerts to it."""
+    """One notification URL and the tags and kinds that route alerts to it."""
 
     url: str
     tags: frozenset[str] = frozenset()
+    # The alert kinds it takes, as its ``kinds`` says (None: every kind sent).
+    kinds: frozenset[str] | None = None
+
+
+def sent_kinds(notify: Notify) -> frozenset[str]:
+    return frozenset(ALERT_KINDS if notify.kinds is None else notify.kinds)
 
 
 def name_key(name: str) -> str:
@@ -57,6 +64,11 @@ class Config:
         if self.notify.console is not None:
             return self.notify.console
         return not self.targets
+
+    @property
+    def sent_kinds(self) -> frozenset[str]:
+        """The alert kinds sent at all ([notify] kinds); the others are muted."""
+        return sent_kinds(self.notify)
 
     @property
     def rules(self) -> Rules:

@@ -1,5 +1,6 @@
-"""The [notify] table's checks: each URL a valid Apprise URL with its routing tags,
-every tag a company routes to carried by some URL, the delivery timing readable."""
+"""The [notify] table's checks: each URL a valid Apprise URL with its routing tags and
+kinds, every tag a company routes to carried by some URL, every kind named a known
+one, the delivery timing readable; and the warning for a kind that goes nowhere."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Collection, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from secondchance.config.errors import Errors, Loc
-from secondchance.config.model import Target
+from secondchance.config.model import Target, sent_kinds
 from secondchance.config.tables import Notify, NotifyUrl
 from secondchance.config.timing import (
     DeliveryPolicy,
@@ -16,7 +17,7 @@ from secondchance.config.timing import (
     parse_quiet_hours,
     parse_timezone,
 )
-from secondchance.core.models import ChangeKind
+from secondchance.core.models import ALERT_KINDS
 
 
 def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> list[Target]:
@@ -25,16 +26,29 @@ def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> l
     targets: list[Target] = []
     seen: dict[str, int] = {}
     reported = {where for where, _ in errors}
+    check_kinds(notify.kinds or (), ("notify", "kinds"), errors)
     for index, entry in enumerate(notify.urls):
         url, tags = (entry.url, set(entry.tags)) if isinstance(entry, NotifyUrl) else (entry, set())
         loc: Loc = ("notify", "urls", index)
         written: Loc = (*loc, "url") if isinstance(entry, NotifyUrl) else loc
+        kinds = entry.kinds if isinstance(entry, NotifyUrl) else None
+        check_kinds(kinds or (), (*loc, "kinds"), errors)
         if written in reported:
             continue  # an unset ${ENV}
         if not url.strip():
             # "${HOOK:-}" leaves a URL out on purpose; a written "" is a slip.
             if written not in from_env:
                 errors.append((written, "empty: give an Apprise URL, or remove it"))
+            continue
+        if _asks_kinds(url):
+            # Apprise would ignore it, and the URL would take every kind: say so instead.
+            errors.append(
+                (
+                    written,
+                    "?kinds= in a URL is not read: write the URL as a table, "
+                    '{ url = "...", kinds = ["role_back"] }',
+                )
+            )
             continue
         url, found = _split_tags(url)
         tags |= found
@@ -56,8 +70,23 @@ def targets(notify: Notify, errors: Errors, from_env: Collection[Loc] = ()) -> l
             )
             continue
         seen[url] = index
-        targets.append(Target(url=url, tags=frozenset(tags)))
+        targets.append(
+            Target(url=url, tags=frozenset(tags), kinds=None if kinds is None else frozenset(kinds))
+        )
     return targets
+
+
+def check_kinds(kinds: Sequence[str], loc: Loc, errors: Errors) -> None:
+    """Each of ``kinds`` an alert kind: a misspelt one would mute or route nothing."""
+    for index, kind in enumerate(kinds):
+        if kind not in ALERT_KINDS:
+            errors.append(((*loc, index), f"unknown alert kind (known: {', '.join(ALERT_KINDS)})"))
+
+
+def _asks_kinds(url: str) -> bool:
+    # Not "kind": Apprise's Reddit URLs take ?kind=self|link.
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    return any(key == "kinds" for key, _ in query)
 
 
 def _split_tags(url: str) -> tuple[str, set[str]]:
@@ -96,15 +125,7 @@ def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
     except ValueError as exc:
         errors.append((("notify", "timezone"), str(exc)))
         tz = parse_timezone(None)
-    kinds = {k.value for k in ChangeKind}
-    for index, kind in enumerate(notify.urgent):
-        if kind not in kinds:
-            errors.append(
-                (
-                    ("notify", "urgent", index),
-                    f"unknown alert kind (known: {', '.join(sorted(kinds))})",
-                )
-            )
+    check_kinds(notify.urgent, ("notify", "urgent"), errors)
     return DeliveryPolicy(
         mode=notify.mode,
         digest_at=tuple(slots) or DeliveryPolicy().digest_at,
@@ -121,3 +142,49 @@ def check_tags(tags: Sequence[str], loc: Loc, targets: Sequence[Target], errors:
     for tag in sorted(set(tags) - known):
         hint = ", ".join(sorted(known)) or "none: add ?tag=... to a URL"
         errors.append((loc, f"tag {tag!r} matches no [notify] url (tags in use: {hint})"))
+
+
+def kind_cautions(notify: Notify, targets: Sequence[Target]) -> Errors:
+    """The warnings of routing by kind: a kind sent to no channel, a URL's or an urgent
+    kind that [notify] kinds mutes, a URL that takes no kind. Each alert is still
+    recorded."""
+    found: Errors = []
+    sent = sent_kinds(notify)
+    if not sent:
+        found.append(
+            (("notify", "kinds"), "empty: every alert is muted (recorded for history, never sent)")
+        )
+    # As Config.console_alerts: the terminal by default only when there is no URL.
+    console = notify.console if notify.console is not None else not targets
+    taken = set(sent) if console else set()
+    for target in targets:
+        taken |= sent if target.kinds is None else target.kinds
+    nowhere = [kind for kind in ALERT_KINDS if kind in sent and kind not in taken]
+    if nowhere and sent:
+        it, they = ("it", "it") if len(nowhere) == 1 else ("them", "they")
+        where: Loc = ("notify", "kinds") if notify.kinds is not None else ("notify", "urls")
+        found.append(
+            (
+                where,
+                f"{', '.join(nowhere)}: no URL takes {it} and the terminal is off, so "
+                f"{they} would be recorded and never sent: add {it} to a URL's kinds, or "
+                f"leave {it} out of [notify] kinds to mute {it} on purpose",
+            )
+        )
+    for index, kind in enumerate(notify.urgent):
+        if kind not in sent and sent:
+            found.append(
+                (("notify", "urgent", index), f"{kind} is muted by [notify] kinds: never sent")
+            )
+    for index, entry in enumerate(notify.urls):
+        if not isinstance(entry, NotifyUrl) or entry.kinds is None:
+            continue
+        loc: Loc = ("notify", "urls", index, "kinds")
+        if not entry.kinds:
+            found.append((loc, "empty: this URL gets no alert (leave kinds out for every kind)"))
+        for number, kind in enumerate(entry.kinds):
+            if kind not in sent:
+                found.append(
+                    ((*loc, number), f"{kind} is muted by [notify] kinds: this URL never gets it")
+                )
+    return found

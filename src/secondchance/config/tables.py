@@ -127,6 +127,8 @@ class Server(Table, frozen=True):
 class NotifyUrl(Table, frozen=True):
     url: str
     tags: list[str] = msgspec.field(default_factory=list)
+    # The alert kinds this URL takes (None: every kind [notify] sends).
+    kinds: list[str] | None = None
 
 
 class Notify(Table, frozen=True):
@@ -150,6 +152,8 @@ class Notify(Table, frozen=True):
     timezone: str | None = None
     # Alert kinds that go out at once, through quiet hours and digests.
     urgent: list[str] = msgspec.field(default_factory=list)
+    # The alert kinds sent at all (None: every kind); the others are recorded, unsent.
+    kinds: list[str] | None = None
 
 
 class MinPayTable(Table, frozen=True):

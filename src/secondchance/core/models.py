@@ -76,6 +76,11 @@ class ChangeKind(StrEnum):
     CONFIG_REJECTED = "config_rejected"
 
 
+# Every kind an alert may have, as the watchlist names them ([notify] kinds, urgent, a
+# URL's kinds): a kind added to ChangeKind is known to the watchlist at once.
+ALERT_KINDS: tuple[str, ...] = tuple(kind.value for kind in ChangeKind)
+
+
 @dataclass(frozen=True, slots=True)
 class BoardSpec:
     """One board as written in the watchlist, validated by its source.

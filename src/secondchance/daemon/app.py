@@ -46,7 +46,7 @@ def poll_settings(config: Config, routes: Sequence[Channel]) -> PollSettings:
         rules=config.rules,
         endpoints=config.endpoints,
         tz=config.policy.tz,
-        channels=lambda company: route(routes, company),
+        channels=lambda company, kind: route(routes, company, kind),
     )
 
 
@@ -54,7 +54,7 @@ def channels(config: Config) -> list[Channel]:
     """The delivery channels: computed once per watchlist, for queuing and for sending."""
     from secondchance.delivery.channels import channels_of
 
-    return channels_of(config.targets, console=config.console_alerts)
+    return channels_of(config.targets, console=config.console_alerts, sent=config.sent_kinds)
 
 
 @dataclass
@@ -95,16 +95,19 @@ class App:
         reconfigure(self.fetcher, config.settings)
 
     async def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:
-        """One alert per invalid edit of the watchlist, to every channel."""
+        """One alert per invalid edit of the watchlist, to every channel that takes
+        the kind (the running watchlist's routing: the edit was not taken)."""
         from secondchance.core.drafts import about_company
         from secondchance.core.models import ChangeKind
+        from secondchance.delivery.channels import route
         from secondchance.storage import outbox
 
+        kind = ChangeKind.CONFIG_REJECTED.value
         draft = about_company(
             f"config|{fingerprint}",
             "secondchance",
-            ChangeKind.CONFIG_REJECTED.value,
-            [c.id for c in self.notifier.channels],
+            kind,
+            route(self.notifier.channels, None, kind),
             title="watchlist edit rejected",
             detail="\n".join(problems),
         )

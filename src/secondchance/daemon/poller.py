@@ -33,7 +33,7 @@ from secondchance.core.decide import (
     settle,
 )
 from secondchance.core.lines import Note, poll_line
-from secondchance.core.models import Alert, SourceRef
+from secondchance.core.models import Alert, ChangeKind, SourceRef
 from secondchance.core.watchlist import Company
 from secondchance.daemon.batches import Batches
 from secondchance.fetch.board import fetch_board
@@ -59,8 +59,9 @@ class PollSettings:
     endpoints: Mapping[str, str]
     # Whose calendar day a cool-down ends on.
     tz: tzinfo
-    # The delivery channels a company's alerts are queued for.
-    channels: Callable[[Company], Sequence[str]]
+    # The delivery channels an alert of a kind (the second argument) about a company is
+    # queued for (delivery/channels.py's route): none when every channel mutes it.
+    channels: Callable[[Company, str], Sequence[str]]
 
 
 @dataclass(slots=True)
@@ -219,13 +220,17 @@ class Poller:
                 snapshot.write_diff(
                     connection, decision.state.id, decision.known, decision.diff, at
                 )
-        channels = self.settings.channels(company)
-        queued = [drafts.of_change(state, change, channels) for state, change in events]
+        channels = self.settings.channels
+        queued = [
+            drafts.of_change(state, change, channels(company, change.kind.value))
+            for state, change in events
+        ]
         today = at.astimezone(self.settings.tz).date()
         if cooldowns_over(company, today):
             ids = [s.id for s in states.values() if s.company == company.name]
             open_now = snapshot.open_postings(connection, ids)
-            queued += cooldown_drafts(company, today, open_now, channels)
+            over = channels(company, ChangeKind.COOLDOWN_OVER.value)
+            queued += cooldown_drafts(company, today, open_now, over)
         metrics.POSTINGS_OPEN.labels(company.name).set(sum(d.state.open_count for d in decisions))
         alerts = outbox.queue(connection, queued, at)
         by_board: dict[SourceRef, list[str]] = {}

@@ -1,14 +1,16 @@
 """Where alerts go: the terminal and each notification URL, each a channel with a
-stable, secret-free id, the longest message it takes and whether it renders Markdown."""
+stable, secret-free id, the longest message it takes, whether it renders Markdown and
+the alert kinds it takes; and the rule that picks an alert's channels when it is queued."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from secondchance.config import Target
+from secondchance.core.models import ALERT_KINDS
 from secondchance.core.watchlist import Company
 
 # Readability cap even where a service allows more (Slack, e-mail).
@@ -29,13 +31,19 @@ class Channel:
     label: str
     tags: frozenset[str] = frozenset()
     markdown: bool = False
+    # The alert kinds it takes: [notify] kinds, narrowed by its URL's own kinds.
+    kinds: frozenset[str] = frozenset(ALERT_KINDS)
 
 
-def channels_of(targets: Sequence[Target], *, console: bool) -> list[Channel]:
-    """The delivery channels: the terminal (when ``console``) and each URL."""
+def channels_of(
+    targets: Sequence[Target], *, console: bool, sent: Collection[str] = ALERT_KINDS
+) -> list[Channel]:
+    """The delivery channels: the terminal (when ``console``) and each URL, each taking
+    the kinds in ``sent`` ([notify] kinds) that its URL's kinds allow."""
+    sent = frozenset(sent)
     out: list[Channel] = []
     if console:
-        out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal"))
+        out.append(Channel(CONSOLE, None, MAX_MESSAGE, "terminal", kinds=sent))
     for index, target in enumerate(targets):
         import apprise  # only with URLs: it is the largest import of all
 
@@ -47,8 +55,17 @@ def channels_of(targets: Sequence[Target], *, console: bool) -> list[Channel]:
         # Never the URL itself: it usually is the secret.
         label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
         markdown = _renders_markdown(plugin)
+        kinds = sent if target.kinds is None else sent & target.kinds
         out.append(
-            Channel(channel_id(url), url, min(limit, MAX_MESSAGE), label, target.tags, markdown)
+            Channel(
+                channel_id(url),
+                url,
+                min(limit, MAX_MESSAGE),
+                label,
+                target.tags,
+                markdown,
+                kinds=kinds,
+            )
         )
     return out
 
@@ -66,7 +83,23 @@ def _renders_markdown(plugin: Any) -> bool:
         return False
 
 
-def route(channels: Sequence[Channel], company: Company) -> list[str]:
-    """The ids of the channels a company's alerts are queued for: the terminal when it
-    is one, and every URL carrying one of the company's tags (every URL without tags)."""
-    return [c.id for c in channels if c.url is None or not company.tags or company.tags & c.tags]
+def takes(channel: Channel, company: Company | None, kind: str) -> bool:
+    """Whether an alert of ``kind`` about ``company`` is queued for ``channel``: the
+    channel takes the kind, and the tags allow it (the terminal, a company without
+    tags, a URL carrying one of its tags; an alert about no company, such as a rejected
+    watchlist edit, is not restricted by tags)."""
+    if kind not in channel.kinds:
+        return False
+    return (
+        channel.url is None
+        or company is None
+        or not company.tags
+        or bool(company.tags & channel.tags)
+    )
+
+
+def route(channels: Sequence[Channel], company: Company | None, kind: str) -> list[str]:
+    """The ids of the channels an alert of ``kind`` about ``company`` is queued for,
+    decided once, when it is queued; none when every channel mutes it (the alert is
+    still recorded, and never sent)."""
+    return [channel.id for channel in channels if takes(channel, company, kind)]
