@@ -16,6 +16,7 @@ from secondchance.config.timing import (
     parse_quiet_hours,
     parse_timezone,
 )
+from secondchance.core import followup
 from secondchance.core.models import ChangeKind
 
 
@@ -105,6 +106,7 @@ def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
                     f"unknown alert kind (known: {', '.join(sorted(kinds))})",
                 )
             )
+    check_followup(notify, errors)
     return DeliveryPolicy(
         mode=notify.mode,
         digest_at=tuple(slots) or DeliveryPolicy().digest_at,
@@ -112,6 +114,17 @@ def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
         tz=tz,
         urgent=frozenset(notify.urgent),
     )
+
+
+def check_followup(notify: Notify, errors: Errors) -> None:
+    """A follow-up template with a placeholder no alert fills would fail when the
+    role comes back, the worst moment: an error now."""
+    if notify.followup is None:
+        return
+    if not notify.followup.strip():
+        errors.append((("notify", "followup"), "empty: write a note, or remove it for the default"))
+    for problem in followup.problems(notify.followup):
+        errors.append((("notify", "followup"), problem))
 
 
 def check_tags(tags: Sequence[str], loc: Loc, targets: Sequence[Target], errors: Errors) -> None:

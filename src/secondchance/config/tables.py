@@ -149,6 +149,8 @@ class Notify(Table, frozen=True):
     timezone: str | None = None
     # Alert kinds that go out at once, through quiet hours and digests.
     urgent: list[str] = msgspec.field(default_factory=list)
+    # The follow-up note a role back suggests (core/followup.py; None: the default).
+    followup: str | None = None
 
 
 class FilterTable(Table, frozen=True):
