@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from apprise.url import URLBase
 
 from secondchance.config import Target
 from secondchance.core.models import Alert
@@ -141,6 +142,8 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> Captured:
 
     # Every hostile title shown, none summarised away.
     monkeypatch.setattr("secondchance.delivery.render.SUMMARISE_AFTER", 1000)
+    # Apprise spaces a plugin's requests (5.5 s for e-mail); nothing is sent here.
+    monkeypatch.setattr(URLBase, "throttle", lambda self, *args, **kwargs: None)
     monkeypatch.setattr(requests, "post", post)
     monkeypatch.setattr(requests, "request", request)
     monkeypatch.setattr(smtplib, "SMTP", SMTP)
