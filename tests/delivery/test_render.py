@@ -108,15 +108,17 @@ def test_title_summarises_the_counts() -> None:
 
     message = _only(render(alerts))
 
-    assert message.title == "Acme: 2 reposted, 3 new, 1 changed, 1 closed"
+    assert message.title == "Acme: 2 reposted, 3 new roles, 1 changed, 1 closed"
 
 
 def test_title_summary_for_board_events() -> None:
     alerts = [alert("source_failing", detail="HTTP 500"), alert("source_recovered")]
 
-    message = _only(render(alerts))
+    failing, back = render(alerts)
 
-    assert message.title == "Acme: 1 board failing, 1 board back"
+    # A failing board is a warning, its recovery news: two messages.
+    assert (failing.title, failing.notify_type) == ("Acme: board failing", "warning")
+    assert (back.title, back.notify_type) == ("Acme: the board is back", "info")
 
 
 # --- blocks ---------------------------------------------------------------------------
@@ -233,7 +235,10 @@ def test_split_messages_carry_part_markers() -> None:
     assert all(len(found) == 1 for found in markers)
 
 
-def test_each_alert_appears_in_the_message_that_lists_it() -> None:
+def test_each_alert_appears_in_the_message_that_lists_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("secondchance.delivery.render.SUMMARISE_AFTER", 1000)
     alerts = _many(30)
     titles = {a.id: a.title for a in alerts}
 
@@ -269,7 +274,9 @@ def test_an_absurdly_long_title_is_cut_and_fits() -> None:
     message = _only(render([item], limit=500))
 
     assert len(message.body) <= 500
-    assert message.body.endswith("…")
+    first = message.body.splitlines()[0]
+    # Capped at about 300 characters; the full title stays in history.
+    assert first.endswith("…") and len(first) <= 320
     assert message.body.startswith("New: Principal Engineer")
     assert message.alert_ids == (item.id,)
 
