@@ -10,9 +10,9 @@ Styles, as Apprise 2 sends a body (see delivery/channels.py for the choice):
 
 - ``text``: plain text. Apprise converts it where the service needs
   (Telegram's HTML escapes it), so nothing here beyond removing bidi controls.
-- ``markdown``: CommonMark; every ASCII punctuation character is
-  backslash-escaped, which CommonMark and Python-Markdown both honour (a raw ``<``
-  would pass as HTML).
+- ``markdown``: CommonMark; every character with a meaning in it is
+  backslash-escaped (as Apprise's own text-to-Markdown conversion does, plus
+  ``<`` and ``&``: a raw ``<`` would pass as HTML).
 - ``slack``: CommonMark that Apprise's Slack plugin converts to mrkdwn. Slack has
   no backslash escapes: the converter turns ``\\<`` and ``\\>`` into entities and
   drops the backslash of ``\\[ \\] \\( \\) \\! \\#``, so only those, and the emphasis
@@ -42,7 +42,9 @@ TITLE_CAP = 300
 # leads somewhere else).
 URL_CAP = 1000
 
-_COMMONMARK = re.compile(r"([!-/:-@\[-`{-~])")
+# What CommonMark (and Python-Markdown, Discord) give a meaning to; ":" "," "?" and
+# the like are left alone so a renderer that shows backslashes shows few.
+_COMMONMARK = re.compile(r"([\\_*\[\]()~`<>#+=|{}.!&-])")
 _SLACK = re.compile(r"([\\<>\[\]()!#*_~`])")
 _ZWJ = "\u200d"
 
