@@ -301,3 +301,27 @@ async def test_held_alerts_are_logged_once_with_their_release(
         r.getMessage() for r in caplog.records if "held by the delivery policy" in r.getMessage()
     ]
     assert held == ["1 alert held by the delivery policy until 2026-01-15 07:00"]
+
+
+# --- many alerts at once -----------------------------------------------------------------
+
+
+async def test_fifty_new_postings_are_summarised_and_all_marked_sent(make: Make) -> None:
+    box = make()
+    new = [box.queue("Acme", "new", f"Engineer {n}", berlin(14, 10)) for n in range(50)]
+    back = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 10))
+
+    messages = await box.drain(berlin(14, 10, 1))
+
+    assert [m.title for m in messages] == [
+        "⭐ Acme: the role you interviewed for is back",
+        "Acme: 50 new roles",
+    ]
+    assert messages[0].alert_ids == (back,)
+    routine = messages[1]
+    assert routine.body.count("New: Engineer") == 10
+    assert routine.body.endswith('and 40 more (40 new): secondchance jobs --company "Acme"')
+    # The summarised alerts ride with the message: sent, never queued again.
+    assert sorted(routine.alert_ids) == sorted(new)
+    assert await box.store.read(outbox.due, [CONSOLE], ignore_backoff=True) == []
+    assert await box.store.read(outbox.pending_total) == 0

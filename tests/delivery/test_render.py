@@ -299,3 +299,47 @@ def test_bodies_never_exceed_the_limit(limit: int) -> None:
 
     assert all(len(m.body) <= limit for m in messages), [len(m.body) for m in messages]
     assert sorted(i for m in messages for i in m.alert_ids) == sorted(a.id for a in alerts)
+
+
+# --- many alerts, and summaries ----------------------------------------------------------
+
+
+def test_second_chances_are_never_summarised_away() -> None:
+    kept = [alert(kind) for kind in ("reopened", "reposted") for _ in range(15)]
+    routine = [alert("new") for _ in range(30)] + [alert("closed") for _ in range(5)]
+
+    messages = render([*routine, *kept], limit=3500)
+
+    body = "\n".join(m.body for m in messages)
+    for item in kept:
+        assert f": {item.title}\n" in body
+    shown = [a for a in routine if f": {a.title}\n" in body]
+    assert len(shown) == 10
+    assert 'and 25 more (20 new, 5 closed): secondchance jobs --company "Acme"' in body
+    # Every alert is in exactly one message's ids, summarised or not.
+    ids = sorted(i for m in messages for i in m.alert_ids)
+    assert ids == sorted(a.id for a in [*routine, *kept])
+
+
+def test_a_few_routine_alerts_are_all_shown() -> None:
+    alerts = [alert("new") for _ in range(12)]
+
+    message = _only(render(alerts, limit=3500))
+
+    assert "more" not in message.body
+    assert message.body.count("New: ") == 12
+
+
+@pytest.mark.parametrize("style", ["text", "markdown", "slack", "discord", "html"])
+def test_parts_split_between_alerts_never_inside_one(style: Any) -> None:
+    alerts = [alert("reopened", title=f"Role {n}", location="Berlin · Remote") for n in range(40)]
+
+    messages = render(alerts, limit=400, style=style)
+
+    assert len(messages) > 3
+    for message in messages:
+        assert len(message.body) <= 400
+        for alert_id in message.alert_ids:
+            item = next(a for a in alerts if a.id == alert_id)
+            # The whole block: headline to link, in the same part.
+            assert block(item, style=style) in message.body

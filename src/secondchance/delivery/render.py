@@ -14,6 +14,7 @@ chances never.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -129,11 +130,15 @@ def followup_note(alert: Alert, template: str | None = None) -> str:
     )
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*$")
+
+
 def _listing(text: str) -> Iterable[tuple[str, str | None]]:
     """The cool-down's stored listing: "title — location  url" lines."""
     for line in text.splitlines():
         head, _, tail = line.rpartition("  ")
-        if head and tail.startswith(("http://", "https://")):
+        if head and _SCHEME.match(tail):
+            # Any scheme: only http(s) is linked, and the rest is not shown at all.
             yield head, tail
         else:
             yield line, None
