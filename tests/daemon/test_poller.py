@@ -451,3 +451,24 @@ async def test_a_304_to_a_request_without_validators_is_a_failure_not_an_empty_b
     boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
     assert await h.poll() == []  # the real first answer is the silent baseline
     assert h.postings() == {"1": ("open", 0), "2": ("open", 0)}
+
+
+async def test_closed_and_failing_alerts_carry_the_dates_of_their_next_step(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "Analyst")))
+    await h.poll()
+    report = await h.poller.poll(h.config.companies[0])
+    (closed,) = report.alerts
+    today = closed.created_at.date().isoformat() if closed.created_at else ""
+    # First seen at the baseline poll: today, like everything in a test.
+    assert (closed.kind, closed.extra["first_seen"]) == ("closed", today)
+
+    boards.set(GH_PATH, status=503, body=b"down")
+    found = [a for _ in range(3) for a in (await h.poller.poll(h.config.companies[0])).alerts]
+    (failing,) = found
+    # The last poll that answered normally.
+    assert (failing.kind, failing.extra["since"]) == ("source_failing", today)
