@@ -240,7 +240,7 @@ def _open_for(first_seen: str, alert: Alert) -> str:
         days = (alert.created_at.date() - date.fromisoformat(day)).days
     except ValueError:
         return f"first seen {first_seen}"
-    return f"first seen {day}, open {plural(max(days, 0), 'day')}"
+    return f"first seen {day}, open " + (plural(days, "day") if days > 0 else "less than a day")
 
 
 def _summary(alerts: Sequence[Alert]) -> str:
