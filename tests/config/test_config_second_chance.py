@@ -639,4 +639,6 @@ def test_followup_template_is_read(tmp_path: Path) -> None:
     )
 
     assert load(path).notify.followup == template
-    assert load(write(tmp_path, '[[company]]\nname = "A"\ngreenhouse = "a"\n')).notify.followup is None
+    assert (
+        load(write(tmp_path, '[[company]]\nname = "A"\ngreenhouse = "a"\n')).notify.followup is None
+    )

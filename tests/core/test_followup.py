@@ -25,7 +25,10 @@ def test_default_is_brief_and_uses_every_placeholder() -> None:
 
 
 def test_a_users_template_is_filled() -> None:
-    assert fill("{company}: {role} ({date}) {{ok}}", VALUES) == "Acme: Senior Analyst (March 2026) {ok}"
+    assert (
+        fill("{company}: {role} ({date}) {{ok}}", VALUES)
+        == "Acme: Senior Analyst (March 2026) {ok}"
+    )
 
 
 def test_a_broken_template_falls_back_to_the_default() -> None:

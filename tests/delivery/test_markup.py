@@ -321,7 +321,7 @@ def test_only_http_links_are_linked(url: str | None) -> None:
 
 
 def test_links_are_encoded_so_no_syntax_breaks_out() -> None:
-    url = 'https://x.test/a b|c>d<e"f\'g)h(i\\j\u202e'
+    url = "https://x.test/a b|c>d<e\"f'g)h(i\\j\u202e"
 
     safe = safe_url(url)
 

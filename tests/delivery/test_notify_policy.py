@@ -183,7 +183,9 @@ async def test_urgent_kind_skips_the_digest(make: Make) -> None:
 
     now = await box.drain(berlin(14, 11, 1))
 
-    assert [(m.title, m.alert_ids) for m in now] == [("⭐ Acme: the role you interviewed for is back", (back,))]
+    assert [(m.title, m.alert_ids) for m in now] == [
+        ("⭐ Acme: the role you interviewed for is back", (back,))
+    ]
     later = await box.drain(berlin(15, 9))
     assert [(m.title, m.alert_ids) for m in later] == [
         ("secondchance digest: 1 new (1 company)", (routine,))

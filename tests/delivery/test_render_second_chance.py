@@ -434,7 +434,7 @@ def test_pushover_needs_several_parts_in_rank_order() -> None:
     assert limit == 1024
     assert len(messages) > 3
     # One digest per notify type, the second chances first.
-    assert [m.notify_type for m in messages][0] == "success"
+    assert messages[0].notify_type == "success"
     assert len({m.title for m in messages}) == 3
     sent = [next(a for a in alerts if a.id == i) for m in messages for i in m.alert_ids]
     assert sent[0].kind == "role_back"

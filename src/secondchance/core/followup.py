@@ -48,7 +48,7 @@ def greeting_name(contact: str | None) -> str:
 
 
 def month(date: str | None) -> str:
-    """"2026-03-01" → "March 2026" (as given when it is no date)."""
+    """ "2026-03-01" → "March 2026" (as given when it is no date)."""
     try:
         return dt.date.fromisoformat(date or "").strftime("%B %Y")
     except ValueError:

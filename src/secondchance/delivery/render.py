@@ -96,7 +96,9 @@ class _Writer:
 
     def text(self, plain: str, *, indent: bool = True, strong: bool = False) -> None:
         escaped = escape(plain, self.style)
-        self.lines.append(("  " if indent else "") + (bold(escaped, self.style) if strong else escaped))
+        self.lines.append(
+            ("  " if indent else "") + (bold(escaped, self.style) if strong else escaped)
+        )
 
     def raw(self, markup: str | None, *, indent: bool = True) -> None:
         if markup:
@@ -429,7 +431,8 @@ def render(
             for alert in ranked:
                 companies.setdefault(alert.company, []).append(alert)
             star = "⭐ " if kind == "success" else ""
-            title = f"{star}secondchance digest: {_summary(ranked)} ({plural(len(companies), 'company', 'companies')})"
+            count = plural(len(companies), "company", "companies")
+            title = f"{star}secondchance digest: {_summary(ranked)} ({count})"
             items: list[_Item] = []
             for company, mine in companies.items():
                 section = _summarised(company, mine, style, followup, prefix=False)
