@@ -32,6 +32,7 @@ TYPES = {
     "config_rejected": "warning",
 }
 _TYPE_ORDER = ("success", "warning", "info")
+# The order a reader wants: what is worth a second try first.
 _RANK = {
     "role_back": 0,
     "reopened": 1,
