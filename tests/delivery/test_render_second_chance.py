@@ -484,3 +484,28 @@ def test_markdown_only_for_services_that_render_it(tmp_path: Path) -> None:
 
     # Slack's own format is Markdown; ntfy and a JSON webhook show text as-is.
     assert markdown == [True, False, False]
+
+
+def test_each_service_gets_its_style(tmp_path: Path) -> None:
+    urls = [
+        "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general",
+        "discord://webhook_id/webhook_token",
+        "tgram://123456789:abcdefg_hijklmnop/12315544",
+        "mailto://user:secret@example.com",
+        "ntfy://topic",
+        "json://localhost",
+        "pover://user@token",
+    ]
+    config = load(_config_with(tmp_path, *urls))
+
+    styles = [(c.style, c.escaped_title) for c in channels(config)]
+
+    assert styles == [
+        ("slack", False),  # the title is a plain-text header, escaped by Apprise
+        ("discord", True),  # the title is written into the content
+        ("html", True),  # Telegram has no title: Apprise puts it in the body
+        ("html", False),  # the e-mail subject is plain text
+        ("text", False),
+        ("text", False),
+        ("text", False),
+    ]

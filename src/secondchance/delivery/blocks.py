@@ -95,13 +95,10 @@ def block(
     company: bool = False,
     context: bool = False,
     followup: str | None = None,
-    markdown: bool | None = None,
 ) -> str:
     """The lines for one alert: what happened, the role, where, the pay, the link and
     the next step. ``context``: with its rejection line (the message's header
     carries it otherwise)."""
-    if markdown is not None:
-        style = "markdown" if markdown else "text"
     out = _Writer(style)
     headline = _HEADLINES.get(alert.kind, alert.kind)
     prefix = f"{alert.company} · " if company else ""

@@ -236,14 +236,11 @@ def render(
     digest: bool = False,
     style: Style = "text",
     followup: str | None = None,
-    markdown: bool | None = None,
     escaped_title: bool = False,
 ) -> list[Message]:
     """Messages of at most ``limit`` characters of body each. ``escaped_title``:
     the service shows the title as part of the body (Telegram, Discord), so it is
     escaped as the body is."""
-    if markdown is not None:
-        style = "markdown" if markdown else "text"
     if not alerts:
         return []
 
