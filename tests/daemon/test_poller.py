@@ -287,7 +287,7 @@ async def test_ids_longer_than_the_columns_are_stored_and_alerted_once(
     report = await notifier.drain()
     assert (report.sent, report.failed) == (2, 0)
     [message] = receiver.wait_for(1)  # one message per company and drain
-    assert message["title"] == "Acme: 1 new, 1 closed"
+    assert message["title"] == "Acme: 1 new role, 1 closed"
 
 
 async def test_nul_and_control_characters_in_a_feed_are_stored_on_both_backends(
@@ -361,7 +361,7 @@ async def test_outbox_delivery_survives_a_receiver_outage(
     messages = receiver.wait_for(1)
     assert len(messages) == 1
     assert "Brand New Role" in messages[0]["message"]
-    assert messages[0]["title"] == "Acme: 1 new"
+    assert messages[0]["title"] == "Acme: a new role"
 
 
 async def test_a_receiver_error_is_not_a_delivery(
