@@ -70,6 +70,23 @@ def hostile_alerts() -> list[Alert]:
                 extra={"context": "Turned down 2026-03-01 for <@U123> [y](http://evil.example)"},
             )
         )
+    # A company name found by discover is board text too, in the title as well.
+    alerts.append(
+        Alert(
+            id=98,
+            company="@everyone <b>Evil</b> <!channel> [x](http://evil.example)",
+            kind="role_back",
+            source_kind="greenhouse",
+            source_board="evil",
+            posting_id="98",
+            title="<@U123> back",
+            location=None,
+            url=f"{OURS}98",
+            previous_title=None,
+            detail=None,
+            extra={"contact": "<!here> @here", "rejected_role": "<script>x</script>"},
+        )
+    )
     alerts.append(
         Alert(
             id=99,
