@@ -100,7 +100,7 @@ def test_once_prints_alerts_in_the_terminal_without_urls(
     boards.set(GH, jobs(1, 2))
     code, out, _ = run(capsys, *args)
     assert code == 0
-    assert "Acme: 1 new" in out
+    assert "Acme: a new role" in out
     assert "Role 2" in out and "https://example.test/2" in out
     # Printed once: the terminal is a delivery channel like any other.
     assert run(capsys, *args)[1] == ""

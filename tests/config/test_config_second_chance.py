@@ -597,3 +597,48 @@ def test_several_second_chance_mistakes_in_line_order(tmp_path: Path) -> None:
         [f"{path}:11", "company[0].filter.exclude[0]"],
         [f"{path}:12", "company[0].filter.notify"],
     ]
+
+
+def test_followup_template_with_an_unknown_placeholder(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[notify]\nconsole = true\nfollowup = "Hi {contact}, about {position}"\n\n'
+        '[[company]]\nname = "A"\ngreenhouse = "a"\n',
+    )
+
+    problem = only_problem(path)
+
+    assert_problem(problem, path, 3, "notify.followup", "unknown placeholder {position}")
+    assert "contact, company, role, rejected_role, date" in problem
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        ("Hi {contact", "not a valid template"),
+        ("Hi {contact!r}", "takes no format"),
+        ("Hi {}", "unknown placeholder {}"),
+        ("Hi {contact.__class__}", "unknown placeholder"),
+        ("   ", "empty"),
+    ],
+)
+def test_followup_template_mistakes(tmp_path: Path, template: str, fragment: str) -> None:
+    path = write(
+        tmp_path,
+        f'[notify]\nfollowup = "{template}"\n\n[[company]]\nname = "A"\ngreenhouse = "a"\n',
+    )
+
+    assert_problem(only_problem(path), path, 2, "notify.followup", fragment)
+
+
+def test_followup_template_is_read(tmp_path: Path) -> None:
+    template = "Hi {contact}: {role} at {company}, after {rejected_role} in {date}. {{thanks}}"
+    path = write(
+        tmp_path,
+        f'[notify]\nfollowup = "{template}"\n\n[[company]]\nname = "A"\ngreenhouse = "a"\n',
+    )
+
+    assert load(path).notify.followup == template
+    assert (
+        load(write(tmp_path, '[[company]]\nname = "A"\ngreenhouse = "a"\n')).notify.followup is None
+    )

@@ -287,7 +287,7 @@ async def test_ids_longer_than_the_columns_are_stored_and_alerted_once(
     report = await notifier.drain()
     assert (report.sent, report.failed) == (2, 0)
     [message] = receiver.wait_for(1)  # one message per company and drain
-    assert message["title"] == "Acme: 1 new, 1 closed"
+    assert message["title"] == "Acme: 1 new role, 1 closed"
 
 
 async def test_nul_and_control_characters_in_a_feed_are_stored_on_both_backends(
@@ -361,7 +361,7 @@ async def test_outbox_delivery_survives_a_receiver_outage(
     messages = receiver.wait_for(1)
     assert len(messages) == 1
     assert "Brand New Role" in messages[0]["message"]
-    assert messages[0]["title"] == "Acme: 1 new"
+    assert messages[0]["title"] == "Acme: a new role"
 
 
 async def test_a_receiver_error_is_not_a_delivery(
@@ -451,3 +451,24 @@ async def test_a_304_to_a_request_without_validators_is_a_failure_not_an_empty_b
     boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
     assert await h.poll() == []  # the real first answer is the silent baseline
     assert h.postings() == {"1": ("open", 0), "2": ("open", 0)}
+
+
+async def test_closed_and_failing_alerts_carry_the_dates_of_their_next_step(
+    make: Callable[..., Harness], boards: BoardServer
+) -> None:
+    h = make()
+    boards.set(GH_PATH, gh_board((1, "Analyst"), (2, "Engineer")))
+    await h.poll()
+    boards.set(GH_PATH, gh_board((1, "Analyst")))
+    await h.poll()
+    report = await h.poller.poll(h.config.companies[0])
+    (closed,) = report.alerts
+    today = closed.created_at.date().isoformat() if closed.created_at else ""
+    # First seen at the baseline poll: today, like everything in a test.
+    assert (closed.kind, closed.extra["first_seen"]) == ("closed", today)
+
+    boards.set(GH_PATH, status=503, body=b"down")
+    found = [a for _ in range(3) for a in (await h.poller.poll(h.config.companies[0])).alerts]
+    (failing,) = found
+    # The last poll that answered normally.
+    assert (failing.kind, failing.extra["since"]) == ("source_failing", today)

@@ -81,7 +81,7 @@ async def test_a_channel_back_from_an_outage_sends_its_backlog_first(
     # The fresh alert tries the channel; it works, so the backlog goes too, first.
     assert (report.sent, report.failed) == (2, 0)
     messages = receiver.wait_for(2)
-    assert [m["title"] for m in messages] == ["Globex: 1 new", "Acme: 1 new"]
+    assert [m["title"] for m in messages] == ["Globex: a new role", "Acme: a new role"]
     assert "Old Role" in messages[0]["message"]
     assert {d.status for d in outbox.deliveries().values()} == {"sent"}
 

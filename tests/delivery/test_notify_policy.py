@@ -110,7 +110,7 @@ async def test_quiet_hours_hold_an_alert_until_they_end(make: Make) -> None:
     released = await box.drain(berlin(15, 7, 0))
 
     assert sent_ids(released) == [late]
-    assert released[0].title == "Acme: 1 new"
+    assert released[0].title == "Acme: a new role"
     assert await box.drain(berlin(15, 7, 1)) == []  # sent once
 
 
@@ -129,7 +129,8 @@ async def test_urgent_role_back_breaks_through_quiet_hours(make: Make) -> None:
     at_night = await box.drain(berlin(14, 23, 1))
 
     assert sent_ids(at_night) == [back]
-    assert at_night[0].title == "Acme: 1 role back"
+    assert at_night[0].title == "⭐ Acme: the role you interviewed for is back"
+    assert at_night[0].notify_type == "success"
     assert "The role you interviewed for is open again" in at_night[0].body
     assert sent_ids(await box.drain(berlin(15, 7))) == [routine]
 
@@ -160,8 +161,10 @@ async def test_digest_waits_for_the_slot_then_sends_one_message(make: Make) -> N
     assert message.title == "secondchance digest: 1 reopened, 2 new (2 companies)"
     assert set(message.alert_ids) == {first, second, third}
     assert message.alert_ids[0] == third  # reopened ranks before new
-    assert "Acme · New: Backend Engineer" in message.body
-    assert "Globex · New: Data Analyst" in message.body
+    # Company by company, each under its name and its context line, once.
+    assert message.body.index("Acme\n") < message.body.index("New: Backend Engineer")
+    assert message.body.index("Globex\n") < message.body.index("New: Data Analyst")
+    assert message.body.index("New: Backend Engineer") < message.body.index("Globex\n")
     assert await box.drain(berlin(15, 9, 1)) == []
 
 
@@ -180,7 +183,9 @@ async def test_urgent_kind_skips_the_digest(make: Make) -> None:
 
     now = await box.drain(berlin(14, 11, 1))
 
-    assert [(m.title, m.alert_ids) for m in now] == [("Acme: 1 role back", (back,))]
+    assert [(m.title, m.alert_ids) for m in now] == [
+        ("⭐ Acme: the role you interviewed for is back", (back,))
+    ]
     later = await box.drain(berlin(15, 9))
     assert [(m.title, m.alert_ids) for m in later] == [
         ("secondchance digest: 1 new (1 company)", (routine,))
@@ -204,9 +209,12 @@ async def test_instant_mode_sends_one_message_per_company(make: Make) -> None:
     messages = await box.drain(berlin(14, 10, 1))
 
     assert [(m.title, m.alert_ids) for m in messages] == [
-        ("Acme: 1 role back, 1 new", (a2, a1)),
-        ("Globex: 1 new", (g1,)),
+        # A role back is a message of its own: it carries another notify type.
+        ("⭐ Acme: the role you interviewed for is back", (a2,)),
+        ("Acme: a new role", (a1,)),
+        ("Globex: a new role", (g1,)),
     ]
+    assert [m.notify_type for m in messages] == ["success", "info", "info"]
     assert all(" · " not in m.body.splitlines()[0] for m in messages)
 
 
@@ -278,7 +286,8 @@ async def test_tagged_alert_reaches_only_its_url(make: Make, receiver: Receiver)
     assert (report.sent, report.failed) == (2, 0)  # the receiver and the console
     assert sent_ids(box.printed) == [alert]
     (delivered,) = receiver.wait_for(1)
-    assert delivered["title"] == "Globex: 1 new"
+    assert delivered["title"] == "Globex: a new role"
+    assert delivered["type"] == "info"
     assert "Data Analyst" in delivered["message"]
 
 
@@ -294,3 +303,27 @@ async def test_held_alerts_are_logged_once_with_their_release(
         r.getMessage() for r in caplog.records if "held by the delivery policy" in r.getMessage()
     ]
     assert held == ["1 alert held by the delivery policy until 2026-01-15 07:00"]
+
+
+# --- many alerts at once -----------------------------------------------------------------
+
+
+async def test_fifty_new_postings_are_summarised_and_all_marked_sent(make: Make) -> None:
+    box = make()
+    new = [box.queue("Acme", "new", f"Engineer {n}", berlin(14, 10)) for n in range(50)]
+    back = box.queue("Acme", "role_back", "Paid Search Marketing Manager", berlin(14, 10))
+
+    messages = await box.drain(berlin(14, 10, 1))
+
+    assert [m.title for m in messages] == [
+        "⭐ Acme: the role you interviewed for is back",
+        "Acme: 50 new roles",
+    ]
+    assert messages[0].alert_ids == (back,)
+    routine = messages[1]
+    assert routine.body.count("New: Engineer") == 10
+    assert routine.body.endswith('and 40 more (40 new): secondchance jobs --company "Acme"')
+    # The summarised alerts ride with the message: sent, never queued again.
+    assert sorted(routine.alert_ids) == sorted(new)
+    assert await box.store.read(outbox.due, [CONSOLE], ignore_backoff=True) == []
+    assert await box.store.read(outbox.pending_total) == 0

@@ -108,15 +108,17 @@ def test_title_summarises_the_counts() -> None:
 
     message = _only(render(alerts))
 
-    assert message.title == "Acme: 2 reposted, 3 new, 1 changed, 1 closed"
+    assert message.title == "Acme: 2 reposted, 3 new roles, 1 changed, 1 closed"
 
 
 def test_title_summary_for_board_events() -> None:
     alerts = [alert("source_failing", detail="HTTP 500"), alert("source_recovered")]
 
-    message = _only(render(alerts))
+    failing, back = render(alerts)
 
-    assert message.title == "Acme: 1 board failing, 1 board back"
+    # A failing board is a warning, its recovery news: two messages.
+    assert (failing.title, failing.notify_type) == ("Acme: board failing", "warning")
+    assert (back.title, back.notify_type) == ("Acme: the board is back", "info")
 
 
 # --- blocks ---------------------------------------------------------------------------
@@ -233,7 +235,10 @@ def test_split_messages_carry_part_markers() -> None:
     assert all(len(found) == 1 for found in markers)
 
 
-def test_each_alert_appears_in_the_message_that_lists_it() -> None:
+def test_each_alert_appears_in_the_message_that_lists_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("secondchance.delivery.render.SUMMARISE_AFTER", 1000)
     alerts = _many(30)
     titles = {a.id: a.title for a in alerts}
 
@@ -269,7 +274,9 @@ def test_an_absurdly_long_title_is_cut_and_fits() -> None:
     message = _only(render([item], limit=500))
 
     assert len(message.body) <= 500
-    assert message.body.endswith("…")
+    first = message.body.splitlines()[0]
+    # Capped at about 300 characters; the full title stays in history.
+    assert first.endswith("…") and len(first) <= 320
     assert message.body.startswith("New: Principal Engineer")
     assert message.alert_ids == (item.id,)
 
@@ -292,3 +299,47 @@ def test_bodies_never_exceed_the_limit(limit: int) -> None:
 
     assert all(len(m.body) <= limit for m in messages), [len(m.body) for m in messages]
     assert sorted(i for m in messages for i in m.alert_ids) == sorted(a.id for a in alerts)
+
+
+# --- many alerts, and summaries ----------------------------------------------------------
+
+
+def test_second_chances_are_never_summarised_away() -> None:
+    kept = [alert(kind) for kind in ("reopened", "reposted") for _ in range(15)]
+    routine = [alert("new") for _ in range(30)] + [alert("closed") for _ in range(5)]
+
+    messages = render([*routine, *kept], limit=3500)
+
+    body = "\n".join(m.body for m in messages)
+    for item in kept:
+        assert f": {item.title}\n" in body
+    shown = [a for a in routine if f": {a.title}\n" in body]
+    assert len(shown) == 10
+    assert 'and 25 more (20 new, 5 closed): secondchance jobs --company "Acme"' in body
+    # Every alert is in exactly one message's ids, summarised or not.
+    ids = sorted(i for m in messages for i in m.alert_ids)
+    assert ids == sorted(a.id for a in [*routine, *kept])
+
+
+def test_a_few_routine_alerts_are_all_shown() -> None:
+    alerts = [alert("new") for _ in range(12)]
+
+    message = _only(render(alerts, limit=3500))
+
+    assert "more" not in message.body
+    assert message.body.count("New: ") == 12
+
+
+@pytest.mark.parametrize("style", ["text", "markdown", "slack", "discord", "html"])
+def test_parts_split_between_alerts_never_inside_one(style: Any) -> None:
+    alerts = [alert("reopened", title=f"Role {n}", location="Berlin · Remote") for n in range(40)]
+
+    messages = render(alerts, limit=400, style=style)
+
+    assert len(messages) > 3
+    for message in messages:
+        assert len(message.body) <= 400
+        for alert_id in message.alert_ids:
+            item = next(a for a in alerts if a.id == alert_id)
+            # The whole block: headline to link, in the same part.
+            assert block(item, style=style) in message.body

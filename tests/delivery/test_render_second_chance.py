@@ -93,12 +93,32 @@ def test_role_back_block() -> None:
     assert text.splitlines() == [
         "⭐ The role you interviewed for is open again: Senior Paid Search Marketing Manager",
         "  same role as the earlier posting “Paid Search Marketing Manager”",
-        f"  {CONTEXT}",
-        "  Contact: Dana Lee (recruiter)",
-        "  Notes: Liked my campaign case study",
         "  New York",
         f"  {back.url}",
+        "  Next: write to Dana Lee (recruiter):",
+        "  Hi Dana Lee, I saw that the Senior Paid Search Marketing Manager role at Acme is "
+        "open again. I enjoyed interviewing for Paid Search Marketing Manager in March 2026 "
+        "and I am still very keen. Would you be open to a short chat, or to passing my name "
+        "to the hiring team? Thank you either way.",
+        "  Notes: Liked my campaign case study",
     ]
+
+
+def test_role_back_block_with_its_context_line() -> None:
+    lines = block(role_back(), context=True).splitlines()
+
+    assert lines[1] == f"  {CONTEXT}"
+
+
+def test_role_back_follow_up_from_the_users_template() -> None:
+    template = "Dear {contact}: {role} at {company} ({rejected_role}, {date})"
+
+    lines = block(role_back(), followup=template).splitlines()
+
+    assert (
+        "  Dear Dana Lee: Senior Paid Search Marketing Manager at Acme "
+        "(Paid Search Marketing Manager, March 2026)"
+    ) in lines
 
 
 def test_role_back_block_without_contact_or_notes() -> None:
@@ -107,17 +127,24 @@ def test_role_back_block_without_contact_or_notes() -> None:
     lines = block(bare).splitlines()
 
     assert lines[0].startswith("⭐ The role you interviewed for is open again: ")
-    assert lines[1] == f"  {CONTEXT}"
+    assert "  Next: apply, with a note:" in lines
+    assert any(line.startswith("  Hi there, ") for line in lines)
     assert not any("Contact:" in line or "Notes:" in line for line in lines)
 
 
-def test_new_posting_carries_the_company_context() -> None:
-    text = block(alert("new", title="Backend Engineer", extra={"context": CONTEXT}))
+def test_new_posting_leaves_the_context_to_the_header() -> None:
+    new = alert("new", title="Backend Engineer", extra={"context": CONTEXT})
 
-    assert text.splitlines()[:2] == ["New: Backend Engineer", f"  {CONTEXT}"]
+    message = only(render([new, alert("new", extra={"context": CONTEXT})]))
+
+    assert block(new).splitlines()[0] == "New: Backend Engineer"
+    assert CONTEXT not in block(new)
+    # Once, in the header of the company's message, not under every item.
+    assert message.body.startswith(f"{CONTEXT}\n\nNew: ")
+    assert message.body.count(CONTEXT) == 1
 
 
-def test_reopened_rejected_role_shows_the_rejection() -> None:
+def test_reopened_rejected_role_shows_the_contact() -> None:
     text = block(
         alert(
             "reopened",
@@ -126,10 +153,11 @@ def test_reopened_rejected_role_shows_the_rejection() -> None:
         )
     )
 
-    assert text.splitlines()[:4] == [
+    assert text.splitlines() == [
         "Reopened: Paid Search Marketing Manager",
         "  closed earlier, open again",
-        f"  {CONTEXT}",
+        "  Berlin",
+        "  https://boards.example.com/acme/jobs/" + text.rsplit("/", 1)[1].split("\n")[0],
         "  Contact: Dana Lee (recruiter)",
     ]
 
@@ -139,17 +167,26 @@ def test_cooldown_over_block_lists_what_is_open() -> None:
         "Data Analyst — Berlin  https://acme.test/jobs/1\n"
         "Analytics Engineer — Remote  https://acme.test/jobs/2"
     )
+    over = cooldown_over(listing=listing)
+    over = alert(
+        "cooldown_over",
+        **{k: getattr(over, k) for k in ("source_kind", "source_board", "posting_id", "title")},
+        location=None,
+        url=None,
+        detail=over.detail,
+        extra={**over.extra, "rejected_on": "2025-10-15"},
+    )
 
-    text = block(cooldown_over(listing=listing))
+    text = block(over)
 
     assert text.splitlines() == [
         "Your cool-down is over: you can reapply (Data Analyst)",
-        "  you may apply again since 2026-04-13",
-        "  Turned down 2025-10-15 for Data Analyst",
+        "  Turned down 2025-10-15; you may apply again since 2026-04-13",
         "  2 open postings match your filter:",
         "  • Data Analyst — Berlin  https://acme.test/jobs/1",
         "  • Analytics Engineer — Remote  https://acme.test/jobs/2",
     ]
+    assert "[open](<https://acme.test/jobs/2>)" in block(over, style="markdown")
 
 
 def test_cooldown_over_block_with_nothing_open() -> None:
@@ -157,6 +194,39 @@ def test_cooldown_over_block_with_nothing_open() -> None:
 
     assert lines[-1] == "  0 open postings match your filter"
     assert not any(line.startswith("  •") for line in lines)
+
+
+def test_closed_block_says_how_long_it_was_open() -> None:
+    from datetime import UTC, datetime
+
+    closed = alert(
+        "closed",
+        extra={"first_seen": "2026-01-10"},
+        created_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+    )
+
+    assert block(closed).splitlines()[1] == "  first seen 2026-01-10, open 50 days"
+
+
+def test_source_failing_says_since_when_and_how_to_look() -> None:
+    failing = alert(
+        "source_failing", "Acme & Sons", detail="HTTP 500", extra={"since": "2026-02-01"}
+    )
+
+    message = only(render([failing]))
+
+    assert message.title == "Acme & Sons: board failing since 2026-02-01"
+    assert message.notify_type == "warning"
+    assert message.body.splitlines()[-2:] == [
+        "  Failing since 2026-02-01",
+        '  To look: secondchance peek --company "Acme & Sons"',
+    ]
+
+
+def test_pay_is_shown_when_known() -> None:
+    new = alert("new", extra={"pay": "USD 90,000–120,000 a year"})
+
+    assert "  Pay: USD 90,000–120,000 a year" in block(new).splitlines()
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -171,22 +241,23 @@ def test_bold_only_with_markdown() -> None:
     ]
 
     plain = render(alerts, digest=True)
-    marked = render(alerts, digest=True, markdown=True)
+    marked = render(alerts, digest=True, style="markdown")
 
     assert all("**" not in m.body for m in plain)
-    body = only(marked).body
-    assert "⭐ **Acme · The role you interviewed for is open again: " in body
-    assert "**Acme · Your cool-down is over: you can reapply (Data Analyst)**" in body
-    assert "**Acme · Board failing: greenhouse acme**" in body
-    # Only headlines are bold, never the context lines under them.
-    assert f"  {CONTEXT}\n" in body
+    body = "\n".join(m.body for m in marked)
+    assert "⭐ **The role you interviewed for is open again: " in body
+    assert "**Your cool\\-down is over: you can reapply \\(Data Analyst\\)**" in body
+    assert "**Board failing: greenhouse acme**" in body
+    # Only headlines and company names are bold, never the context lines.
+    assert "\nTurned down 2026\\-03\\-01 for Paid Search Marketing Manager — final round\n" in body
 
 
 def test_instant_markdown_role_back_headline() -> None:
-    message = only(render([role_back()], markdown=True))
+    message = only(render([role_back()], style="markdown"))
 
-    assert message.title == "Acme: 1 role back"
-    assert message.body.splitlines()[0] == (
+    assert message.title == "⭐ Acme: the role you interviewed for is back"
+    assert message.notify_type == "success"
+    assert message.body.splitlines()[2] == (
         "⭐ **The role you interviewed for is open again: Senior Paid Search Marketing Manager**"
     )
 
@@ -194,7 +265,7 @@ def test_instant_markdown_role_back_headline() -> None:
 # --- digests ----------------------------------------------------------------------------
 
 
-def test_digest_is_one_message_across_companies_ranked() -> None:
+def test_digest_is_one_message_per_type_company_by_company() -> None:
     alerts = [
         alert("source_failing", "Initech", detail="HTTP 500"),
         alert("closed", "Globex"),
@@ -208,36 +279,38 @@ def test_digest_is_one_message_across_companies_ranked() -> None:
     ]
     by_kind = {a.kind: a.id for a in alerts}
 
-    message = only(render(alerts, limit=MAX_MESSAGE, digest=True))
+    success, warning, info = render(alerts, limit=MAX_MESSAGE, digest=True)
 
-    assert message.title == (
-        "secondchance digest: 1 role back, 1 reopened, 1 reposted, 1 cool-down over, 1 new, "
-        "1 changed, 1 closed, 1 board failing, 1 board back (3 companies)"
+    assert (success.notify_type, warning.notify_type, info.notify_type) == (
+        "success",
+        "warning",
+        "info",
     )
-    assert message.alert_ids == (
-        by_kind["role_back"],
-        # reopened and reposted rank alike: then by company.
+    assert success.title == "⭐ secondchance digest: 1 role back, 1 cool-down over (2 companies)"
+    assert warning.title == "secondchance digest: 1 board failing (1 company)"
+    assert info.title == (
+        "secondchance digest: 1 reopened, 1 reposted, 1 new, 1 changed, 1 closed, "
+        "1 board back (2 companies)"
+    )
+    assert success.alert_ids == (by_kind["role_back"], by_kind["cooldown_over"])
+    assert warning.alert_ids == (by_kind["source_failing"],)
+    # Companies in the order of their best news, each one's alerts ranked.
+    assert info.alert_ids == (
         by_kind["reopened"],  # Acme
-        by_kind["reposted"],  # Globex
-        by_kind["cooldown_over"],
-        by_kind["new"],
         by_kind["changed"],
-        by_kind["closed"],
-        by_kind["source_failing"],
         by_kind["source_recovered"],
+        by_kind["reposted"],  # Globex
+        by_kind["new"],
+        by_kind["closed"],
     )
-    headlines = [part.splitlines()[0] for part in message.body.split("\n\n")]
-    assert headlines == [
-        "⭐ Globex · The role you interviewed for is open again: "
-        "Senior Paid Search Marketing Manager",
-        f"Acme · Reopened: Engineer {by_kind['reopened']}",
-        f"Globex · Reposted: Engineer {by_kind['reposted']}",
-        "Initech · Your cool-down is over: you can reapply (Data Analyst)",
-        f"Globex · New: Engineer {by_kind['new']}",
-        f"Acme · Changed: Engineer {by_kind['changed']}",
-        f"Globex · Closed: Engineer {by_kind['closed']}",
-        "Initech · Board failing: greenhouse initech",
-        "Acme · Board back: greenhouse acme",
+    sections = [part.splitlines()[0] for part in info.body.split("\n\n")]
+    assert sections == [
+        "Acme",
+        f"Changed: Engineer {by_kind['changed']}",
+        "Board back: greenhouse acme",
+        "Globex",
+        f"New: Engineer {by_kind['new']}",
+        f"Closed: Engineer {by_kind['closed']}",
     ]
 
 
@@ -247,13 +320,17 @@ def test_digest_of_one_company() -> None:
     assert message.title == "secondchance digest: 2 new (1 company)"
 
 
-def test_instant_is_one_message_per_company_with_second_chances_first() -> None:
+def test_instant_is_one_message_per_company_and_type_second_chances_first() -> None:
     alerts = [alert("new", "Acme"), role_back("Acme"), alert("new", "Globex")]
 
     messages = render(alerts)
 
-    assert [m.title for m in messages] == ["Acme: 1 role back, 1 new", "Globex: 1 new"]
-    assert messages[0].alert_ids == (alerts[1].id, alerts[0].id)
+    assert [(m.title, m.notify_type) for m in messages] == [
+        ("⭐ Acme: the role you interviewed for is back", "success"),
+        ("Acme: a new role", "info"),
+        ("Globex: a new role", "info"),
+    ]
+    assert [m.alert_ids for m in messages] == [(alerts[1].id,), (alerts[0].id,), (alerts[2].id,)]
     assert "Acme · " not in messages[0].body
 
 
@@ -334,10 +411,13 @@ def test_digest_fits_each_service_and_keeps_every_alert(url: str) -> None:
             assert (sent.title or "") in message.body
             if sent.kind != "closed":  # a closed posting's link leads nowhere
                 assert (sent.url or "") in message.body
-    if len(messages) > 1:
-        total = len(messages)
-        for number, message in enumerate(messages, start=1):
-            assert message.body.endswith(f"(part {number}/{total})")
+    by_title: dict[str, list[Message]] = {}
+    for message in messages:
+        by_title.setdefault(message.title, []).append(message)
+    for parts in by_title.values():
+        if len(parts) > 1:
+            for number, message in enumerate(parts, start=1):
+                assert message.body.endswith(f"(part {number}/{len(parts)})")
     if plugin.title_maxlen:
         assert all(len(m.title) <= plugin.title_maxlen for m in messages)
     else:
@@ -353,9 +433,15 @@ def test_pushover_needs_several_parts_in_rank_order() -> None:
 
     assert limit == 1024
     assert len(messages) > 3
-    assert len({m.title for m in messages}) == 1
-    kinds = [next(a.kind for a in alerts if a.id == i) for m in messages for i in m.alert_ids]
-    assert kinds[: kinds.count("role_back")] == ["role_back"] * kinds.count("role_back")
+    # One digest per notify type, the second chances first.
+    assert messages[0].notify_type == "success"
+    assert len({m.title for m in messages}) == 3
+    sent = [next(a for a in alerts if a.id == i) for m in messages for i in m.alert_ids]
+    assert sent[0].kind == "role_back"
+    # Company by company, each one's second chances first.
+    for company in {a.company for a in sent}:
+        kinds = [a.kind for a in sent if a.company == company]
+        assert kinds[: kinds.count("role_back")] == ["role_back"] * kinds.count("role_back")
 
 
 def test_an_oversized_alert_is_shortened_visibly_not_dropped() -> None:
@@ -398,3 +484,28 @@ def test_markdown_only_for_services_that_render_it(tmp_path: Path) -> None:
 
     # Slack's own format is Markdown; ntfy and a JSON webhook show text as-is.
     assert markdown == [True, False, False]
+
+
+def test_each_service_gets_its_style(tmp_path: Path) -> None:
+    urls = [
+        "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general",
+        "discord://webhook_id/webhook_token",
+        "tgram://123456789:abcdefg_hijklmnop/12315544",
+        "mailto://user:secret@example.com",
+        "ntfy://topic",
+        "json://localhost",
+        "pover://user@token",
+    ]
+    config = load(_config_with(tmp_path, *urls))
+
+    styles = [(c.style, c.escaped_title) for c in channels(config)]
+
+    assert styles == [
+        ("slack", False),  # the title is a plain-text header, escaped by Apprise
+        ("discord", True),  # the title is written into the content
+        ("html", True),  # Telegram has no title: Apprise puts it in the body
+        ("html", False),  # the e-mail subject is plain text
+        ("text", False),
+        ("text", False),
+        ("text", False),
+    ]

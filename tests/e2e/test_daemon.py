@@ -138,7 +138,8 @@ def test_watch_loop_end_to_end(
     ]
     messages = receiver.wait_for(1)
     assert len(messages) == 1
-    assert messages[0]["title"] == "Acme: 3 new"
+    assert messages[0]["title"] == "Acme: 3 new roles"
+    assert messages[0]["type"] == "info"
     for title in ("Greenhouse Role 3", "Lever Role c", "Page Role z"):
         assert title in messages[0]["message"]
     assert cli.once()[1] == []
@@ -158,7 +159,14 @@ def test_watch_loop_end_to_end(
     code, alerts, _ = cli.once()
     assert code == 0
     assert summary(alerts) == [("reopened", "lever", "b")]
-    assert len(receiver.wait_for(3)) == 3
+    messages = receiver.wait_for(3)
+    assert len(messages) == 3
+    assert [(m["title"], m["type"]) for m in messages[1:]] == [
+        ("Acme: a role closed", "info"),
+        ("Acme: a role reopened", "info"),
+    ]
+    # A closed posting says when it was first seen and how long it was open.
+    assert "first seen " in messages[1]["message"]
 
     # 5. An alert queued while the receiver is down is delivered once it is back.
     receiver.stop()

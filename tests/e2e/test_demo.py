@@ -23,15 +23,15 @@ def test_demo_shows_the_whole_loop() -> None:
     out = done.stdout
     assert "silent baseline" in out
     for title in (
-        "Contoso: 1 new",
-        "Fabrikam: 1 closed",
-        "Fabrikam: 1 reopened",
-        "Northwind: 1 role back",
+        "Contoso: a new role",
+        "Fabrikam: a role closed",
+        "Fabrikam: a role reopened",
+        "⭐ Northwind: the role you interviewed for is back",
     ):
         assert title in out, out
-    assert out.index("Contoso: 1 new") < out.index("Fabrikam: 1 closed")
-    assert out.index("Fabrikam: 1 closed") < out.index("Fabrikam: 1 reopened")
-    assert "Contact: Dana Lee (recruiter)" in out
+    assert out.index("Contoso: a new role") < out.index("Fabrikam: a role closed")
+    assert out.index("Fabrikam: a role closed") < out.index("Fabrikam: a role reopened")
+    assert "Next: write to Dana Lee (recruiter):" in out
     # Nothing else: no duplicates, no alert about old postings.
     assert out.count("── ") == 4, out
     assert "Traceback" not in done.stderr

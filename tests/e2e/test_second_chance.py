@@ -101,14 +101,23 @@ include = ["engineer"]
     assert back["contact"] == "Dana Lee (recruiter)"
     assert back["rejected_on"] == "2026-03-01"
     assert back["stage"] == "final round"
-    (message,) = receiver.wait_for(1)
-    assert message["title"] == "Acme: 1 role back, 1 new"
-    body = message["message"]
+    # A role back is a message of its own, weighted as a success on the phone.
+    back_message, new_message = sorted(receiver.wait_for(2), key=lambda m: m["type"] != "success")
+    assert back_message["title"] == "⭐ Acme: the role you interviewed for is back"
+    assert back_message["type"] == "success"
+    body = back_message["message"]
+    assert body.startswith("Turned down 2026-03-01 for Paid Search Marketing — final round\n")
     assert (
         "The role you interviewed for is open again: Senior Paid Search Marketing Manager" in body
     )
-    assert "Turned down 2026-03-01 for Paid Search Marketing — final round" in body
-    assert "Contact: Dana Lee (recruiter)" in body
-    # The role back comes first; the neighbouring role carries the context line.
-    assert body.index("open again") < body.index("New: Platform Engineer")
-    assert "Office Manager" not in body
+    # The next step: whom to write to, and a note to copy.
+    assert "Next: write to Dana Lee (recruiter):" in body
+    assert "Hi Dana Lee, I saw that the Senior Paid Search Marketing Manager role at Acme" in body
+    assert "Notes: Liked my campaign case study" in body
+    assert "Platform Engineer" not in body
+    assert new_message["title"] == "Acme: a new role"
+    assert new_message["type"] == "info"
+    # The context line once, in the header; not under the item.
+    assert new_message["message"].count("Turned down 2026-03-01") == 1
+    assert "New: Platform Engineer" in new_message["message"]
+    assert "Office Manager" not in new_message["message"]

@@ -124,6 +124,8 @@ def test_reload_health_metrics_and_logs(
         messages = receiver.wait_for(1)
         assert len(messages) == 1
         assert "Watchlist edit rejected" in messages[0]["message"]
+        assert messages[0]["title"] == "secondchance: watchlist edit rejected"
+        assert messages[0]["type"] == "warning"
         assert "company[1].bogus: unknown key" in messages[0]["message"]
         beta = boards.hits["/v1/boards/beta/jobs"]
         assert wait_until(lambda: boards.hits["/v1/boards/beta/jobs"] > beta)

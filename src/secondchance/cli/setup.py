@@ -157,7 +157,7 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
         sender = Sender(config.notify.timeout)
         results = []
         for channel in channels:
-            body = block(sample, markdown=channel.markdown)
+            body = block(sample, style=channel.style, context=True)
             message = Message(title="secondchance: test", body=body, alert_ids=(0,))
             results.append(await sender.send(channel, message))
         return results

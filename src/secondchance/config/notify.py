@@ -17,6 +17,7 @@ from secondchance.config.timing import (
     parse_quiet_hours,
     parse_timezone,
 )
+from secondchance.core import followup
 from secondchance.core.models import ALERT_KINDS
 
 
@@ -126,6 +127,7 @@ def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
         errors.append((("notify", "timezone"), str(exc)))
         tz = parse_timezone(None)
     check_kinds(notify.urgent, ("notify", "urgent"), errors)
+    check_followup(notify, errors)
     return DeliveryPolicy(
         mode=notify.mode,
         digest_at=tuple(slots) or DeliveryPolicy().digest_at,
@@ -133,6 +135,17 @@ def delivery_policy(notify: Notify, errors: Errors) -> DeliveryPolicy:
         tz=tz,
         urgent=frozenset(notify.urgent),
     )
+
+
+def check_followup(notify: Notify, errors: Errors) -> None:
+    """A follow-up template with a placeholder no alert fills would fail when the
+    role comes back, the worst moment: an error now."""
+    if notify.followup is None:
+        return
+    if not notify.followup.strip():
+        errors.append((("notify", "followup"), "empty: write a note, or remove it for the default"))
+    for problem in followup.problems(notify.followup):
+        errors.append((("notify", "followup"), problem))
 
 
 def check_tags(tags: Sequence[str], loc: Loc, targets: Sequence[Target], errors: Errors) -> None:

@@ -154,6 +154,8 @@ class Notify(Table, frozen=True):
     urgent: list[str] = msgspec.field(default_factory=list)
     # The alert kinds sent at all (None: every kind); the others are recorded, unsent.
     kinds: list[str] | None = None
+    # The follow-up note a role back suggests (core/followup.py; None: the default).
+    followup: str | None = None
 
 
 class MinPayTable(Table, frozen=True):

@@ -96,3 +96,14 @@ def as_utc(parsed: datetime) -> datetime | None:
         return parsed.astimezone(UTC)
     except OverflowError:
         return None
+
+
+# Bidirectional embeddings, overrides and isolates: a title with U+202E reads
+# backwards ("gpj.exe" as "exe.jpg"). Removed for display only; stored as the board
+# said it.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def shown(text: str) -> str:
+    """``text`` as an alert or a table shows it: without bidi controls."""
+    return text.translate(_BIDI)

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Connection
@@ -33,7 +33,7 @@ from secondchance.core.decide import (
     settle,
 )
 from secondchance.core.lines import Note, poll_line
-from secondchance.core.models import Alert, ChangeKind, SourceRef
+from secondchance.core.models import Alert, Change, ChangeKind, SourceRef
 from secondchance.core.watchlist import Company
 from secondchance.daemon.batches import Batches
 from secondchance.fetch.board import fetch_board
@@ -221,6 +221,7 @@ class Poller:
                     connection, decision.state.id, decision.known, decision.diff, at
                 )
         channels = self.settings.channels
+        events = _with_dates(connection, events)
         queued = [
             drafts.of_change(state, change, channels(company, change.kind.value))
             for state, change in events
@@ -255,3 +256,28 @@ class Poller:
                 metrics.FAILURES.labels(board.ref.kind).inc()
         for alert in alerts:
             metrics.ALERTS_QUEUED.labels(alert.kind).inc()
+
+
+def _with_dates(
+    connection: Connection, events: Sequence[tuple[BoardState, Change]]
+) -> list[tuple[BoardState, Change]]:
+    """The dates an alert's next step tells: when a closed posting was first seen
+    (so how long it was open), since when a failing board has not answered
+    normally."""
+    closed = [
+        (state.id, change.posting.id)
+        for state, change in events
+        if change.kind is ChangeKind.CLOSED and change.posting is not None
+    ]
+    seen = snapshot.first_seen(connection, closed)
+    out = []
+    for state, change in events:
+        extra = dict(change.extra)
+        if change.kind is ChangeKind.CLOSED and change.posting is not None:
+            first = seen.get((state.id, change.posting.id))
+            if first is not None:
+                extra["first_seen"] = first.date().isoformat()
+        elif change.kind is ChangeKind.SOURCE_FAILING and state.last_success_at is not None:
+            extra["since"] = state.last_success_at.date().isoformat()
+        out.append((state, replace(change, extra=extra) if extra != change.extra else change))
+    return out

@@ -1,6 +1,7 @@
 """Where alerts go: the terminal and each notification URL, each a channel with a
-stable, secret-free id, the longest message it takes, whether it renders Markdown and
-the alert kinds it takes; and the rule that picks an alert's channels when it is queued."""
+stable, secret-free id, the longest message it takes, the style its board text is
+escaped in (delivery/markup.py, decided from the Apprise plugin) and the alert kinds
+it takes; and the rule that picks an alert's channels when it is queued."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from secondchance.config import Target
 from secondchance.core.models import ALERT_KINDS
 from secondchance.core.watchlist import Company
+from secondchance.delivery.markup import Style
 
 # Readability cap even where a service allows more (Slack, e-mail).
 MAX_MESSAGE = 3500
@@ -33,6 +35,10 @@ class Channel:
     markdown: bool = False
     # The alert kinds it takes: [notify] kinds, narrowed by its URL's own kinds.
     kinds: frozenset[str] = frozenset(ALERT_KINDS)
+    # How the body is written and escaped, and whether the service shows the
+    # title inside the body (escaped as it is) rather than as plain text.
+    style: Style = "text"
+    escaped_title: bool = False
 
 
 def channels_of(
@@ -54,7 +60,7 @@ def channels_of(
         limit = int(getattr(plugin, "body_maxlen", MAX_MESSAGE) or MAX_MESSAGE)
         # Never the URL itself: it usually is the secret.
         label = f"notify.urls[{index}] ({url.split('://', 1)[0]})"
-        markdown = _renders_markdown(plugin)
+        style = style_of(plugin)
         kinds = sent if target.kinds is None else sent & target.kinds
         out.append(
             Channel(
@@ -63,14 +69,38 @@ def channels_of(
                 min(limit, MAX_MESSAGE),
                 label,
                 target.tags,
-                markdown,
+                markdown=style != "text",
                 kinds=kinds,
+                style=style,
+                escaped_title=_title_in_body(plugin, style),
             )
         )
     return out
 
 
-def _renders_markdown(plugin: Any) -> bool:
+def style_of(plugin: Any) -> Style:
+    """The style a plugin's messages are written in. Slack and Discord have their own
+    (mrkdwn through Apprise's converter; Markdown and pings in any content); a
+    service whose native format is HTML (e-mail, Telegram) gets HTML, one whose
+    native format is Markdown gets Markdown; every other service plain text."""
+    name = str(getattr(plugin, "service_name", "")).casefold()
+    if name == "slack":
+        return "slack"
+    if name == "discord":
+        return "discord"
+    if _native(plugin, "HTML"):
+        return "html"
+    return "markdown" if _native(plugin, "MARKDOWN") else "text"
+
+
+def _title_in_body(plugin: Any, style: Style) -> bool:
+    # Apprise blends a title into the body, converting it as the body, where the
+    # service has no title (title_maxlen 0: Telegram); Discord writes it into the
+    # content, where Markdown and pings apply.
+    return style == "discord" or int(getattr(plugin, "title_maxlen", 1) or 0) <= 0
+
+
+def _native(plugin: Any, format_name: str) -> bool:
     import apprise
 
     # Apprise 2 plugins may list several formats; the first is the native one.
@@ -78,7 +108,7 @@ def _renders_markdown(plugin: Any) -> bool:
     if isinstance(native, tuple | list):
         native = native[0] if native else None
     try:
-        return apprise.NotifyFormat(native) == apprise.NotifyFormat.MARKDOWN
+        return bool(apprise.NotifyFormat(native) == apprise.NotifyFormat[format_name])
     except ValueError:
         return False
 

@@ -146,9 +146,18 @@ class Notifier:
         policy = self.policy
         urgent = [a for _, a in items if a.kind in policy.urgent]
         rest = [a for _, a in items if a.kind not in policy.urgent]
-        messages = render(urgent, limit=channel.limit, markdown=channel.markdown) + render(
-            rest, limit=channel.limit, digest=policy.mode == "digest", markdown=channel.markdown
-        )
+        messages = [
+            message
+            for alerts, digest in ((urgent, False), (rest, policy.mode == "digest"))
+            for message in render(
+                alerts,
+                channel.limit,
+                digest=digest,
+                style=channel.style,
+                escaped_title=channel.escaped_title,
+                followup=self.notify.followup,
+            )
+        ]
         for index, message in enumerate(messages):
             ids = [delivery_of[a] for a in message.alert_ids]
             try:

@@ -26,12 +26,12 @@ class Sender:
             client = apprise.Apprise()
             client.add(channel.url)
             self._clients[channel.id] = client
-        markdown = apprise.NotifyFormat.MARKDOWN
         try:
             result = await client.async_notify(
                 body=message.body,
                 title=message.title,
-                body_format=markdown if channel.markdown else apprise.NotifyFormat.TEXT,
+                body_format=body_format(channel),
+                notify_type=apprise.NotifyType(message.notify_type),
                 timeout=self.timeout,
             )
         except Exception as exc:  # a plugin bug must not lose the alert
@@ -42,6 +42,17 @@ class Sender:
         if status == apprise.AppriseResultStatus.SUCCESS:
             return None
         return _reason(result, status.name)
+
+
+def body_format(channel: Channel) -> Any:
+    """The Apprise format a channel's bodies are declared in (its style's)."""
+    import apprise
+
+    if channel.style == "html":
+        return apprise.NotifyFormat.HTML
+    if channel.style == "text":
+        return apprise.NotifyFormat.TEXT
+    return apprise.NotifyFormat.MARKDOWN
 
 
 def _reason(result: Any, status: str) -> str:

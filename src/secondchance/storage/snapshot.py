@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from secondchance.core.diff import Known, SourceDiff, Status
 from secondchance.core.models import Posting, Remote
@@ -101,6 +101,23 @@ def open_postings(connection: Connection, source_ids: Iterable[int]) -> list[Pos
         for item in board.values()
         if item.status is Status.OPEN
     ]
+
+
+def first_seen(
+    connection: Connection, wanted: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], datetime]:
+    """When each (board, posting) was first seen (what a closed alert tells)."""
+    pairs = set(wanted)
+    if not pairs:
+        return {}
+    boards = sorted({board for board, _ in pairs})
+    ids = sorted({pid for _, pid in pairs})
+    rows = connection.execute(
+        select(_T.source_id, _T.posting_id, _T.first_seen).where(
+            _T.source_id.in_(boards), _T.posting_id.in_(ids)
+        )
+    )
+    return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in pairs}
 
 
 def _locations(locations: tuple[str, ...]) -> str:
