@@ -20,8 +20,6 @@ pytestmark = pytest.mark.e2e
 
 GH = "/v1/boards/acme/jobs"
 MUTED = ("closed", "changed")
-# Apprise's notify types: what a json:// payload's "type" may be.
-APPRISE_TYPES = {"info", "success", "warning", "failure"}
 
 
 def board(*jobs: tuple[int, str]) -> dict[str, Any]:
@@ -130,11 +128,10 @@ contact = "Dana Lee (recruiter)"
     for message in (back, rest):
         assert "Data Engineer" not in message["title"] + message["message"]
         assert "Office Manager" not in message["title"] + message["message"]
-    # TODO(issue 16 item 1, weight by kind, another helper's part): role_back will be
-    # sent as "success" and new as "info"; tighten these to back["type"] == "success"
-    # and rest["type"] == "info" once that lands (today every message is "info").
-    assert back["type"] in APPRISE_TYPES
-    assert rest["type"] in APPRISE_TYPES
+    # Weighted by kind: a role back is a success on the lock screen, a new role info.
+    assert back["type"] == "success"
+    assert back["title"].startswith("⭐ Acme")
+    assert rest["type"] == "info"
     # Nothing more arrives later: the muted alerts have no delivery to retry.
     assert run("once") == []
     assert len(loud.messages) == len(quiet.messages) == 1
