@@ -1,0 +1,1 @@
+"""Mail sources: files and IMAP folders, read into proposed rejections."""
