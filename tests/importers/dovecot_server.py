@@ -28,6 +28,9 @@ from secondchance.importers.mail.imap import quoted_mailbox
 
 USER = "jobseeker"
 PASSWORD = "pw-Tr0ub4dor&3-never-logged"
+# A second user as many providers name them, with a password LOGIN cannot carry.
+OTHER_USER = "ana@example.org"
+OTHER_PASSWORD = "Päßwörd-ünïcode"
 
 
 def _free_port() -> int:
@@ -105,7 +108,11 @@ class Dovecot:
             me = getpass.getuser()
             settings += [f"default_internal_user = {me}", f"default_login_user = {me}"]
             settings += [f"first_valid_uid = {uid}", f"first_valid_gid = {gid}"]
-        (base / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{mail}::\n")
+        (base / "passwd").write_text(
+            f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{mail}::\n"
+            f"{OTHER_USER}:{{PLAIN}}{OTHER_PASSWORD}:{uid}:{gid}::{mail}/other::\n",
+            encoding="utf-8",
+        )
         self.log = base / "dovecot.log"
         self.conf = base / "dovecot.conf"
         self.conf.write_text(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dovecot_server import PASSWORD, USER, Dovecot
+from dovecot_server import OTHER_PASSWORD, OTHER_USER, PASSWORD, USER, Dovecot
 
 from secondchance import logs
 from secondchance.importers.found import Problem, RawMail
@@ -187,6 +187,38 @@ def test_a_message_over_the_size_cap_is_skipped_and_the_rest_read(
     assert not problem.fatal
     assert problem.where.endswith(f";UID={big_uid}")
     assert "over the" in problem.reason and "cap" in problem.reason
+
+
+def test_messages_are_handed_on_as_each_batch_arrives(
+    trusted: Dovecot, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = folder_name(request)
+    fill(trusted, folder, 6)
+    monkeypatch.setattr(imap, "BATCH_MESSAGES", 2)
+    peeks = 0
+    command = imaplib.IMAP4._command
+
+    def spy(self: imaplib.IMAP4, name: str, *args: Any) -> Any:
+        nonlocal peeks
+        peeks += any(isinstance(a, str) and "BODY.PEEK" in a for a in args)
+        return command(self, name, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "_command", spy)
+    reading = imap.messages(trusted.url(folder))
+    assert isinstance(next(reading), RawMail)
+    assert peeks == 1  # the first message came before the rest were asked for
+    assert len(list(reading)) == 5
+    assert peeks == 3
+
+
+def test_a_user_with_an_at_sign_and_a_non_ascii_password_logs_in(
+    trusted: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(imap.PASSWORD_ENV, OTHER_PASSWORD)
+    url = f"imaps://ana%40example.org@127.0.0.1:{trusted.port}/INBOX"
+    mails, problems = read(url)
+    assert (mails, problems) == ([], [])
+    assert imap.parse_url(url) == imap.Folder(OTHER_USER, "127.0.0.1", trusted.port, "INBOX")
 
 
 def test_a_wrong_password_is_one_line_without_the_password(
