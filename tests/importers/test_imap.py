@@ -392,6 +392,9 @@ def test_a_url_that_names_no_folder_is_refused(url: str) -> None:
 def test_a_ref_keeps_the_folder_readable_and_has_no_password() -> None:
     folder = imap.Folder("me@example.org", "mail.example", None, "Job hunt")
     assert folder.ref(7) == "imaps://me%40example.org@mail.example/Job%20hunt;UID=7"
+    folder = imap.parse_url("imaps://me@[::1]:1993/INBOX")
+    assert isinstance(folder, imap.Folder)
+    assert folder.ref(1) == "imaps://me@[::1]:1993/INBOX;UID=1"
 
 
 def test_search_dates_are_in_english_whatever_the_locale() -> None:

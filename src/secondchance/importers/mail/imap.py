@@ -63,7 +63,8 @@ class Folder:
     def url(self) -> str:
         """The folder's URL as shown to the user (it never holds a password)."""
         port = f":{self.port}" if self.port is not None else ""
-        return f"imaps://{quote(self.user, safe='')}@{self.host}{port}/{quote(self.name)}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6
+        return f"imaps://{quote(self.user, safe='')}@{host}{port}/{quote(self.name)}"
 
     def ref(self, uid: int) -> str:
         """One message of the folder, RFC 5092 style."""
@@ -161,7 +162,8 @@ def _read(folder: Folder, secret: str, since: dt.date | None) -> Iterator[RawMai
         typ, data = _ask(lambda: connection.uid("SEARCH", *criteria), timeout, refused)
         if typ != "OK":
             raise _Failed(f"{refused}: {_server_text(data)}")
-        uids = [int(uid) for uid in b" ".join(d for d in data if isinstance(d, bytes)).split()]
+        found = b" ".join(d for d in data if isinstance(d, bytes)).split()
+        uids = [int(uid) for uid in found if uid.isdigit()]
         log.info("imap: %d messages to read in %s", len(uids), folder.url)
         for start in range(0, len(uids), BATCH_MESSAGES):
             batch = uids[start : start + BATCH_MESSAGES]
