@@ -75,6 +75,12 @@ def resolve(
     return resolved
 
 
+def unescape(text: str) -> str:
+    """``text`` with each ``$${`` read as ``${``, references left as they are: how an
+    escaped string written to the watchlist compares with the text it came from."""
+    return _TOKEN.sub(lambda m: "${" if m.group("escaped") else m.group(0), text)
+
+
 def escape(text: str) -> str:
     """``text`` written so that loading it gives ``text`` back, ``${`` and all."""
     return text.replace("${", "$${")
