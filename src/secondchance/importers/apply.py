@@ -10,7 +10,7 @@ import re
 import tomlkit
 from tomlkit.items import Array
 
-from secondchance.importers.known import Known
+from secondchance.importers.known import Known, read_known
 from secondchance.importers.merge import Group, Proposal
 from secondchance.importers.render import group_block, inline_rejection
 
@@ -24,45 +24,53 @@ class LayoutError(ValueError):
 
 
 def apply(text: str, proposal: Proposal, known: Known) -> str:
+    headers = known.headers
+    inline = [g for g in proposal.groups if _inline(g, text)]
+    if inline:
+        # `rejection = [{...}]`: a [[company.rejection]] would extend a fixed array, so
+        # the complete ones join the array (tomlkit edits that line, and only that).
+        document = tomlkit.parse(text)
+        for group in inline:
+            assert group.existing is not None and group.existing.index is not None
+            array = document["company"][group.existing.index]["rejection"]
+            for entry in group.rejections:
+                if not entry.missing:
+                    array.append(inline_rejection(entry))
+        text = tomlkit.dumps(document)
+        headers = read_known(text).headers
     lines = text.splitlines()
-    document = tomlkit.parse(text) if text.strip() else None
     inserts: list[tuple[int, list[str]]] = []
-    inline: list[tuple[int, Group]] = []
     appended: list[str] = []
     for group in proposal.groups:
         existing = group.existing
         if existing is None or existing.index is None:
             appended += ["", *group_block(group)]
             continue
-        if not known.headers or document is None:
+        if not headers:
             raise LayoutError(
                 f"cannot add to {existing.name!r}: its [[company]] is not a table of its own"
             )
-        rejections = document["company"][existing.index].get("rejection")
-        if isinstance(rejections, Array):
-            # `rejection = [{...}]`: a [[company.rejection]] would extend a fixed array.
-            live = [e for e in group.rejections if not e.missing]
-            inline.append((existing.index, dataclasses.replace(group, rejections=live)))
+        if group in inline:
             group = dataclasses.replace(
                 group, rejections=[e for e in group.rejections if e.missing]
             )
-        block = group_block(group)
         if group.entries():
-            inserts.append((_end_of(lines, known.headers[existing.index]), block))
+            inserts.append((_end_of(lines, headers[existing.index]), group_block(group)))
     for at, block in sorted(inserts, key=lambda insert: insert[0], reverse=True):
         lines[at:at] = block
     new = "\n".join(lines) + "\n" if lines else ""
     if appended:
         separator = "" if not new or new.endswith("\n\n") else "\n"
         new += separator + "\n".join(appended).lstrip("\n") + "\n"
-    if inline:
-        edited = tomlkit.parse(new)
-        for index, group in inline:
-            array = edited["company"][index]["rejection"]
-            for entry in group.rejections:
-                array.append(inline_rejection(entry))
-        new = tomlkit.dumps(edited)
     return new
+
+
+def _inline(group: Group, text: str) -> bool:
+    existing = group.existing
+    if existing is None or existing.index is None or not group.rejections:
+        return False
+    company = tomlkit.parse(text)["company"][existing.index]
+    return isinstance(company.get("rejection"), Array)
 
 
 def _end_of(lines: list[str], header: int) -> int:
