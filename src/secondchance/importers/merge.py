@@ -80,24 +80,28 @@ def pair(found: Iterable[Found], threshold: float = DEFAULT_THRESHOLD) -> list[E
     application when the rejection names no role)."""
     items = list(found)
     applications = [f for f in items if f.status == "applied"]
+    by_company: dict[object, list[Found]] = {}
+    for application in applications:
+        by_company.setdefault(company_key(application.company), []).append(application)
+        if application.board is not None:
+            by_company.setdefault(application.board, []).append(application)
+    answered: set[int] = set()
     entries: list[Entry] = []
     for rejection in (f for f in items if f.status != "applied"):
-        application = _answered(rejection, applications, threshold)
-        if application is None:
+        same = by_company.get(company_key(rejection.company), []) + (
+            by_company.get(rejection.board, []) if rejection.board else []
+        )
+        open_ = list({id(a): a for a in same if id(a) not in answered}.values())
+        answer = _answered(rejection, open_, threshold)
+        if answer is None:
             entries.append(Entry(rejection))
             continue
-        applications.remove(application)
-        entries.append(_merged(rejection, application))
-    return entries + [Entry(a) for a in applications]
+        answered.add(id(answer))
+        entries.append(_merged(rejection, answer))
+    return entries + [Entry(a) for a in applications if id(a) not in answered]
 
 
-def _answered(rejection: Found, applications: list[Found], threshold: float) -> Found | None:
-    same = [
-        a
-        for a in applications
-        if company_key(a.company) == company_key(rejection.company)
-        or (a.board is not None and a.board == rejection.board)
-    ]
+def _answered(rejection: Found, same: list[Found], threshold: float) -> Found | None:
     if not rejection.role:
         return same[0] if len(same) == 1 else None
     scored = [(similarity(rejection.role, a.role), a) for a in same if a.role]
@@ -124,12 +128,13 @@ def plan(
     """What the watchlist (``known``; None: there is none yet) should gain."""
     known = known or Known()
     groups: list[Group] = []
-    seen: set[tuple[str, str, str, dt.date | None]] = set()
+    index: dict[object, Group] = {}  # company keys and boards to their group
+    seen: set[tuple[str, int, str, dt.date | None]] = set()
     for entry in pair(found, threshold):
-        group = _group_of(entry.found, groups)
+        group = _group_of(entry.found, groups, index)
         if group.board is None and entry.found.board is not None:
             group.board = entry.found.board
-        key = (entry.found.status, str(groups.index(group)), *entry.key)
+        key = (entry.found.status, id(group), *entry.key)
         if key in seen:
             continue
         seen.add(key)
@@ -155,13 +160,15 @@ def plan(
     return Proposal([g for g in groups if g.entries()], already)
 
 
-def _group_of(found: Found, groups: list[Group]) -> Group:
+def _group_of(found: Found, groups: list[Group], index: dict[object, Group]) -> Group:
     key = company_key(found.company)
-    for group in groups:
-        if company_key(group.name) == key or (found.board and found.board == group.board):
-            return group
-    group = Group(found.company.strip(), None)
-    groups.append(group)
+    group = index.get(key) or (index.get(found.board) if found.board else None)
+    if group is None:
+        group = Group(found.company.strip(), None)
+        groups.append(group)
+    index.setdefault(key, group)
+    if found.board is not None:
+        index.setdefault(found.board, group)
     return group
 
 
