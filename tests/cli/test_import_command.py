@@ -120,7 +120,12 @@ def test_write_creates_a_missing_watchlist_as_init_does(
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# Written by `secondchance init`")
     assert "# applied 2024-11-20, no answer yet: uncomment if they turned you down" in text
-    load(config)
+    # Applications alone watch nothing: Acme's board is offered, commented out.
+    assert "# no rejection yet: uncomment this company" in text
+    assert '# greenhouse = "acme"' in text
+    assert load(config).companies == ()
+    assert run(argv, capsys)[0] == 0
+    assert config.read_text(encoding="utf-8") == text
 
 
 def test_a_write_that_would_fail_check_writes_nothing(
@@ -234,3 +239,31 @@ def test_output_to_a_closed_pipe_ends_quietly(files: Path) -> None:
     )
     assert done.stdout == "# new comp"
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_discover_looks_up_the_board_behind_a_job_link(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from secondchance.importers import discover as finder
+
+    asked: list[str] = []
+
+    async def fake(target: str, *, fetcher: object, **_: object) -> finder.Discovery:
+        asked.append(target)
+        found = (finder.Candidate("lever", "hooli", "embed script", postings=3),)
+        return finder.Discovery(target, found, fetched=True, note=None)
+
+    monkeypatch.setattr(finder, "discover", fake)
+    tracker = files / "hooli.csv"
+    tracker.write_text(
+        "Company,Role,Status,Date,Link\n"
+        "Hooli,Designer,Rejected,2024-11-20,https://hooli.example/careers/designer\n"
+        "Nolink,Designer,Rejected,2024-11-20,\n",
+        encoding="utf-8",
+    )
+    argv = ["import", "csv", str(tracker), "--discover", "--config", str(files / "x.toml")]
+    code, out, err = run(argv, capsys)
+    assert code == 0
+    assert asked == ["https://hooli.example/careers/designer"]
+    assert '[[company]]\nname = "Hooli"\nlever = "hooli"' in out
+    assert "found the board of 1 of 2 companies without one (1 with no link to look at)" in err

@@ -64,6 +64,8 @@ def _run(
     except MappingError as exc:
         print(f"secondchance: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.discover:
+        found = _discover(found)
     code = _propose(args, path, found)
     return code if code != EXIT_OK else (EXIT_FAILED if failed else EXIT_OK)
 
@@ -127,6 +129,54 @@ def _progress() -> Iterator[Progress | None]:
             bar.update(task, read=read, rate=f"{rate:.0f}", found=found)
 
         yield update
+
+
+def _discover(found: list[Found]) -> list[Found]:
+    """``found`` with the board of each company that has none looked up by `discover`
+    on a link the source gave for it (a job posting's), verified online."""
+    import asyncio
+    import dataclasses
+
+    from secondchance.fetch.client import Fetcher
+    from secondchance.importers import discover as finder
+    from secondchance.importers.boards import as_board
+    from secondchance.importers.names import company_key
+
+    known = {company_key(f.company) for f in found if f.board is not None}
+    targets: dict[str, str] = {}
+    for item in found:
+        key = company_key(item.company)
+        if item.board is None and key not in known and item.url:
+            targets.setdefault(key, item.url)
+    without = {company_key(f.company) for f in found if f.board is None} - known
+
+    async def run() -> list[finder.Discovery]:
+        fetcher = Fetcher(timeout=20.0, retries=1)
+        try:
+            return await asyncio.gather(
+                *(finder.discover(url, fetcher=fetcher) for url in targets.values())
+            )
+        finally:
+            await fetcher.aclose()
+
+    boards = {}
+    for key, result in zip(targets, asyncio.run(run()) if targets else [], strict=True):
+        chosen = [c for c in finder.best(result.candidates) if c.error is None]
+        board = next((b for c in chosen if (b := as_board(c.kind, c.value))), None)
+        if board is not None:
+            boards[key] = board
+    print(
+        f"secondchance: --discover: found the board of {len(boards)} of "
+        f"{plural(len(without), 'company', 'companies')} without one "
+        f"({len(without) - len(targets)} with no link to look at)",
+        file=sys.stderr,
+    )
+    return [
+        dataclasses.replace(f, board=boards[key])
+        if f.board is None and (key := company_key(f.company)) in boards
+        else f
+        for f in found
+    ]
 
 
 def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> int:

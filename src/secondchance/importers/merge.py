@@ -52,10 +52,15 @@ class Group:
 
     @property
     def live(self) -> bool:
-        """Whether its entries can be written live: a new company needs a board."""
+        """Whether its entries can be written live: a new company needs a board, and a
+        rejection to watch it for (applications alone leave it commented out)."""
         if self.existing is not None:
             return self.existing.index is not None
-        return self.board is not None
+        return self.board is not None and self.complete
+
+    @property
+    def complete(self) -> bool:
+        return any(not e.missing for e in self.rejections)
 
     def entries(self) -> list[Entry]:
         return self.rejections + self.applied
@@ -183,7 +188,7 @@ def _existing(group: Group, known: Known) -> KnownCompany | None:
         for company in live:
             if has_board(company.table, group.board.kind, value):
                 return company
-    if group.board is None:
-        # Commented out by an earlier import for want of a board: still without one.
+    if group.board is None or not group.complete:
+        # Commented out by an earlier import, and still not to be written live.
         return next((c for c in known.companies if c.index is None and c.key == key), None)
     return None

@@ -87,6 +87,12 @@ def group_block(group: Group, explain: bool = False, applied: bool = True) -> li
                 "uncomment this company"
             )
             head = commented(head)
+        elif not group.live:
+            lines.append(
+                "# no rejection yet: uncomment this company with the application that "
+                "turned you down"
+            )
+            head = commented(head)
         lines += head
     entries = group.rejections + (group.applied if applied else [])
     for entry in entries:
