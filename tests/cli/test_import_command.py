@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import stat
 import subprocess
@@ -267,3 +268,23 @@ def test_discover_looks_up_the_board_behind_a_job_link(
     assert asked == ["https://hooli.example/careers/designer"]
     assert '[[company]]\nname = "Hooli"\nlever = "hooli"' in out
     assert "found the board of 1 of 2 companies without one (1 with no link to look at)" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from secondchance.cli.imports import _progress
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _progress() as progress:
+        assert progress is None
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress() as progress:
+        assert progress is not None
+        progress(1200, 3)
+    assert "1200 messages read" in terminal.getvalue()
+    assert "3 found" in terminal.getvalue()
