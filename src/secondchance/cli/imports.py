@@ -188,9 +188,13 @@ def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> in
     from secondchance.importers.merge import plan
     from secondchance.importers.render import dry_run
 
-    if args.write and write_starter(path):
-        print(f"wrote a starter watchlist to {path}", file=sys.stderr)
-    original = Original.read(path)
+    try:
+        if args.write and write_starter(path):
+            print(f"wrote a starter watchlist to {path}", file=sys.stderr)
+        original = Original.read(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"secondchance: {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         known = read_known(original.text)
     except tomllib.TOMLDecodeError as exc:
