@@ -78,7 +78,7 @@ def test_a_rejection_takes_the_date_and_link_of_the_application_it_answers() -> 
     assert merged.found.board == Board("greenhouse", "acme")
     assert merged.found.date == D
     assert merged.notes == "applied 2024-10-01: https://boards.greenhouse.io/acme/jobs/1"
-    assert entries[1].found is other
+    assert entries[1].found == other
 
 
 def test_a_rejection_without_a_role_takes_the_only_application_there() -> None:
@@ -146,3 +146,11 @@ def test_incomplete_entries_say_what_they_miss() -> None:
     (entry,) = proposal.entries()
     assert entry.missing == ["the role", "the date"]
     assert not proposal.groups[0].live  # a new company without a board
+
+
+def test_imported_text_loses_control_characters_and_line_breaks() -> None:
+    found = rejected("Acme\nInc.\x1b[31m", "Data\tEngineer\u200b", evidence="no\x07 thanks")
+    (entry,) = plan([found]).entries()
+    assert entry.found.company == "Acme Inc.[31m"
+    assert entry.found.role == "Data Engineer"
+    assert entry.found.evidence == "no thanks"

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from secondchance.core.matching import DEFAULT_THRESHOLD, similarity
+from secondchance.core.text import clean, clean_or_none
 from secondchance.importers.boards import board_value
 from secondchance.importers.edit import has_board
 from secondchance.importers.found import Board, Found
@@ -83,7 +84,7 @@ def pair(found: Iterable[Found], threshold: float = DEFAULT_THRESHOLD) -> list[E
     """Every finding as an entry, each rejection merged with the application it
     answers (same company, a role alike at ``threshold``, or the company's only
     application when the rejection names no role)."""
-    items = list(found)
+    items = [_cleaned(f) for f in found]
     applications = [f for f in items if f.status == "applied"]
     by_company: dict[object, list[Found]] = {}
     for application in applications:
@@ -104,6 +105,22 @@ def pair(found: Iterable[Found], threshold: float = DEFAULT_THRESHOLD) -> list[E
         answered.add(id(answer))
         entries.append(_merged(rejection, answer))
     return entries + [Entry(a) for a in applications if id(a) not in answered]
+
+
+def _cleaned(found: Found) -> Found:
+    """Text from a mail or a row is data: on one line, without control or invisible
+    characters (a name with a line break would fail the check; an escape sequence in
+    a comment would reach the terminal)."""
+    return dataclasses.replace(
+        found,
+        company=clean(found.company),
+        role=clean_or_none(found.role),
+        stage=clean_or_none(found.stage),
+        contact=clean_or_none(found.contact),
+        evidence=clean_or_none(found.evidence),
+        file=clean_or_none(found.file),
+        url=clean_or_none(found.url),
+    )
 
 
 def _answered(rejection: Found, same: list[Found], threshold: float) -> Found | None:
