@@ -124,8 +124,6 @@ def dry_run(proposal: Proposal, where: str | None) -> str:
             out += ["", f"# {_mark(group, where)[2:]}"]
             if group.existing is None or group.existing.index is None:
                 out += commented(company_lines(group))
-            else:
-                out += commented(["[[company]]", f"name = {_string(group.existing.name)}"])
             for entry in group.applied:
                 out += ["", *entry_block(entry, False, explain=True)]
     return "\n".join(out).lstrip("\n") + "\n" if out else ""
