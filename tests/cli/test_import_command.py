@@ -288,3 +288,19 @@ def test_progress_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> N
         progress(1200, 3)
     assert "1200 messages read" in terminal.getvalue()
     assert "3 found" in terminal.getvalue()
+
+
+def test_map_reads_the_columns_of_a_tracker_given_as_applications(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "secondchance.importers.mail", fake_mail([]))
+    tracker = files / "mine.csv"
+    tracker.write_text("Firma;Stelle;Datum\nAcme;Analyst;20.11.2024\n", encoding="utf-8")
+    argv = ["import", "mail", str(files), "--applications", str(tracker), "--json"]
+    argv += ["--map", "company=Firma", "--map", "role=Stelle", "--map", "date=Datum"]
+    code, out, err = run([*argv, "--config", str(files / "x.toml")], capsys)
+    assert code == 0, err
+    record = json.loads(out)
+    assert (record["company"], record["role"], record["date"]) == ("Acme", "Analyst", "2024-11-20")
+    code, _, err = run(["import", "linkedin", str(tracker), "--map", "company=Firma"], capsys)
+    assert code == 2 and "--map goes with" in err

@@ -32,8 +32,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         applications = _sources("csv", [str(p) for p in args.applications or []])
         if args.applications and args.what != "mail":
             raise UsageError("--applications goes with `import mail`")
-        if args.map and args.what != "csv":
-            raise UsageError("--map goes with `import csv`")
+        if args.map and not (args.what == "csv" or args.applications):
+            raise UsageError("--map goes with `import csv` or --applications")
         return _run(args, since, mapping, sources, applications)
     except UsageError as exc:
         print(f"secondchance: {exc}", file=sys.stderr)
@@ -83,7 +83,7 @@ def _read(
     if what == "mail":
         yield from _mail(sources, since)
         for source in applications:
-            yield from tables.read_linkedin(Path(source))
+            yield from tables.read_linkedin(Path(source), mapping)
     elif what == "linkedin":
         for source in sources:
             yield from tables.read_linkedin(Path(source))

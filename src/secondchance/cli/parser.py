@@ -201,8 +201,8 @@ COMMANDS: tuple[Command, ...] = (
                 {
                     "action": "append",
                     "metavar": "FIELD=COLUMN",
-                    "help": "csv: read FIELD (company, role, date, url, status, stage, "
-                    "contact) from COLUMN (repeatable)",
+                    "help": "csv, --applications: read FIELD (company, role, date, url, "
+                    "status, stage, contact) from COLUMN (repeatable)",
                 },
             ),
             (

@@ -191,11 +191,14 @@ def read_table_file(
     yield from read_csv(decode(data), str(path), mapping)
 
 
-def read_linkedin(path: Path) -> Iterator[Found | Problem]:
+def read_linkedin(
+    path: Path, mapping: Mapping[str, str] | None = None
+) -> Iterator[Found | Problem]:
     """`import linkedin PATH`: the export's zip (each ``Job Applications*.csv`` in it)
-    or one of those CSV files. Every row is an application."""
+    or one of those CSV files (or any tracker's, read with ``mapping``). Every row of
+    the export is an application."""
     if not zipfile.is_zipfile(path):
-        yield from read_table_file(path)
+        yield from read_table_file(path, mapping)
         return
     try:
         with zipfile.ZipFile(path) as archive:
