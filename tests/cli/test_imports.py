@@ -130,3 +130,15 @@ def test_metrics_are_off_until_the_status_server_enables_them(tmp_path: Path) ->
     assert first == "False"
     assert 'secondchance_polls_total{kind="greenhouse",result="ok"} 1.0' in exposition
     assert "secondchance_last_cycle_timestamp_seconds 2.0" in exposition
+
+
+def test_import_of_a_csv_reads_no_html_and_fetches_nothing(tmp_path: Path) -> None:
+    """A tracker's rows, their job links recognised offline: no HTTP client, no HTML
+    parser, and (printed to a pipe, without a progress bar) no rich."""
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(
+        "Company,Role,Status,Date\nAcme,Analyst,Rejected,2024-11-20\n", encoding="utf-8"
+    )
+    argv = ["import", "csv", str(tracker), "--config", str(tmp_path / "w.toml")]
+    assert imported(argv, tmp_path) == set()
+    assert imported([*argv, "--write"], tmp_path) == set()

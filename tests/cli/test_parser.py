@@ -16,7 +16,12 @@ from secondchance.cli.parser import COMMANDS
 
 COMMON = [c.name for c in COMMANDS if c.common]
 # The arguments each command needs besides the common options.
-REQUIRED = {"peek": ["--company", "Acme"], "discover": ["https://x.test"], "history": ["Acme"]}
+REQUIRED = {
+    "peek": ["--company", "Acme"],
+    "discover": ["https://x.test"],
+    "history": ["Acme"],
+    "import": ["csv", "tracker.csv"],
+}
 
 
 @pytest.mark.parametrize("name", COMMON)

@@ -34,7 +34,7 @@ def _options(name: str) -> tuple[list[Option], tuple[str, ...]]:
     for flags, kwargs in command.options:
         choices = tuple(str(c) for c in kwargs.get("choices") or ())  # type: ignore[attr-defined]
         if not flags[0].startswith("-"):
-            positional = choices
+            positional = positional or choices  # the first positional's (import: what)
             continue
         takes_value = kwargs.get("action") not in ("store_true", "store_false")
         options.append(Option(flags, str(kwargs.get("help", "")), takes_value, choices))

@@ -144,6 +144,80 @@ COMMANDS: tuple[Command, ...] = (
         ],
     ),
     Command(
+        "import",
+        "propose watchlist entries from your rejection mail, LinkedIn export or tracker CSV",
+        (
+            ("secondchance import linkedin Basic_LinkedInDataExport.zip", "a dry run: the TOML"),
+            (
+                "secondchance import mail ~/Mail/Jobs --applications export.zip --write",
+                "rejections paired with the applications they answer, written",
+            ),
+            ("secondchance import csv tracker.csv --map role=Position --json", "JSON lines"),
+        ),
+        "Nothing is written without --write, which adds the complete entries live and the "
+        "rest commented out (with what is missing), after checking the whole result; an "
+        "existing company is matched by name (case, punctuation and legal forms aside) or "
+        "board, and what the watchlist records already is never added again. Exit 0 "
+        "whether or not anything was found, 1 when a source could not be read, 2 for a "
+        "usage error or a result that would not pass `check`.",
+        options=[
+            (
+                ("what",),
+                {"choices": ("mail", "linkedin", "csv"), "help": "what the sources are"},
+            ),
+            (
+                ("sources",),
+                {
+                    "nargs": "+",
+                    "metavar": "SOURCE",
+                    "help": "mail: an mbox, a Maildir, a folder of .eml files or "
+                    "imaps://user@host/FOLDER; linkedin: the export's zip or its Job "
+                    "Applications.csv; csv: a tracker's CSV file",
+                },
+            ),
+            (
+                ("--since",),
+                {"metavar": "DATE", "help": "only what is dated on or after DATE (YYYY-MM-DD)"},
+            ),
+            (
+                ("--discover",),
+                {
+                    "action": "store_true",
+                    "help": "look up the board of a company found without one (fetches "
+                    "its careers page)",
+                },
+            ),
+            _json("one object per proposed entry, status rejected or applied"),
+            (
+                ("--write",),
+                {
+                    "action": "store_true",
+                    "help": "add the proposal to the watchlist (created if missing) instead "
+                    "of printing it",
+                },
+            ),
+            (
+                ("--map",),
+                {
+                    "action": "append",
+                    "metavar": "FIELD=COLUMN",
+                    "help": "csv, --applications: read FIELD (company, role, date, url, "
+                    "status, stage, contact) from COLUMN (repeatable)",
+                },
+            ),
+            (
+                ("--applications",),
+                {
+                    "action": "append",
+                    "type": Path,
+                    "metavar": "FILE",
+                    "help": "mail: also read this LinkedIn export or tracker CSV, and pair "
+                    "each rejection with the application it answers (repeatable)",
+                },
+            ),
+        ],
+    ),
+    Command(
         "history",
         "a company's timeline: rejections, postings seen and closed, alerts",
         (("secondchance history Acme", "everything secondchance knows about Acme"),),

@@ -1,4 +1,5 @@
-"""``${NAME}`` and ``${NAME:-default}`` in the watchlist's strings, from the environment.
+"""``${NAME}`` and ``${NAME:-default}`` in the watchlist's strings, from the environment;
+``$${`` is a literal ``${`` (what imported text is written with: importers/edit.py).
 
 Every value resolved this way, and every string it ends up in, is a secret: it is
 masked in every log line (logs.py), never echoed in an error.
@@ -12,10 +13,13 @@ from typing import Any
 
 from secondchance.config.errors import Errors, Loc
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-# "${" that starts no reference ("${SLACK-HOOK}", "${DB_URL"): kept as text, it became
-# a SQLite file named "${DB-URL}" or a URL Apprise refused without saying why.
-_NOT_A_REF = re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\})")
+# One pass, left to right: "$${" is an escaped "${" (so "$$${X}" is "$" then a literal
+# "${X}"), then a reference, then a "${" that starts none. A "${" that starts no reference
+# ("${SLACK-HOOK}", "${DB_URL"): kept as text, it became a SQLite file named "${DB-URL}"
+# or a URL Apprise refused without saying why.
+_TOKEN = re.compile(
+    r"(?P<escaped>\$\$\{)|\$\{(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\})?"
+)
 
 
 def resolve(
@@ -34,10 +38,18 @@ def resolve(
         return [resolve(v, (*loc, i), errors, secrets, resolved_at) for i, v in enumerate(value)]
     if not isinstance(value, str) or "${" not in value:
         return value
-    resolved_at.add(loc)
+    substituted = False
+    malformed = False
 
     def substitute(match: re.Match[str]) -> str:
-        name, default = match.group(1), match.group(2)
+        nonlocal substituted, malformed
+        if match.group("escaped"):
+            return "${"
+        name, default = match.group("name"), match.group("default")
+        if name is None:
+            malformed = True
+            return match.group(0)
+        substituted = True
         resolved = os.environ.get(name)
         if resolved is None or resolved == "":
             if default is not None:
@@ -47,7 +59,8 @@ def resolve(
         secrets.add(resolved)
         return resolved
 
-    if _NOT_A_REF.search(value):
+    resolved = _TOKEN.sub(substitute, value)
+    if malformed:
         errors.append(
             (
                 loc,
@@ -55,6 +68,19 @@ def resolve(
                 "(a NAME is letters, digits and _, and ends with })",
             )
         )
-    resolved = _ENV_REF.sub(substitute, value)
+    if not (substituted or malformed):
+        return resolved  # only escapes: plain text, neither a secret nor from the environment
+    resolved_at.add(loc)
     secrets.add(resolved)
     return resolved
+
+
+def unescape(text: str) -> str:
+    """``text`` with each ``$${`` read as ``${``, references left as they are: how an
+    escaped string written to the watchlist compares with the text it came from."""
+    return _TOKEN.sub(lambda m: "${" if m.group("escaped") else m.group(0), text)
+
+
+def escape(text: str) -> str:
+    """``text`` written so that loading it gives ``text`` back, ``${`` and all."""
+    return text.replace("${", "$${")

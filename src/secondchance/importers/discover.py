@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +23,12 @@ from tomlkit.items import Table
 
 from secondchance import config
 from secondchance.core.models import SourceRef
+from secondchance.importers.boards import PAGE_KINDS as _PAGE_KINDS
+from secondchance.importers.boards import Candidate, recognise
+from secondchance.importers.boards import detect as _detect
+from secondchance.importers.boards import unique as _unique
+from secondchance.importers.boards import with_scheme as _with_scheme
+from secondchance.importers.edit import Original, find_company, has_board, replace_validated
 from secondchance.sources import SOURCES, Request, SourceError, SpecError, default_endpoints
 from secondchance.sources import jsonld as jsonld_parser
 
@@ -34,8 +37,6 @@ from secondchance.sources import jsonld as jsonld_parser
 if TYPE_CHECKING:
     from secondchance.fetch.client import Fetcher
 
-# Kinds that read a page rather than an ATS: fallbacks, never recognised by URL.
-_PAGE_KINDS = ("careers", "jsonld")
 _URL_IN_SCRIPT = re.compile(r"""https?://[^\s"'<>`\\)]+""")
 _LEVER_ACCOUNT = re.compile(
     r"""leverJobsOptions[\s\S]{0,500}?["']?accountName["']?\s*:\s*["']([A-Za-z0-9._-]+)["']"""
@@ -45,25 +46,11 @@ _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu"}
 
 
 @dataclass(frozen=True)
-class Candidate:
-    kind: str
-    value: object
-    how: str
-    postings: int | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
 class Discovery:
     target: str
     candidates: tuple[Candidate, ...]
     fetched: bool
     note: str | None
-
-
-def recognise(url: str) -> list[Candidate]:
-    """The boards every registered source recognises in ``url`` itself (pure)."""
-    return _unique(_detect(_with_scheme(url), "URL"))
 
 
 def scan_page(body: bytes, url: str) -> list[Candidate]:
@@ -174,57 +161,31 @@ def add_to_watchlist(path: Path, name: str, candidates: Sequence[Candidate]) -> 
     chosen = best(candidates)
     if not chosen:
         raise ValueError("no board to add")
-    text = path.read_text(encoding="utf-8")
+    original = Original.read(path)
+    text = original.text
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:
         raise config.ConfigError(path, [f"{path}: not valid TOML: {exc}"]) from exc
-    company = _find_company(document, name)
+    company = find_company(document, name)
     if company is None:
         separator = (
             "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
         )
-        _replace_validated(path, text + separator + snippet(name, chosen))
+        replace_validated(path, text + separator + snippet(name, chosen), original)
         return f"added company {name!r} with {_describe(chosen)} to {path}"
     existing_name = str(company.get("name", name))
     added: list[Candidate] = []
     for kind, values in _by_kind(chosen).items():
         for value in values:
-            if _has_board(company, kind, value):
+            if has_board(company.unwrap(), kind, value):
                 continue
             _add_value(company, kind, value)
             added.append(Candidate(kind, value, ""))
     if not added:
         return f"{existing_name!r} already has {_describe(chosen)}; nothing changed"
-    _replace_validated(path, tomlkit.dumps(document))
+    replace_validated(path, tomlkit.dumps(document), original)
     return f"added {_describe(added)} to company {existing_name!r} in {path}"
-
-
-def _with_scheme(target: str) -> str:
-    return target.strip() if "://" in target else f"https://{target.strip()}"
-
-
-def _detect(url: str, how: str) -> list[Candidate]:
-    if not url.startswith(("http://", "https://")):
-        return []
-    found: list[Candidate] = []
-    for kind, source in SOURCES.items():
-        if kind in _PAGE_KINDS:
-            continue
-        try:
-            value = source.detect(url)
-        except Exception:  # one source's bug over a strange link must not end the scan
-            continue
-        if value is not None:
-            found.append(Candidate(kind, value, how))
-    return found
-
-
-def _unique(candidates: Sequence[Candidate]) -> list[Candidate]:
-    seen: dict[tuple[str, str], Candidate] = {}
-    for c in candidates:
-        seen.setdefault((c.kind, json.dumps(c.value, sort_keys=True, default=str)), c)
-    return list(seen.values())
 
 
 def _domain_label(url: str) -> str:
@@ -290,36 +251,6 @@ def _describe(candidates: Sequence[Candidate]) -> str:
     return ", ".join(f"{c.kind} {json.dumps(c.value, default=str)}" for c in candidates)
 
 
-def _find_company(document: tomlkit.TOMLDocument, name: str) -> Any:
-    companies = document.get("company")
-    tables = companies if isinstance(companies, list) else []
-    wanted = name.casefold()
-    matches = (
-        t for t in tables if isinstance(t, Mapping) and str(t.get("name", "")).casefold() == wanted
-    )
-    return next(matches, None)
-
-
-def _has_board(company: Any, kind: str, value: object) -> bool:
-    if kind not in company:
-        return False
-    source = SOURCES[kind]
-    plain = company.unwrap()  # tomlkit items to plain Python values
-    companions = {k: plain[k] for k in source.companion_keys if k in plain}
-    current = plain[kind]
-    try:
-        wanted = source.parse_spec(value, {}).key
-    except SpecError:
-        return False
-    for item in current if isinstance(current, list) else [current]:
-        try:
-            if source.parse_spec(item, companions).key == wanted:
-                return True
-        except SpecError:
-            continue
-    return False
-
-
 def _add_value(company: Any, kind: str, value: object) -> None:
     if kind in company:
         current = company[kind]
@@ -338,21 +269,3 @@ def _add_value(company: Any, kind: str, value: object) -> None:
         trailing.insert(0, body.pop())
     company[kind] = _item(value)
     body.extend(trailing)
-
-
-def _replace_validated(path: Path, text: str) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        temporary.chmod(mode)
-        try:
-            config.load(temporary)
-        except config.ConfigError as exc:
-            problems = [p.replace(str(temporary), str(path)) for p in exc.problems]
-            raise config.ConfigError(path, problems) from exc
-        temporary.replace(path)  # atomic: same directory
-    finally:
-        temporary.unlink(missing_ok=True)
