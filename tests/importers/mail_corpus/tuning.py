@@ -38,8 +38,12 @@ CASES: tuple[Case, ...] = (
         "Globex Corporation",
         links=("https://jobs.smartrecruiters.com/Globex/743999",),
         shape="html",
-        expect={"company": "Globex", "role": "Product Manager", "stage": "final round",
-                "board": "smartrecruiters:Globex"},
+        expect={
+            "company": "Globex",
+            "role": "Product Manager",
+            "stage": "final round",
+            "board": "smartrecruiters:Globex",
+        },
     ),
     Case(
         "t-en-person",
@@ -50,8 +54,12 @@ CASES: tuple[Case, ...] = (
         "let you know that we won't be moving forward with your application.\n\nBest regards,"
         "\nJane Smith",
         shape="qp",
-        expect={"company": "Initech", "role": "Backend Developer", "stage": "phone screen",
-                "contact": "Jane Smith"},
+        expect={
+            "company": "Initech",
+            "role": "Backend Developer",
+            "stage": "phone screen",
+            "contact": "Jane Smith",
+        },
     ),
     Case(
         "t-en-filled",
@@ -124,8 +132,18 @@ CASES: tuple[Case, ...] = (
         "you a position at this time.\n\nCyberdyne",
         links=("https://jobs.ashbyhq.com/cyberdyne/abc",),
         shape="multipart",
-        expect={"company": "Cyberdyne", "stage": "technical interview",
-                "board": "ashby:cyberdyne"},
+        expect={"company": "Cyberdyne", "stage": "technical interview", "board": "ashby:cyberdyne"},
+    ),
+    Case(
+        "t-en-brand-sender",
+        R,
+        "Lever <no-reply@hire.lever.co>",
+        "Your application",
+        "Hi Pat,\n\nThank you for your interest in the Support Engineer role at Vandelay. After "
+        "reviewing your profile, we have decided to move forward with other applicants.\n\n"
+        "Vandelay Recruiting",
+        shape="html",
+        expect={"company": "Vandelay", "role": "Support Engineer"},
     ),
     # --- German ---
     Case(
@@ -161,8 +179,11 @@ CASES: tuple[Case, ...] = (
         lang="de",
         links=("https://nordlicht.jobs.personio.de/job/55",),
         shape="html",
-        expect={"company": "Nordlicht GmbH", "role": "Softwareentwickler",
-                "board": "personio:nordlicht"},
+        expect={
+            "company": "Nordlicht GmbH",
+            "role": "Softwareentwickler",
+            "board": "personio:nordlicht",
+        },
     ),
     Case(
         "t-de-besetzt",
@@ -317,8 +338,7 @@ CASES: tuple[Case, ...] = (
         "assignment",
         "Globex <notifications@smartrecruiters.com>",
         "Your coding challenge",
-        "Hi Pat,\n\nThe next step is a coding challenge. Please submit it within a week.\n\n"
-        "Globex",
+        "Hi Pat,\n\nThe next step is a coding challenge. Please submit it within a week.\n\nGlobex",
     ),
     Case(
         "t-en-offer",

@@ -148,7 +148,8 @@ def looks_like_person(name: str, address: str = "") -> bool:
 
 
 def _good(candidate: str) -> str | None:
-    candidate = clean(candidate.strip(" .,;:!?"))
+    # A sentence's full stop is not part of a name: "…role at Acme. After…".
+    candidate = clean(re.split(r"\.\s", candidate, maxsplit=1)[0].strip(" .,;:!?"))
     words = candidate.split()
     if not words or fold(words[0]) in _STOP or fold(candidate) in _STOP or len(words) > 5:
         return None
@@ -160,16 +161,17 @@ def _good(candidate: str) -> str | None:
 def company(name: str, address: str, subject: str, text: str, board: str | None) -> str | None:
     """The company a mail speaks for, or None when nothing says."""
     display = clean(name)
+    label = fold(_domain_label(address))
     from_display = None
     if (
         display
         and fold(display) not in {fold(b) for b in _BRANDS}
         and (is_ats(address) or not looks_like_person(name, address))
+        and (is_ats(address) or not _namey(display) or _same_as_domain(display, label))
     ):
         from_display = _good(display)
     spoken = [m.group(1) for m in _AFTER_NAME.finditer(f"{_strip_prefix(subject)}\n{text}")]
     signed = [m.group(1) for m in _SIGNATURE.finditer(text) if _TEAM_EDGE.search(m.group(0))]
-    label = fold(_domain_label(address))
     in_domain = [
         c
         for c in _segments(subject) + spoken + signed
@@ -186,6 +188,19 @@ def company(name: str, address: str, subject: str, text: str, board: str | None)
     if label and not is_ats(address) and label not in _FREEMAIL:
         return " ".join(w.capitalize() for w in _domain_label(address).split("-"))
     return None
+
+
+def _namey(name: str) -> bool:
+    """Two to four capitalised words and nothing else: a person as much as a company
+    ("Jane Doe", "Hafen Logistik"); the sender's domain tells which."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(_PERSON_WORD.match(w) for w in words)
+
+
+def _same_as_domain(name: str, label: str) -> bool:
+    folded = fold(name)
+    first = fold(name.split()[0])
+    return bool(label) and (folded.startswith(label) or label.startswith(first))
 
 
 def _strip_prefix(subject: str) -> str:
