@@ -29,6 +29,8 @@ BULK_WEIGHT = -1
 THRESHOLD = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n{2,}|\n(?=\s*[-•*]\s)")
 _SPACE = re.compile(r"\s+")
+# Every decision phrase at once: one search a sentence, the table only on a hit.
+_ANY_DECISION = re.compile("|".join(f"(?:{p.pattern})" for p in DECISIONS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,8 @@ def judge(subject: str, text: str, sender: str, *, bulk: bool) -> Verdict:
     score = 0
     for sentence in [*sentences(text), normalise(subject)]:
         lowered = sentence.lower()
+        if not _ANY_DECISION.search(lowered):
+            continue
         hit = next((p.pattern for p in DECISIONS if p.search(lowered)), None)
         if hit:
             evidence, score = sentence, DECISION

@@ -42,7 +42,8 @@ _ROLE_STOP = re.compile(r"(?i)^(?:the|a|an|our|your|this|de|la|le|el|het|die|der
 _STAGES: tuple[tuple[str, str], ...] = (
     (
         r"final (?:round|interview|stage)|last round|finalrunde|letzte[n]? runde|"
-        r"finalen? gespräch|dernier entretien|entretien final|ronda final|entrevista final|última entrevista|"
+        r"finalen? gespräch|dernier entretien|entretien final|ronda final|"
+        r"entrevista final|última entrevista|"
         r"laatste (?:ronde|gesprek)|eindgesprek",
         "final round",
     ),

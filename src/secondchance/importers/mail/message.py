@@ -51,55 +51,52 @@ def parse(data: bytes) -> Mail | None:
     if b"\x00" in data[:4096]:
         return None
     message = _PARSER.parsebytes(data)
-    present = sum(1 for name in _MAIL_HEADERS if _raw_header(message, name) is not None)
-    if present < 2:
+    raw = {key.lower(): str(value) for key, value in reversed(list(message.raw_items()))}
+    if sum(1 for name in _MAIL_HEADERS if name in raw) < 2:
         return None
     plain, html, links = _bodies(message)
     body = plain if plain.strip() else html
     thread = newest(body)
-    name, address = _sender(message, thread)
-    precedence = (_header(message, "precedence") or "").lower()
+    name, address = _sender(message, raw, thread)
+    precedence = (raw.get("precedence") or "").strip().lower()
     return Mail(
-        subject=_header(message, "subject") or "",
+        subject=_header(message, raw, "subject") or "",
         sender_name=name,
         sender_address=address,
-        date=_date(_header(message, "date")),
-        message_id=_message_id(_header(message, "message-id")),
+        date=_date(_header(message, raw, "date")),
+        message_id=_message_id(raw.get("message-id")),
         text=thread.text,
         links=tuple(dict.fromkeys(links)),
-        bulk=_raw_header(message, "list-unsubscribe") is not None
-        or precedence in ("bulk", "list", "junk"),
+        bulk="list-unsubscribe" in raw or precedence in ("bulk", "list", "junk"),
     )
 
 
-def _raw_header(message: Message, name: str) -> str | None:
-    for key, value in message.raw_items() if hasattr(message, "raw_items") else []:
-        if key.lower() == name:
-            return str(value)
-    return None
-
-
-def _header(message: Message, name: str) -> str | None:
-    """The header decoded (RFC 2047), whatever state it is in."""
-    try:
-        value = message.get(name)
-        return None if value is None else _oneline(str(value))
-    except Exception:  # the policy's parser fails on some broken headers
-        raw = _raw_header(message, name)
-    if raw is None:
+def _header(message: Message, raw: dict[str, str], name: str) -> str | None:
+    """The header decoded (RFC 2047): by ``email.header`` first (the policy's header
+    objects cost more than the rest of a message's parse), by the policy where that
+    leaves an encoded word, and as it stands where both fail."""
+    value = raw.get(name)
+    if value is None:
         return None
     try:
-        return _oneline(str(make_header(decode_header(raw))))
+        decoded = _oneline(str(make_header(decode_header(value))))
     except Exception:
-        return _oneline(raw)
+        decoded = None
+    if decoded is not None and "=?" not in decoded:
+        return decoded
+    try:
+        parsed = message.get(name)
+        return _oneline(str(parsed)) if parsed is not None else decoded
+    except Exception:  # the policy's parser fails on some broken headers
+        return decoded if decoded is not None else _oneline(value)
 
 
 def _oneline(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def _sender(message: Message, thread: Thread) -> tuple[str, str]:
-    value = thread.sender or _header(message, "from") or ""
+def _sender(message: Message, raw: dict[str, str], thread: Thread) -> tuple[str, str]:
+    value = thread.sender or _header(message, raw, "from") or ""
     try:
         pairs = getaddresses([value])
     except Exception:
@@ -134,9 +131,9 @@ def _bodies(message: Message) -> tuple[str, str, list[str]]:
             continue
         try:
             kind = part.get_content_type()
-            if part.get_content_disposition() == "attachment":
-                continue
             if kind not in ("text/plain", "text/html"):
+                continue
+            if part.get_content_disposition() == "attachment":
                 continue
             text = decode_text(part.get_payload(decode=True), part.get_content_charset())
         except Exception:  # an undecodable part is skipped, the rest still read
