@@ -177,16 +177,23 @@ def test_company_and_contact_from_the_sender(
 
 
 def test_the_mail_never_reaches_a_log_or_a_problem(
-    tmp_path: object, caplog: pytest.LogCaptureFixture
+    tmp_path: object, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Privacy: no subject, sender or body in any log line or Problem."""
+    """Privacy: no subject, sender or body in any log line or Problem; no link fetched."""
+    import socket
     from pathlib import Path
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a mail's link was fetched")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
 
     folder = Path(str(tmp_path))
     secret_subject, secret_sender, secret_body = "ZQX-SUBJECT", "zqx-sender", "ZQX-BODY"
     sender = f"{secret_sender} <{secret_sender}@acme.example>"
     good = _mail(
-        f"{secret_body} The position has been filled.".encode(),
+        f"{secret_body} The position has been filled. https://boards.greenhouse.io/acme".encode(),
         sender=sender,
         subject=secret_subject,
     )
@@ -199,6 +206,8 @@ def test_the_mail_never_reaches_a_log_or_a_problem(
     with caplog.at_level(logging.DEBUG):
         results = list(scan([str(folder), str(box)]))
     problems = [str(r) for r in results if isinstance(r, Problem)]
+    [found] = [r for r in results if isinstance(r, Found)]
+    assert found.board is not None and found.board.token == "acme"
     assert len(problems) == 4
     shown = "\n".join(problems + [r.getMessage() for r in caplog.records])
     for secret in (secret_subject, secret_sender, secret_body):

@@ -54,7 +54,11 @@ def _stream(source: str, since: dt.date | None) -> Iterator[RawMail | Problem]:
     if source.startswith("imaps://"):
         # Only an IMAP source needs the network modules; imported by name so that this
         # module stands without them.
-        imap = importlib.import_module("secondchance.importers.mail.imap")
+        try:
+            imap = importlib.import_module("secondchance.importers.mail.imap")
+        except ModuleNotFoundError:
+            yield Problem(source, "IMAP is not available in this installation")
+            return
         yield from imap.messages(source, since=since)
     elif source.startswith("imap://"):
         yield Problem(source, "only imaps:// (IMAP over TLS) is read")
