@@ -89,6 +89,7 @@ def test_a_reply_is_read_above_its_quote_and_a_forward_below_its_marker() -> Non
         "We have decided to move forward with other candidates.\n"
     )
     assert forward.sender == "Acme Talent <jobs@acme.example>"
+    assert forward.date == "Mon, 11 Nov 2024"
     assert forward.text.strip() == "We have decided to move forward with other candidates."
 
 
@@ -212,3 +213,15 @@ def test_the_mail_never_reaches_a_log_or_a_problem(
     shown = "\n".join(problems + [r.getMessage() for r in caplog.records])
     for secret in (secret_subject, secret_sender, secret_body):
         assert secret.lower() not in shown.lower()
+
+
+def test_a_forwarded_rejection_is_dated_by_the_message_forwarded() -> None:
+    body = (
+        b"FYI\n\n---------- Forwarded message ---------\nFrom: Acme Talent <jobs@acme.example>\n"
+        b"Date: Mon, Nov 4, 2024 at 10:00 AM\nSubject: Update\n\n"
+        b"Thank you for your application. We have decided to move forward with other "
+        b"candidates.\n"
+    )
+    found = verdict(RawMail("x.eml", _mail(body, sender="Me <me@example.org>")))
+    assert isinstance(found, Found)
+    assert (found.date, found.company) == (dt.date(2024, 11, 4), "Acme")

@@ -54,7 +54,7 @@ def read(source: str, *, cap: int = MAX_MESSAGE) -> Iterator[RawMail | Problem]:
 def _message(path: Path, cap: int, *, fatal: bool) -> Iterator[RawMail | Problem]:
     try:
         if path.stat().st_size > cap:
-            yield Problem(str(path), f"larger than {cap // (1024 * 1024)} MB, skipped", fatal=False)
+            yield Problem(str(path), f"larger than {cap // (1024 * 1024)} MB, skipped", fatal)
             return
         yield RawMail(str(path), path.read_bytes())
     except PermissionError:

@@ -63,7 +63,8 @@ def parse(data: bytes) -> Mail | None:
         subject=_header(message, raw, "subject") or "",
         sender_name=name,
         sender_address=address,
-        date=_date(_header(message, raw, "date")),
+        # A forwarded rejection is dated by the message forwarded, not the forward.
+        date=_date(thread.date) or _date(_header(message, raw, "date")),
         message_id=_message_id(raw.get("message-id")),
         text=thread.text,
         links=tuple(dict.fromkeys(links)),
@@ -112,7 +113,14 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return parsedate_to_datetime(value).date()
     except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+        pass
+    # Gmail's forwarded header: "Mon, Nov 11, 2024 at 10:00 AM".
+    for shape in ("%a, %b %d, %Y at %I:%M %p", "%a, %b %d, %Y at %H:%M", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip()[:40], shape).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _message_id(value: str | None) -> str | None:

@@ -39,23 +39,24 @@ _HEADER_LINE = re.compile(
 @dataclass(frozen=True, slots=True)
 class Thread:
     text: str
-    # The sender named in a forwarded message's header block ("From: Name <address>").
+    # The sender and date named in a forwarded message's header block.
     sender: str | None = None
+    date: str | None = None
 
 
 def newest(body: str) -> Thread:
     body = body.replace("\r\n", "\n")
     forward = _FORWARD.search(body)
     if forward:
-        sender, text = _forwarded(body[forward.end() :])
-        return Thread(_cut(text), sender)
+        sender, date, text = _forwarded(body[forward.end() :])
+        return Thread(_cut(text), sender, date)
     return Thread(_cut(body))
 
 
-def _forwarded(rest: str) -> tuple[str | None, str]:
-    """The forwarded header block's sender, and the forwarded body."""
+def _forwarded(rest: str) -> tuple[str | None, str | None, str]:
+    """The forwarded header block's sender and date, and the forwarded body."""
     lines = rest.lstrip("\n").split("\n")
-    sender = None
+    sender = date = None
     index = 0
     while index < len(lines):
         match = _HEADER_LINE.match(lines[index])
@@ -63,8 +64,10 @@ def _forwarded(rest: str) -> tuple[str | None, str]:
             break
         if match.group(1).lower() in ("from", "von", "de", "van") and sender is None:
             sender = match.group(2).strip() or None
+        elif match.group(1).lower() in ("date", "datum", "sent", "gesendet") and date is None:
+            date = match.group(2).strip() or None
         index += 1
-    return sender, "\n".join(lines[index:])
+    return sender, date, "\n".join(lines[index:])
 
 
 def _cut(text: str) -> str:
