@@ -308,6 +308,189 @@ CASES: tuple[Case, ...] = (
         shape="html",
         expect={"company": "Zuidkust", "board": "recruitee:zuidkust"},
     ),
+    # --- more wordings, each language ---
+    Case(
+        "t-en-linkedin-easy-apply",
+        R,
+        "LinkedIn <jobs-noreply@linkedin.com>",
+        "Your application to Data Engineer at Contoso",
+        "Your update from Contoso\n\nThank you for your interest in the Data Engineer position "
+        "at Contoso in Berlin. Unfortunately, we will not be moving forward with your "
+        "application, but we appreciate your time and interest in Contoso.\n\nRegards,\nContoso",
+        headers=(("List-Unsubscribe", "<https://www.linkedin.com/u>"),),
+        expect={"company": "Contoso", "role": "Data Engineer"},
+    ),
+    Case(
+        "t-en-better-match",
+        R,
+        "Fabrikam Talent <talent@fabrikam.example>",
+        "Fabrikam application update",
+        "Hi Pat,\n\nWe have now completed the interviews for the Engineering Manager role and "
+        "have decided to proceed with candidates whose experience more closely aligns with "
+        "the role.\n\nFabrikam Talent",
+        expect={"company": "Fabrikam", "role": "Engineering Manager", "stage": "interview"},
+    ),
+    Case(
+        "t-de-nicht-beruecksichtigt",
+        R,
+        "Talent Acquisition Kranich <jobs@kranich-bank.de>",
+        "Ihre Bewerbung als Risk Analyst (m/w/d)",
+        "Sehr geehrter Herr Beispiel,\n\nnach eingehender Prüfung Ihrer Unterlagen müssen wir "
+        "Ihnen leider mitteilen, dass wir Sie im weiteren Auswahlprozess nicht berücksichtigen "
+        "können.\n\nMit freundlichen Grüßen\nKranich Bank AG",
+        lang="de",
+        shape="qp",
+        expect={"company": "Kranich Bank AG"},
+    ),
+    Case(
+        "t-de-du",
+        R,
+        "Lena Koch <lena@fuchsbau.io>",
+        "Deine Bewerbung bei Fuchsbau",
+        "Hi Pat,\n\ndanke dir für das Gespräch mit unserem Team. Leider haben wir uns "
+        "entschieden, nicht mit dir weiterzumachen.\n\nLiebe Grüße\nLena Koch",
+        lang="de",
+        expect={"contact": "Lena Koch", "company": "Fuchsbau"},
+    ),
+    Case(
+        "t-fr-autres-profils",
+        R,
+        "L'équipe recrutement Cigale <no-reply@teamtailor.com>",
+        "Votre candidature chez Cigale",
+        "Bonjour,\n\nAprès examen attentif, nous avons décidé de poursuivre avec d'autres "
+        "candidats dont le profil correspond davantage à nos besoins.\n\nL'équipe Cigale",
+        lang="fr",
+        links=("https://cigale.teamtailor.com/jobs/12",),
+        shape="html",
+        expect={"company": "Cigale", "board": "teamtailor:cigale"},
+    ),
+    Case(
+        "t-fr-pas-suite",
+        R,
+        "Sophie Laurent <s.laurent@marine-tech.fr>",
+        "Votre candidature - Ingénieur DevOps",
+        "Bonjour,\n\nJe vous remercie pour le temps accordé lors de l'entretien technique. "
+        "Malheureusement, nous ne donnerons pas suite à votre candidature.\n\nCordialement,"
+        "\nSophie Laurent",
+        lang="fr",
+        shape="base64",
+        expect={
+            "contact": "Sophie Laurent",
+            "stage": "technical interview",
+            "role": "Ingénieur DevOps",
+        },
+    ),
+    Case(
+        "t-es-no-continuar",
+        R,
+        "Reclutamiento Faro <empleo@faro.es>",
+        "Actualización de tu candidatura",
+        "Hola,\n\nQueremos agradecerte el interés mostrado. En esta ocasión no vamos a "
+        "continuar con tu candidatura para la posición de Product Owner.\n\nUn saludo,\nFaro",
+        lang="es",
+        shape="multipart",
+        expect={"company": "Faro", "role": "Product Owner"},
+    ),
+    Case(
+        "t-es-perfiles",
+        R,
+        "Equipo de Selección Nube <no-reply@bamboohr.com>",
+        "Proceso de selección Nube",
+        "Estimado candidato,\n\nTras valorar todas las candidaturas, hemos seleccionado a otros "
+        "perfiles que se ajustan mejor al puesto.\n\nAtentamente,\nNube",
+        lang="es",
+        links=("https://nube.bamboohr.com/careers/44",),
+        expect={"board": "bamboohr:nube"},
+    ),
+    Case(
+        "t-nl-helaas",
+        R,
+        "Vos Techniek <vacatures@vos-techniek.nl>",
+        "Reactie op je sollicitatie",
+        "Beste Pat,\n\nHelaas moeten we je laten weten dat we hebben gekozen voor een andere "
+        "kandidaat voor de functie Monteur.\n\nMet vriendelijke groet,\nVos Techniek",
+        lang="nl",
+        shape="latin-1",
+        expect={"company": "Vos Techniek", "role": "Monteur"},
+    ),
+    Case(
+        "t-nl-niet-door",
+        R,
+        "Workable <noreply@workablemail.com>",
+        "Je sollicitatie bij Klomp",
+        "Hoi Pat,\n\nBedankt voor je tijd tijdens het telefonisch gesprek. We hebben besloten "
+        "je niet door te laten gaan naar de volgende ronde.\n\nTeam Klomp",
+        lang="nl",
+        links=("https://apply.workable.com/klomp/j/1A2B/",),
+        expect={"company": "Klomp", "stage": "phone screen", "board": "workable:klomp"},
+    ),
+    Case(
+        "t-en-team-signoff",
+        R,
+        "Initrode Careers <careers@initrode.example>",
+        "Your application",
+        "Hello Pat,\n\nThank you for applying. The role has been filled.\n\nRegards,\n"
+        "Initrode People Team",
+        expect={"company": "Initrode"},
+    ),
+    # --- more confusables ---
+    Case(
+        "t-en-viewed",
+        "status",
+        "LinkedIn <jobs-noreply@linkedin.com>",
+        "Your application was viewed by Contoso",
+        "Good news! Contoso viewed your application for Data Engineer.",
+    ),
+    Case(
+        "t-en-indeed-submitted",
+        "confirmation",
+        "Indeed Apply <indeedapply@indeed.com>",
+        "Application submitted",
+        "Your application has been submitted to Contoso. Good luck!",
+    ),
+    Case(
+        "t-en-withdraw-ack",
+        "other",
+        "Acme Hiring Team <no-reply@greenhouse.io>",
+        "Application withdrawn",
+        "Hi Pat,\n\nWe have received your request and your application has been withdrawn. "
+        "We wish you well.\n\nThe Acme Talent Team",
+    ),
+    Case(
+        "t-de-status",
+        "status",
+        "Kranich Bank <jobs@kranich-bank.de>",
+        "Zwischenstand Ihrer Bewerbung",
+        "Sehr geehrter Herr Beispiel,\n\nleider verzögert sich unser Auswahlprozess. Wir "
+        "melden uns in zwei Wochen bei Ihnen.\n\nKranich Bank",
+        lang="de",
+    ),
+    Case(
+        "t-fr-annulation",
+        "other",
+        "SNCF <noreply@sncf.fr>",
+        "Votre train est annulé",
+        "Malheureusement, votre train a été annulé. Nous sommes au regret de vous informer que "
+        "aucune place n'est disponible.",
+        lang="fr",
+    ),
+    Case(
+        "t-es-entrevista",
+        "interview",
+        "Reclutamiento Faro <empleo@faro.es>",
+        "Entrevista",
+        "Hola,\n\nNos gustaría invitarte a una entrevista la próxima semana.\n\nFaro",
+        lang="es",
+    ),
+    Case(
+        "t-nl-status",
+        "status",
+        "Vos Techniek <vacatures@vos-techniek.nl>",
+        "Stand van zaken",
+        "Beste Pat,\n\nHelaas duurt de selectie langer dan verwacht. Je hoort uiterlijk "
+        "volgende week van ons.\n\nVos Techniek",
+        lang="nl",
+    ),
     # --- not rejections ---
     Case(
         "t-en-confirm",

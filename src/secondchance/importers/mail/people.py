@@ -66,6 +66,10 @@ _AFTER = (
     r"interesse an (?:der|einer) (?:stelle|position|mitarbeit) bei|update from|news from"
 )
 _AFTER_NAME = re.compile(rf"(?i:\b(?:{_AFTER}))\s+(?:the )?({_NAME})")
+# "Your application to Data Engineer at Contoso" (LinkedIn): the company follows the role.
+_ROLE_AT_NAME = re.compile(
+    rf"(?i:\byour application (?:to|for) )(?:the )?[^\n.]{{1,80}}? (?i:at|bei|chez|bij) ({_NAME})"
+)
 _SIGNATURE = re.compile(
     rf"(?m)^[ \t]*(?:The|Das Team der|Das Team von|Das|Ihr|Dein|Your|L'équipe|L’équipe|"
     rf"El equipo de|Equipo|Het|Team)?[ \t]*({_NAME})[ \t]*$"
@@ -170,8 +174,15 @@ def company(name: str, address: str, subject: str, text: str, board: str | None)
         and (is_ats(address) or not _namey(display) or _same_as_domain(display, label))
     ):
         from_display = _good(display)
-    spoken = [m.group(1) for m in _AFTER_NAME.finditer(f"{_strip_prefix(subject)}\n{text}")]
+    said = f"{_strip_prefix(subject)}\n{text}"
+    spoken = [m.group(1) for m in _ROLE_AT_NAME.finditer(said)]
+    spoken += [m.group(1) for m in _AFTER_NAME.finditer(said)]
     signed = [m.group(1) for m in _SIGNATURE.finditer(text) if _TEAM_EDGE.search(m.group(0))]
+    # Under a closing ("Kind regards,"), a line that is no person may be the company's
+    # full name: it only ever lengthens the display name's ("Kranich" → "Kranich Bank AG").
+    signed_off = [
+        c for c in (_good(s) for s in _signed_off(text) if not looks_like_person(s, address)) if c
+    ]
     in_domain = [
         c
         for c in _segments(subject) + spoken + signed
@@ -179,7 +190,7 @@ def company(name: str, address: str, subject: str, text: str, board: str | None)
     ]
     candidates = [c for c in (_good(c) for c in in_domain + spoken + signed) if c]
     if from_display:
-        longer = [c for c in candidates if c.startswith(from_display + " ")]
+        longer = [c for c in candidates + signed_off if c.startswith(from_display + " ")]
         return longer[0] if longer else from_display
     if candidates:
         return candidates[0]
@@ -231,10 +242,14 @@ def contact(name: str, address: str, text: str, company_name: str | None) -> str
 
     if not is_no_reply(address) and not is_ats(address) and fits(name, address):
         return name
+    return next((signer for signer in _signed_off(text) if fits(signer, "")), None)
+
+
+def _signed_off(text: str) -> list[str]:
+    """The lines under a closing ("Best regards,"), up to a comma."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for index, line in enumerate(lines[:-1]):
-        if _CLOSING.match(line):
-            signer = lines[index + 1].split(",")[0].strip()
-            if fits(signer, ""):
-                return signer
-    return None
+    return [
+        lines[index + 1].split(",")[0].strip()
+        for index, line in enumerate(lines[:-1])
+        if _CLOSING.match(line)
+    ]

@@ -35,6 +35,7 @@ DECISIONS: tuple[re.Pattern[str], ...] = _all(
     r"\b(?:no longer|not) (?:being )?considered (?:for|further)",
     r"\bnot (?:to )?(?:progress|proceed with|pursue) your (?:application|candidacy)",
     r"\bregret to (?:inform|tell|let) you (?:know )?that (?:we|you|your|the)",
+    rf"\b{_GO_EN} (?:forward )?with (?:the )?(?:candidates|applicants|others|people|profiles) (?:whose|who|that)\b",
     # German
     r"\bfür (?:einen? |eine )?(?:anderen? |andere )(?:kandidat|kandidatin|bewerber|bewerberin|person)\w* entschieden",
     r"\b(?:anderen|andere|anderer|einem anderen|einer anderen) (?:kandidat|kandidatin|bewerber|bewerberin)\w* (?:den vorzug|zu besetzen|ausgewählt|entschieden|gewählt)",
@@ -49,6 +50,7 @@ DECISIONS: tuple[re.Pattern[str], ...] = _all(
     r"\b(?:nicht|ihnen keine) (?:für sie|für dich) entschieden",
     r"\bnicht (?:weiter )?(?:im|in den) (?:auswahlverfahren|bewerbungsprozess|prozess) (?:berücksichtigen|fortfahren|weitergehen)",
     r"\b(?:bewerbung|kandidatur) (?:leider )?nicht (?:weiter )?(?:berücksichtigen|fortführen|weiterverfolgen|in betracht ziehen)",
+    r"\bentschieden,? (?:\w+ ){0,3}nicht (?:\w+ ){0,4}(?:weiterzumachen|fortzusetzen|fortzufahren|weiterzugehen|zu berücksichtigen|weiterzuverfolgen|einzuladen|einzustellen)",
     # French
     r"\b(?:pas|ne|n')\W?(?:\w+ ){0,4}(?:une )?suite favorable",
     r"\b(?:ne|n')\W?(?:\w+ ){0,3}pas (?:\w+ ){0,2}(?:y )?donner suite",
