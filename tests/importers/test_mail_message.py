@@ -225,3 +225,24 @@ def test_a_forwarded_rejection_is_dated_by_the_message_forwarded() -> None:
     found = verdict(RawMail("x.eml", _mail(body, sender="Me <me@example.org>")))
     assert isinstance(found, Found)
     assert (found.date, found.company) == (dt.date(2024, 11, 4), "Acme")
+
+
+def test_evidence_is_one_sentence_at_most_a_few_lines_long() -> None:
+    from secondchance.importers.mail.classify import EVIDENCE_CHARS, judge
+
+    text = "word " * 200 + "we have decided to move forward with other candidates " + "x " * 200
+    judged = judge("Your application", text, "jobs@acme.example", bulk=False)
+    assert judged.rejection and judged.evidence is not None
+    assert "move forward with other candidates" in judged.evidence
+    assert len(judged.evidence) <= EVIDENCE_CHARS + 2
+
+
+def test_a_message_that_breaks_a_step_is_skipped_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import secondchance.importers.mail as mail_package
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RecursionError
+
+    monkeypatch.setattr(mail_package, "judge", broken)
+    result = verdict(RawMail("x.eml", _mail(b"The position has been filled.")))
+    assert result == Problem("x.eml", "could not be read as mail, skipped", fatal=False)

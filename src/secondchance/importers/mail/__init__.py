@@ -73,16 +73,16 @@ def verdict(
     than ``since``), a Problem when it cannot be read."""
     try:
         mail = parse(raw.data)
-    except Exception:  # the parser's fallbacks failed: one message skipped, never quoted
-        return Problem(raw.ref, "could not be parsed as mail, skipped", fatal=False)
-    if mail is None:
-        return Problem(raw.ref, "not an e-mail message", fatal=whole_source)
-    if since is not None and mail.date is not None and mail.date < since:
-        return None
-    judged = judge(mail.subject, mail.text, mail.sender_address, bulk=mail.bulk)
-    if not judged.rejection:
-        return None
-    fields = extract(mail)
+        if mail is None:
+            return Problem(raw.ref, "not an e-mail message", fatal=whole_source)
+        if since is not None and mail.date is not None and mail.date < since:
+            return None
+        judged = judge(mail.subject, mail.text, mail.sender_address, bulk=mail.bulk)
+        if not judged.rejection:
+            return None
+        fields = extract(mail)
+    except Exception:  # whatever a message does, one message is skipped, never quoted
+        return Problem(raw.ref, "could not be read as mail, skipped", fatal=False)
     return Found(
         company=fields.company or UNKNOWN_COMPANY,
         role=fields.role,

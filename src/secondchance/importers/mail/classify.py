@@ -74,7 +74,7 @@ def judge(subject: str, text: str, sender: str, *, bulk: bool) -> Verdict:
             continue
         hit = next((p.pattern for p in DECISIONS if p.search(lowered)), None)
         if hit:
-            evidence, score = sentence, DECISION
+            evidence, score = _shortened(sentence, lowered), DECISION
             reasons.append(f"decision: {hit}")
             break
     if evidence is None:
@@ -94,4 +94,20 @@ def judge(subject: str, text: str, sender: str, *, bulk: bool) -> Verdict:
             reasons.append(f"negative: {pattern.pattern}")
     return Verdict(
         score >= THRESHOLD, score, evidence if score >= THRESHOLD else None, tuple(reasons)
+    )
+
+
+EVIDENCE_CHARS = 300
+
+
+def _shortened(sentence: str, lowered: str) -> str:
+    """The sentence, or (a paragraph without full stops) the words around its decision."""
+    if len(sentence) <= EVIDENCE_CHARS:
+        return sentence
+    match = _ANY_DECISION.search(lowered)
+    middle = (match.start() + match.end()) // 2 if match else 0
+    start = max(0, min(middle - EVIDENCE_CHARS // 2, len(sentence) - EVIDENCE_CHARS))
+    end = start + EVIDENCE_CHARS
+    return (
+        f"{'…' if start else ''}{sentence[start:end].strip()}{'…' if end < len(sentence) else ''}"
     )
