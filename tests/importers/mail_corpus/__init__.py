@@ -1,0 +1,1 @@
+"""Test mails: a builder and two labelled sets (tuning, and held out from tuning)."""
