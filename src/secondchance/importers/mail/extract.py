@@ -1,7 +1,7 @@
 """What a rejection mail says about the rejection (pure): the company, the role, the
 stage it ended at, who signed it, and the company's board when a link reveals it.
 
-Links are only read, never fetched: ``discover.recognise`` knows every board URL shape
+Links are only read, never fetched: ``boards.recognise`` knows every board URL shape
 ``discover --offline`` does.
 """
 
@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from secondchance.importers.discover import recognise
+from secondchance.importers.boards import recognise
 from secondchance.importers.found import Board
 from secondchance.importers.mail import people
 from secondchance.importers.mail.message import Mail
