@@ -267,7 +267,7 @@ def test_discover_looks_up_the_board_behind_a_job_link(
     assert code == 0
     assert asked == ["https://hooli.example/careers/designer"]
     assert '[[company]]\nname = "Hooli"\nlever = "hooli"' in out
-    assert "found the board of 1 of 2 companies without one (1 with no link to look at)" in err
+    assert "found the board of 1 of 2 companies without one (1 with nothing to look at)" in err
 
 
 class _Terminal(io.StringIO):
@@ -304,3 +304,49 @@ def test_map_reads_the_columns_of_a_tracker_given_as_applications(
     assert (record["company"], record["role"], record["date"]) == ("Acme", "Analyst", "2024-11-20")
     code, _, err = run(["import", "linkedin", str(tracker), "--map", "company=Firma"], capsys)
     assert code == 2 and "--map goes with" in err
+
+
+def test_discover_looks_on_the_careers_pages_of_the_senders_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rejection mail with no board link: `--discover` tries the company's own site
+    (its /careers, its /jobs, its home page) and takes the first board it finds there,
+    verified against the watchlist's endpoints, as the daemon would poll it."""
+    from conftest import BoardServer
+
+    jobs = (
+        Path(__file__).resolve().parent.parent
+        / "fixtures/greenhouse/anthropic-jobs-content-true-4.json"
+    ).read_bytes()
+    boards = BoardServer()
+    try:
+        boards.set(
+            "/bluefin/jobs",
+            '<a href="https://boards.greenhouse.io/bluefin">Open roles</a>',
+            content_type="text/html",
+        )
+        boards.set("/v1/boards/bluefin/jobs", jobs)
+        rejection = Found(
+            company="Bluefin",
+            role="Product Designer",
+            date=dt.date(2024, 11, 12),
+            evidence="We wanted to let you know that the position has been filled.",
+            file="inbox.mbox#1",
+            site=f"{boards.url}/bluefin",
+        )
+        monkeypatch.setitem(sys.modules, "secondchance.importers.mail", fake_mail([rejection]))
+        watchlist = tmp_path / "watchlist.toml"
+        watchlist.write_text(
+            f'[settings.endpoints]\ngreenhouse = "{boards.url}"\n', encoding="utf-8"
+        )
+        inbox = tmp_path / "inbox.mbox"
+        inbox.write_bytes(b"")  # read by the fake scan: the path must exist
+        argv = ["import", "mail", str(inbox), "--discover", "--config", str(watchlist)]
+        code, out, err = run(argv, capsys)
+        asked = [path.split("?")[0] for method, path, _ in boards.requests]
+    finally:
+        boards.close()
+    assert code == 0, err
+    assert asked == ["/bluefin/careers", "/bluefin/jobs", "/v1/boards/bluefin/jobs"]
+    assert '[[company]]\nname = "Bluefin"\ngreenhouse = "bluefin"' in out
+    assert "found the board of 1 of 1 company without one (0 with nothing to look at)" in err

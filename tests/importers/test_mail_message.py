@@ -246,3 +246,28 @@ def test_a_message_that_breaks_a_step_is_skipped_not_fatal(monkeypatch: pytest.M
     monkeypatch.setattr(mail_package, "judge", broken)
     result = verdict(RawMail("x.eml", _mail(b"The position has been filled.")))
     assert result == Problem("x.eml", "could not be read as mail, skipped", fatal=False)
+
+
+@pytest.mark.parametrize(
+    ("sender", "site"),
+    [
+        ("Bluefin Careers <careers@bluefin.io>", "https://bluefin.io"),
+        ("Jane Doe <jane@jobs.hafen-logistik.co.uk>", "https://hafen-logistik.co.uk"),
+        ("Acme Hiring Team <no-reply@greenhouse.io>", None),  # the ATS's, not Acme's
+        ("Jane Doe <jane.doe@gmail.com>", None),
+        ("Acme <jobs@acme.example>", None),  # reserved for examples
+        ("Acme <jobs@intranet.corp>", None),
+        ("Acme <jobs@[127.0.0.1]>", None),
+        ("Acme <jobs@10.0.0.7>", None),
+    ],
+)
+def test_the_company_site_is_the_senders_own_domain_never_a_link(
+    sender: str, site: str | None
+) -> None:
+    body = (
+        b"Thank you for your application. The position has been filled.\n"
+        b"https://evil.example.net/careers\n"
+    )
+    found = verdict(RawMail("x.eml", _mail(body, sender=sender)))
+    assert isinstance(found, Found)
+    assert found.site == site

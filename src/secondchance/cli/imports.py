@@ -8,7 +8,7 @@ import contextlib
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,7 @@ def _run(
         print(f"secondchance: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     if args.discover:
-        found = _discover(found)
+        found = _discover(found, _endpoints(path))
     code = _propose(args, path, found)
     return code if code != EXIT_OK else (EXIT_FAILED if failed else EXIT_OK)
 
@@ -94,7 +94,7 @@ def _read(
 
 def _mail(sources: list[str], since: dt.date | None) -> Iterator[Found | Problem]:
     try:
-        from secondchance.importers.mail import scan  # type: ignore[import-not-found,unused-ignore]
+        from secondchance.importers.mail import scan
     except ImportError:
         raise UsageError("reading mail is not available in this installation") from None
     with _progress() as progress:
@@ -131,44 +131,54 @@ def _progress() -> Iterator[Progress | None]:
         yield update
 
 
-def _discover(found: list[Found]) -> list[Found]:
-    """``found`` with the board of each company that has none looked up by `discover`
-    on a link the source gave for it (a job posting's), verified online."""
+def _discover(found: list[Found], endpoints: Mapping[str, str] | None) -> list[Found]:
+    """``found`` with the board of each company that has none looked up online by
+    `discover`: on a job link its source gave, else on the careers page of its own site
+    (a mail's sender domain: /careers, /jobs, then the home page), first board wins."""
     import asyncio
     import dataclasses
 
     from secondchance.fetch.client import Fetcher
     from secondchance.importers import discover as finder
     from secondchance.importers.boards import as_board
+    from secondchance.importers.found import Board
     from secondchance.importers.names import company_key
 
     known = {company_key(f.company) for f in found if f.board is not None}
-    targets: dict[str, str] = {}
+    targets: dict[str, list[str]] = {}
     for item in found:
         key = company_key(item.company)
-        if item.board is None and key not in known and item.url:
-            targets.setdefault(key, item.url)
-    without = {company_key(f.company) for f in found if f.board is None} - known
+        if item.board is not None or key in known:
+            continue
+        urls = targets.setdefault(key, [])
+        for url in _places(item):
+            if url not in urls:
+                urls.append(url)
+    without = len(targets)
+    targets = {key: urls for key, urls in targets.items() if urls}
 
-    async def run() -> list[finder.Discovery]:
+    async def look(fetcher: Fetcher, urls: list[str]) -> Board | None:
+        for url in urls:
+            result = await finder.discover(url, fetcher=fetcher, endpoints=endpoints)
+            chosen = [c for c in finder.best(result.candidates) if c.error is None]
+            board = next((b for c in chosen if (b := as_board(c.kind, c.value))), None)
+            if board is not None:
+                return board
+        return None
+
+    async def run() -> list[Board | None]:
         fetcher = Fetcher(timeout=20.0, retries=1)
         try:
-            return await asyncio.gather(
-                *(finder.discover(url, fetcher=fetcher) for url in targets.values())
-            )
+            return await asyncio.gather(*(look(fetcher, urls) for urls in targets.values()))
         finally:
             await fetcher.aclose()
 
-    boards = {}
-    for key, result in zip(targets, asyncio.run(run()) if targets else [], strict=True):
-        chosen = [c for c in finder.best(result.candidates) if c.error is None]
-        board = next((b for c in chosen if (b := as_board(c.kind, c.value))), None)
-        if board is not None:
-            boards[key] = board
+    looked = zip(targets, asyncio.run(run()) if targets else [], strict=True)
+    boards = {key: board for key, board in looked if board is not None}
     print(
         f"secondchance: --discover: found the board of {len(boards)} of "
-        f"{plural(len(without), 'company', 'companies')} without one "
-        f"({len(without) - len(targets)} with no link to look at)",
+        f"{plural(without, 'company', 'companies')} without one "
+        f"({without - len(targets)} with nothing to look at)",
         file=sys.stderr,
     )
     return [
@@ -177,6 +187,26 @@ def _discover(found: list[Found]) -> list[Found]:
         else f
         for f in found
     ]
+
+
+def _endpoints(path: Path) -> Mapping[str, str] | None:
+    """The watchlist's board endpoints (mirrors), where boards are verified as the
+    daemon would poll them; the public ones without a watchlist."""
+    if not path.exists():
+        return None
+    from secondchance.config import load
+
+    return load(path).endpoints
+
+
+def _places(item: Found) -> list[str]:
+    """Where `--discover` looks for a company's board: the job link, then its site's
+    careers pages (never a link found in a mail: only the sender's own domain)."""
+    places = [item.url] if item.url else []
+    if item.site:
+        base = item.site.rstrip("/")
+        places += [f"{base}/careers", f"{base}/jobs", base]
+    return places
 
 
 def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> int:

@@ -44,6 +44,9 @@ class Found:
     file: str | None = None
     # The posting's link where the source gives one (LinkedIn's Job Url).
     url: str | None = None
+    # The company's own web address where the source reveals it (a mail's sender
+    # domain): where `--discover` looks for the careers page. Never a link in a mail.
+    site: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable, Iterator, Sequence
 
 from secondchance.importers.found import Found, Problem, RawMail
-from secondchance.importers.mail import files
+from secondchance.importers.mail import files, people
 from secondchance.importers.mail.classify import judge
 from secondchance.importers.mail.extract import extract
 from secondchance.importers.mail.message import parse
@@ -94,4 +94,5 @@ def verdict(
         evidence=judged.evidence,
         message_id=mail.message_id,
         file=raw.ref,
+        site=people.site(mail.sender_address),
     )

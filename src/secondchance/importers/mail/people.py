@@ -117,6 +117,28 @@ def is_no_reply(address: str) -> bool:
     )
 
 
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# Names that are no public web site of a company (RFC 2606 and private networks).
+_PRIVATE_TLDS = {
+    "local", "localhost", "internal", "lan", "home", "corp", "invalid", "test", "example",
+}  # fmt: skip
+
+
+def site(address: str) -> str | None:
+    """The company's own web address, from the sender's domain (``jobs.acme.co.uk`` →
+    ``https://acme.co.uk``): None for an ATS, a mail provider, a reserved or private
+    name, or an address whose domain is not a plain host name (an IP address)."""
+    labels = domain_of(address).strip(".").split(".")
+    if len(labels) < 2 or is_ats(address) or _domain_label(address) in _FREEMAIL:
+        return None
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return None
+    if labels[-1].isdigit() or labels[-1] in _PRIVATE_TLDS:
+        return None
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac") else 2
+    return "https://" + ".".join(labels[-keep:])
+
+
 def _domain_label(address: str) -> str:
     labels = domain_of(address).split(".")
     if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac"):
