@@ -195,3 +195,20 @@ def test_commented_entries_are_known_after_an_edit(tmp_path: Path) -> None:
     known = read_known(text.replace("\n\n", "\n\n\n"))
     assert plan(FOUND, known).empty
     assert tomllib.loads(text)  # valid TOML with every commented block
+
+
+def test_rejections_without_a_role_or_a_board_are_not_added_again(tmp_path: Path) -> None:
+    """A rejection mail that names no role, from a company without a board, is written
+    commented out; the next import must find it there and add nothing."""
+    found = [
+        Found("Bergmann Software", None, D, stage="interview", contact="Katrin Vogel"),
+        Found("Acme", None, D, board=Board("lever", "acme")),
+        Found("Acme", "Tester", D, board=Board("lever", "acme")),
+    ]
+    path = tmp_path / "watchlist.toml"
+    path.write_text(apply("", plan(found), read_known("")), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "# missing: the role; add it, then uncomment" in text
+    proposal = plan(found, read_known(text))
+    assert proposal.empty and proposal.already == len(pair(found))
+    assert apply(text, proposal, read_known(text)) == text

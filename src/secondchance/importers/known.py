@@ -74,8 +74,10 @@ def _scan_comments(text: str, known: Known) -> None:
 
     def flush() -> None:
         nonlocal pending
-        if pending is not None and current is not None and "role" in pending:
-            current.recorded.add((role_key(pending["role"]), pending.get("date")))
+        # A rejection written without its role (the mail named none) is recorded too,
+        # by its date: otherwise every later import would add it again.
+        if pending is not None and current is not None:
+            current.recorded.add((role_key(pending.get("role")), pending.get("date")))
         pending = None
 
     for number, line in enumerate(text.splitlines()):
