@@ -350,3 +350,32 @@ def test_discover_looks_on_the_careers_pages_of_the_senders_site(
     assert asked == ["/bluefin/careers", "/bluefin/jobs", "/v1/boards/bluefin/jobs"]
     assert '[[company]]\nname = "Bluefin"\ngreenhouse = "bluefin"' in out
     assert "found the board of 1 of 1 company without one (0 with nothing to look at)" in err
+
+
+def test_a_failed_source_means_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Real mail files: one rejection read, one source that is not mail at all. The
+    proposal is still shown, the failure said in one line, exit 1, and no file made."""
+    good = tmp_path / "rejection.eml"
+    good.write_bytes(
+        b"From: Acme Hiring Team <no-reply@greenhouse.io>\nTo: me@example.org\n"
+        b"Subject: Your application to Acme\nDate: Tue, 12 Nov 2024 09:30:00 +0100\n"
+        b"Message-ID: <1@acme.example>\n\nThank you for applying for the Data Engineer "
+        b"position. Unfortunately, we have decided to move forward with other candidates."
+        b"\nhttps://boards.greenhouse.io/acme/jobs/1\n"
+    )
+    junk = tmp_path / "photo.jpg"
+    junk.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
+    watchlist = tmp_path / "new.toml"
+    argv = ["import", "mail", str(good), str(junk), "--write", "--config", str(watchlist)]
+    code, out, err = run(argv, capsys)
+    assert code == 1, err
+    assert 'role = "Data Engineer"' in out
+    assert f"secondchance: {junk}: " in err
+    assert "a source failed, so nothing is written" in err
+    assert not watchlist.exists()
+    # Without the broken source the same command writes.
+    code, _, err = run(["import", "mail", str(good), "--write", "--config", str(watchlist)], capsys)
+    assert code == 0, err
+    assert [c.name for c in load(watchlist).companies] == ["Acme"]

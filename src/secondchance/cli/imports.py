@@ -66,6 +66,15 @@ def _run(
         return EXIT_CONFIG
     if args.discover:
         found = _discover(found, _endpoints(path))
+    if failed and args.write:
+        # Half a mailbox read would write half the proposal: the user fixes or drops
+        # the source and runs again (the merge makes that run add only what is new).
+        print(
+            "secondchance: a source failed, so nothing is written: fix it or leave it "
+            "out, then run again with --write",
+            file=sys.stderr,
+        )
+        args = argparse.Namespace(**{**vars(args), "write": False})
     code = _propose(args, path, found)
     return code if code != EXIT_OK else (EXIT_FAILED if failed else EXIT_OK)
 
