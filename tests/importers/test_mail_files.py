@@ -4,11 +4,14 @@ they break (one clear Problem each, the rest still read, nothing created)."""
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from secondchance.importers.found import Problem, RawMail
+from secondchance.importers.found import Found, Problem, RawMail
 from secondchance.importers.mail import files, scan
 
 MAIL = (
@@ -93,18 +96,44 @@ def test_a_maildir_reads_new_and_cur(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file: permissions cannot be tested")
-def test_a_maildir_without_permission_is_one_clear_line(tmp_path: Path) -> None:
-    for sub in ("cur", "new", "tmp"):
-        (tmp_path / sub).mkdir()
-    (tmp_path / "new" / "1.host").write_bytes(MAIL % 0)
-    (tmp_path / "new").chmod(0)
+def test_a_maildir_without_permission_is_one_clear_line() -> None:
+    """A real refusal by the kernel. Root reads every directory, so as root the scan
+    runs in a child process that has dropped to the user nobody first."""
+    folder = Path(tempfile.mkdtemp(prefix="secondchance-maildir-"))
     try:
-        [problem] = list(scan([str(tmp_path)]))
+        folder.chmod(0o755)  # reachable by nobody; only "new" is closed
+        for sub in ("cur", "new", "tmp"):
+            (folder / sub).mkdir(mode=0o755)
+        (folder / "new" / "1.host").write_bytes(MAIL % 0)
+        (folder / "new").chmod(0)
+        found = _scan_unprivileged(str(folder)) if os.geteuid() == 0 else list(scan([str(folder)]))
     finally:
-        (tmp_path / "new").chmod(0o700)
-    assert isinstance(problem, Problem) and problem.fatal
-    assert problem.reason == "permission denied"
+        (folder / "new").chmod(0o700)
+        shutil.rmtree(folder)
+    assert found == [Problem(str(folder), "permission denied")]
+
+
+def _scan_unprivileged(source: str) -> list[Found | Problem]:
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            data = pickle.dumps(list(scan([source])))
+        except BaseException as exc:
+            data = pickle.dumps(repr(exc))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(data)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        result = pickle.loads(pipe.read())
+    os.waitpid(child, 0)
+    assert isinstance(result, list), result
+    return result
 
 
 def test_a_maildir_that_cannot_be_listed_is_one_clear_line_whoever_runs(
