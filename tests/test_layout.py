@@ -27,6 +27,7 @@ ORDER = (
     "delivery",
     "daemon",
     "importers",
+    "web",  # served by the daemon through cli (injected), and by `secondchance web`
     "cli",
     "__main__",  # `python -m secondchance`: the command line
 )
