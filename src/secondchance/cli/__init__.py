@@ -1,6 +1,6 @@
 """The command line: its parser, and each command handed to the module that runs it
 (poll.py: once, run, peek, health; reports.py: status, history, jobs, cooldowns;
-setup.py: check, discover, notify-test; imports.py: import).
+setup.py: check, discover, notify-test; imports.py: import; web.py: web).
 
 Exit codes: 0 success, 1 some board failed (or the database is unusable), 2 the
 watchlist (or the command line) is wrong. Expected failures print one clear line
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return _print_all(script(args.shell))
     logs.setup(args.log_level, args.log_format)
-    from secondchance.cli import imports, poll, reports, setup, starter
+    from secondchance.cli import imports, poll, reports, setup, starter, web
     from secondchance.config import ConfigError
     from secondchance.storage import StorageError
 
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "once": poll.cmd_once,
         "run": poll.cmd_run,
         "peek": poll.cmd_peek,
+        "web": web.cmd_web,
     }[args.command]
     try:
         return handler(args)

@@ -101,6 +101,26 @@ COMMANDS: tuple[Command, ...] = (
         "It logs one line per board per poll. Under systemd or Docker, see the README.",
     ),
     Command(
+        "web",
+        "serve the dashboard alone, against the database a daemon writes (never sends)",
+        (
+            ("secondchance web", "on [server] listen, or http://127.0.0.1:9464/"),
+            ("secondchance web --listen 127.0.0.1:8080", "on another port"),
+        ),
+        "The database is opened read-only as it is: never created nor migrated. Off "
+        "loopback, [server] token is required (exit 2 before listening without it). "
+        "Ctrl-C or SIGTERM stops it.",
+        options=[
+            (
+                ("--listen",),
+                {
+                    "metavar": "ADDR",
+                    "help": 'where to listen, "host:port" (instead of [server] listen)',
+                },
+            )
+        ],
+    ),
+    Command(
         "status",
         "what each board last did: when, the result, open postings, failures, pending alerts",
         (

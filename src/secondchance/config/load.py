@@ -71,6 +71,9 @@ def _validate(path: Path, text: str, raw: dict[str, Any], today: dt.date) -> Con
     ):
         # "${DATABASE_URL:-}" may leave it to the default on purpose.
         check_database(database, ("settings", "database"), errors)
+    if server is not None and server.token is not None:
+        # Masked in every log line, even when written literally in the file.
+        secrets.add(server.token)
     found: list[Target] = []
     policy = DeliveryPolicy()
     if notify is not None:

@@ -10,6 +10,7 @@ job boards' JSON.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
@@ -110,18 +111,74 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (as parse_listen returns it) is this machine's loopback only:
+    a wildcard ("0.0.0.0", "::") or a name other than localhost is not."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# A token an attacker cannot guess by trying: 32 characters (`openssl rand -hex 16`
+# makes them), or a password hash (web/auth.py reads the formats it names).
+TOKEN_MIN_LENGTH = 32
+PASSWORD_HASH = re.compile(r"^pbkdf2_sha256\$(\d+)\$([^$]+)\$([A-Za-z0-9+/=]+)$")
+
+
+def token_problem(listen: str | None, token: str | None) -> str | None:
+    """Why this listen address and token cannot be served, or None. The dashboard is
+    open without a token only on loopback: anywhere else anyone who can reach the port
+    could read the database."""
+    if token is not None and len(token) < TOKEN_MIN_LENGTH and not PASSWORD_HASH.match(token):
+        return (
+            f"at least {TOKEN_MIN_LENGTH} characters "
+            "(`openssl rand -hex 16`), or a password hash "
+            "(`python -m secondchance.web.auth` makes one)"
+        )
+    if listen is not None and token is None:
+        try:
+            host, _ = parse_listen(listen)
+        except ValueError:
+            return None
+        if not is_loopback(host):
+            return (
+                f"{listen} is reachable from other machines: set [server] token "
+                f"(at least {TOKEN_MIN_LENGTH} characters) or listen on 127.0.0.1"
+            )
+    return None
+
+
 class Server(Table, frozen=True):
-    # "127.0.0.1:9464" serves /healthz and /metrics; off unless set.
+    # "127.0.0.1:9464" serves the dashboard, /healthz and /metrics; off unless set.
     listen: str | None = None
+    # Required off loopback: the pages ask for it once (then a cookie), scripts send
+    # it as "Authorization: Bearer ...".
+    token: str | None = None
+    # Host header values allowed besides the listen address (a published Docker port, a
+    # name in /etc/hosts): any other Host is refused (DNS rebinding).
+    hosts: list[NonEmpty] = msgspec.field(default_factory=list)
+    # /metrics: "open" as before, "token" behind the token, "off" not served.
+    metrics: Literal["open", "token", "off"] = "open"
 
     def problems(self) -> list[tuple[str, str]]:
-        if self.listen is None:
-            return []
-        try:
-            parse_listen(self.listen)
-        except ValueError as exc:
-            return [("listen", str(exc))]
-        return []
+        found: list[tuple[str, str]] = []
+        if self.listen is not None:
+            try:
+                parse_listen(self.listen)
+            except ValueError as exc:
+                found.append(("listen", str(exc)))
+        problem = token_problem(self.listen, self.token)
+        if problem is not None:
+            found.append(("token" if self.token is not None else "listen", problem))
+        if self.metrics == "token" and self.token is None:
+            found.append(("metrics", '"token" needs [server] token'))
+        for host in self.hosts:
+            if not re.fullmatch(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?", host):
+                found.append(("hosts", f'{host!r}: expected "name" or "name:port"'))
+        return found
 
 
 class NotifyUrl(Table, frozen=True):

@@ -16,8 +16,10 @@ import hashlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -30,7 +32,6 @@ from secondchance.core.durations import format_duration
 from secondchance.core.wording import plural
 from secondchance.daemon import allocator, sdnotify
 from secondchance.daemon.app import App
-from secondchance.daemon.server import ListenError, StatusServer
 from secondchance.storage import heartbeat
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,23 @@ class _SkipNotice(logging.Filter):
 _SKIP_NOTICE = _SkipNotice()
 
 
+class Server(Protocol):
+    """What the daemon serves on ``[server] listen`` (/healthz, /metrics, the pages):
+    built by the command line (cli/poll.py), since daemon/ never imports web/."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def reloaded(self, config: Config) -> None: ...
+
+
 class Daemon:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, serve: Callable[[Daemon], Server] | None = None) -> None:
+        """``serve`` builds the server for this daemon (it reads ``healthy()``), or
+        None: nothing is served."""
         self.app = app
+        self.serve = serve
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
         logging.getLogger("apscheduler.scheduler").addFilter(_SKIP_NOTICE)
@@ -88,7 +103,7 @@ class Daemon:
         self._drainer: asyncio.Task[None] | None = None
         self._drain_due = False
         self._polled_since_trim = False
-        self.server: StatusServer | None = None
+        self.server: Server | None = None
         # Why polls cannot be stored, while they cannot (logged once).
         self.storage_error: str | None = None
 
@@ -299,6 +314,8 @@ class Daemon:
             log.warning("settings.database changed: restart secondchance to use the new one")
         logs.setup_secrets(config.secrets)
         self.app.update(config)
+        if self.server is not None:
+            self.server.reloaded(config)
         before = {c.name: c for c in old.companies if c.enabled}
         after = {c.name: c for c in config.companies if c.enabled}
         start = datetime.now(UTC)
@@ -325,11 +342,12 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
-        if self.app.config.server.listen:
-            self.server = StatusServer(self.app.config.server.listen, self.healthy)
+        if self.serve is not None:
+            self.server = self.serve(self)
             try:
                 await self.server.start()
-            except ListenError:
+            except BaseException:
+                # The port is taken, say: the command line says so in one line.
                 await self.app.aclose()
                 raise
         # After a restart, whatever is still pending goes out now, backoff or not.

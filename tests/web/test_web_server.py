@@ -1,0 +1,265 @@
+"""The secured server, served for real on 127.0.0.1 (aiohttp's TestServer) and asked
+with a real client: Host and Origin checks, the token, the cookie, the headers, the
+status endpoints. Requests name the Host a browser would send for ``LISTEN``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from secondchance import metrics
+from secondchance.config import load
+from secondchance.storage.database import open_store
+from secondchance.web import auth, keys
+from secondchance.web.security import CSP
+from secondchance.web.server import build_app
+
+LISTEN = "127.0.0.1:9464"
+HOST = {"Host": LISTEN}
+TOKEN = "a-token-of-thirty-two-characters-at-least"
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+async def _probe(request: web.Request) -> web.Response:
+    """A page with data, standing in for the pages (web/pages.py)."""
+    assert request.app[keys.READER] is not None
+    return web.Response(text="the user's data", content_type="text/html")
+
+
+def make_app(
+    tmp_path: Path, server: str = "", healthy: Callable[[], tuple[bool, str]] | None = None
+) -> web.Application:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(f'[server]\nlisten = "{LISTEN}"\n{server}')
+    reader = open_store(f"sqlite:///{tmp_path / 'secondchance.db'}")
+    app = build_app(load(path), reader, healthy or (lambda: (True, "heartbeat 3s ago")))
+    app.router.add_get("/probe", _probe)
+    app.router.add_post("/probe", _probe)
+    return app
+
+
+@pytest.fixture
+async def open_client(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    async with TestClient(TestServer(make_app(tmp_path))) as client:
+        yield client
+
+
+@pytest.fixture
+async def locked(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    async with TestClient(TestServer(make_app(tmp_path, f'token = "{TOKEN}"\n'))) as client:
+        yield client
+
+
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/metrics", "/login", "/probe", "/nowhere"])
+async def test_a_rebinding_host_is_refused_on_every_path(open_client: Client, path: str) -> None:
+    for host in ("evil.example", "evil.example:9464", "127.0.0.1:9465"):
+        response = await open_client.get(path, headers={"Host": host})
+        assert response.status == 421, host
+        assert "the user's data" not in await response.text()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:9464", "localhost:9464", "[::1]:9464"])
+async def test_the_listen_address_and_the_loopback_names_are_allowed(
+    open_client: Client, host: str
+) -> None:
+    response = await open_client.get("/probe", headers={"Host": host})
+    assert response.status == 200
+    assert await response.text() == "the user's data"
+
+
+async def test_the_hosts_of_the_watchlist_are_allowed(tmp_path: Path) -> None:
+    app = make_app(tmp_path, f'token = "{TOKEN}"\nhosts = ["dash.example", "nas.local:8080"]\n')
+    async with TestClient(TestServer(app)) as client:
+        for host in ("dash.example:9464", "nas.local:8080", LISTEN):
+            assert (await client.get("/healthz", headers={"Host": host})).status == 200
+        assert (await client.get("/healthz", headers={"Host": "nas.local:9464"})).status == 421
+
+
+@pytest.mark.parametrize("origin", [None, "http://evil.example", "null", "http://localhost:1"])
+async def test_a_post_from_elsewhere_is_refused(open_client: Client, origin: str | None) -> None:
+    headers = {**HOST, **({"Origin": origin} if origin else {})}
+    for path in ("/probe", "/login"):
+        response = await open_client.post(path, headers=headers, data={"token": TOKEN})
+        assert response.status == 403, (path, origin)
+
+
+async def test_a_post_from_this_dashboard_is_served(open_client: Client) -> None:
+    for origin in ("http://127.0.0.1:9464", "http://localhost:9464"):
+        response = await open_client.post("/probe", headers={**HOST, "Origin": origin})
+        assert response.status == 200
+
+
+async def test_a_script_posts_with_the_bearer_token_and_no_origin(locked: Client) -> None:
+    bearer = {**HOST, "Authorization": f"Bearer {TOKEN}"}
+    assert (await locked.post("/probe", headers=bearer)).status == 200
+    wrong = {**HOST, "Authorization": f"Bearer {TOKEN}x"}
+    assert (await locked.post("/probe", headers=wrong)).status == 403
+    # The token does not make a foreign page's request acceptable.
+    foreign = {**bearer, "Origin": "http://evil.example"}
+    assert (await locked.post("/probe", headers=foreign)).status == 403
+
+
+async def test_without_the_token_a_browser_is_sent_to_sign_in(locked: Client) -> None:
+    response = await locked.get("/probe?sort=date", headers={**HOST, **HTML}, allow_redirects=False)
+    assert response.status == 303
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, parse_qs(location.query)) == ("/login", {"next": ["/probe?sort=date"]})
+    assert "the user's data" not in await response.text()
+
+
+async def test_without_the_token_a_script_is_told_401(locked: Client) -> None:
+    for headers in ({}, {"Authorization": f"Bearer {TOKEN[:-1]}"}, {"Authorization": TOKEN}):
+        response = await locked.get("/probe", headers={**HOST, **headers})
+        assert response.status == 401
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert "the user's data" not in await response.text()
+
+
+async def test_the_bearer_token_opens_the_pages(locked: Client) -> None:
+    response = await locked.get("/probe", headers={**HOST, "Authorization": f"Bearer {TOKEN}"})
+    assert response.status == 200
+    assert await response.text() == "the user's data"
+
+
+@pytest.mark.parametrize("name", ["token", "access_token"])
+async def test_a_token_in_the_query_string_is_refused(locked: Client, name: str) -> None:
+    for path in ("/probe", "/healthz", "/login"):
+        response = await locked.get(f"{path}?{name}={TOKEN}", headers=HOST)
+        assert response.status == 400
+        assert "Authorization: Bearer" in await response.text()
+    bearer = {**HOST, "Authorization": f"Bearer {TOKEN}"}
+    assert (await locked.get(f"/probe?{name}={TOKEN}", headers=bearer)).status == 400
+
+
+async def test_signing_in_gives_a_strict_http_only_cookie(locked: Client) -> None:
+    form = await locked.get("/login?next=/probe", headers=HOST)
+    assert form.status == 200
+    page = await form.text()
+    assert 'name="token"' in page and 'value="/probe"' in page
+    assert "<script" not in page and "style=" not in page
+
+    post = {**HOST, "Origin": f"http://{LISTEN}"}
+    wrong = await locked.post("/login", headers=post, data={"token": "nope", "next": "/probe"})
+    assert wrong.status == 401
+    assert "Set-Cookie" not in wrong.headers
+
+    right = await locked.post(
+        "/login", headers=post, data={"token": TOKEN, "next": "/probe"}, allow_redirects=False
+    )
+    assert right.status == 303
+    assert right.headers["Location"] == "/probe"
+    cookie = right.headers["Set-Cookie"]
+    attributes = {part.strip().split("=")[0].lower(): part for part in cookie.split(";")}
+    assert {"httponly", "samesite", "path", "max-age"} <= attributes.keys()
+    assert attributes["samesite"].strip() == "SameSite=Strict"
+    assert TOKEN not in cookie
+    session = right.cookies[auth.COOKIE].value
+
+    locked.session.cookie_jar.clear()
+    page_headers = {**HOST, "Cookie": f"{auth.COOKIE}={session}"}
+    assert (await locked.get("/probe", headers=page_headers)).status == 200
+    forged = {**HOST, "Cookie": f"{auth.COOKIE}={session}x"}
+    assert (await locked.get("/probe", headers=forged)).status == 401
+
+
+async def test_after_signing_in_the_way_stays_on_this_site(locked: Client) -> None:
+    post = {**HOST, "Origin": f"http://{LISTEN}"}
+    response = await locked.post(
+        "/login",
+        headers=post,
+        data={"token": TOKEN, "next": "//evil.example/"},
+        allow_redirects=False,
+    )
+    assert response.headers["Location"] == "/"
+
+
+async def test_the_token_is_compared_in_constant_time(
+    locked: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+    real = auth.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    response = await locked.get("/probe", headers={**HOST, "Authorization": "Bearer guess"})
+    assert response.status == 401
+    assert compared == [(b"guess", TOKEN.encode())]
+
+
+async def test_a_password_hash_stands_for_the_token(tmp_path: Path) -> None:
+    hashed = auth.hash_password("correct horse battery staple", iterations=1000)
+    async with TestClient(TestServer(make_app(tmp_path, f'token = "{hashed}"\n'))) as client:
+
+        async def with_bearer(value: str) -> int:
+            headers = {**HOST, "Authorization": f"Bearer {value}"}
+            return (await client.get("/probe", headers=headers)).status
+
+        assert await with_bearer("correct horse battery staple") == 200
+        assert await with_bearer("correct horse battery staple") == 200  # remembered
+        assert await with_bearer("wrong horse battery staple") == 401
+        assert await with_bearer(hashed) == 401  # the hash is not the password
+
+
+@pytest.mark.parametrize("path", ["/login", "/nowhere", "/probe", "/healthz", "/metrics"])
+async def test_every_response_carries_the_security_headers(open_client: Client, path: str) -> None:
+    for headers in (HOST, {"Host": "evil.example"}):
+        response = await open_client.get(path, headers=headers)
+        assert response.headers["Content-Security-Policy"] == CSP
+        assert "'unsafe-inline'" not in CSP and "frame-ancestors 'none'" in CSP
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_healthz_stays_open_behind_a_token(tmp_path: Path) -> None:
+    state = {"ok": True}
+
+    def healthy() -> tuple[bool, str]:
+        return (True, "heartbeat 3s ago") if state["ok"] else (False, "starting")
+
+    app = make_app(tmp_path, f'token = "{TOKEN}"\n', healthy)
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/healthz", headers=HOST)
+        assert (response.status, await response.text()) == (200, "ok: heartbeat 3s ago\n")
+        state["ok"] = False
+        response = await client.get("/healthz", headers=HOST)
+        assert (response.status, await response.text()) == (503, "unhealthy: starting\n")
+
+
+@pytest.mark.parametrize(
+    ("setting", "anonymous", "with_token"),
+    [("open", 200, 200), ("token", 401, 200), ("off", 404, 404)],
+)
+async def test_metrics_open_behind_the_token_or_off(
+    tmp_path: Path, setting: str, anonymous: int, with_token: int
+) -> None:
+    metrics.enable()
+    app = make_app(tmp_path, f'token = "{TOKEN}"\nmetrics = "{setting}"\n')
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/metrics", headers=HOST)
+        assert response.status == anonymous
+        bearer = {**HOST, "Authorization": f"Bearer {TOKEN}"}
+        response = await client.get("/metrics", headers=bearer)
+        assert response.status == with_token
+        if with_token == 200:
+            assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+            assert "# TYPE" in await response.text()
+
+
+async def test_on_loopback_without_a_token_pages_are_open(open_client: Client) -> None:
+    response = await open_client.get("/probe", headers={**HOST, **HTML})
+    assert response.status == 200
+    login = await open_client.get("/login", headers=HOST, allow_redirects=False)
+    assert (login.status, login.headers["Location"]) == (303, "/")
