@@ -79,3 +79,21 @@ def test_the_token_is_masked_in_logs_even_written_literally(
     err = capsys.readouterr().err
     assert "someone sent ***" in err
     assert TOKEN not in err
+
+
+def test_the_hash_helper_prints_a_hash_the_watchlist_takes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "secondchance.web.auth"],
+        input="correct horse battery staple\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    hashed = done.stdout.strip()
+    assert hashed.startswith("pbkdf2_sha256$600000$")
+    assert "correct horse" not in hashed
+    assert problems(tmp_path, f'listen = "0.0.0.0:9464"\ntoken = "{hashed}"\n') == []

@@ -4,10 +4,13 @@ status endpoints. Requests name the Host a browser would send for ``LISTEN``."""
 
 from __future__ import annotations
 
+import socket
+import warnings
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -17,7 +20,7 @@ from secondchance.config import load
 from secondchance.storage.database import open_store
 from secondchance.web import auth, keys
 from secondchance.web.security import CSP
-from secondchance.web.server import build_app
+from secondchance.web.server import ListenError, WebServer, build_app
 
 LISTEN = "127.0.0.1:9464"
 HOST = {"Host": LISTEN}
@@ -263,3 +266,49 @@ async def test_on_loopback_without_a_token_pages_are_open(open_client: Client) -
     assert response.status == 200
     login = await open_client.get("/login", headers=HOST, allow_redirects=False)
     assert (login.status, login.headers["Location"]) == (303, "/")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_the_web_server_serves_follows_reloads_and_says_why_it_cannot_listen(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    app = make_app(tmp_path)
+    server = WebServer(app, f"127.0.0.1:{port}")
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/healthz"
+            async with session.get(url, headers=HOST) as response:
+                assert (response.status, await response.text()) == (
+                    200,
+                    "ok: heartbeat 3s ago\n",
+                )
+        (tmp_path / "x").mkdir()
+        with pytest.raises(ListenError) as taken:
+            await WebServer(make_app(tmp_path / "x"), f"127.0.0.1:{port}").start()
+        assert str(taken.value) == (
+            f"[server] listen: cannot listen on 127.0.0.1:{port}: Address already in use"
+        )
+        path = tmp_path / "reloaded.toml"
+        path.write_text('[settings]\ninterval = "2h"\n')
+        reloaded = load(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            server.reloaded(reloaded)
+        assert app[keys.CONFIG] is reloaded
+    finally:
+        await server.close()
+
+
+async def test_an_address_not_of_this_machine_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ListenError) as error:
+        await WebServer(make_app(tmp_path), "192.0.2.1:9464").start()
+    assert str(error.value) == (
+        "[server] listen: cannot listen on 192.0.2.1:9464: Cannot assign requested address"
+    )

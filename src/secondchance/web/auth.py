@@ -12,6 +12,7 @@ about them is ever written to disk.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from secondchance.config.tables import PASSWORD_HASH
-from secondchance.web.security import safe_next
+from secondchance.web.security import bearer, safe_next
 
 COOKIE = "secondchance_session"
 SESSION_SECONDS = 30 * 86400
@@ -57,25 +58,29 @@ class Guard:
     # Bearer values already found to match a password hash, by their SHA-256: a feed
     # reader polling every minute would otherwise cost a hash computation each time.
     _known: set[bytes] = field(default_factory=set)
+    _hashing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def required(self) -> bool:
         return self.token is not None
 
-    def check(self, given: str) -> bool:
+    async def check(self, given: str) -> bool:
         """Whether ``given`` is the token, in time that does not depend on how much of
         it is right (hmac.compare_digest)."""
         if self.token is None:
             return False
-        if PASSWORD_HASH.match(self.token):
-            key = hashlib.sha256(given.encode()).digest()
-            if key in self._known:
-                return True
-            if _matches_hash(given, self.token):
-                self._known.add(key)
-                return True
-            return False
-        return hmac.compare_digest(given.encode(), self.token.encode())
+        if not PASSWORD_HASH.match(self.token):
+            return hmac.compare_digest(given.encode(), self.token.encode())
+        key = hashlib.sha256(given.encode()).digest()
+        if key in self._known:
+            return True
+        # A hash takes a fraction of a second of CPU: off the event loop (polls and
+        # pages go on), and one at a time, so wrong guesses cannot take every core.
+        async with self._hashing:
+            matched = await asyncio.to_thread(_matches_hash, given, self.token)
+        if matched:
+            self._known.add(key)
+        return matched
 
     def open_session(self, now: float | None = None) -> str:
         now = time.time() if now is None else now
@@ -93,14 +98,12 @@ class Guard:
         expires = self.sessions.get(session)
         return expires is not None and expires > now
 
-    def allows(self, request: web.Request) -> bool:
-        from secondchance.web.security import bearer
-
+    async def allows(self, request: web.Request) -> bool:
         if self.token is None:
             return True
         given = bearer(request.headers.get("Authorization"))
         if given is not None:
-            return self.check(given)
+            return await self.check(given)
         return self.session_valid(request.cookies.get(COOKIE))
 
 
@@ -142,7 +145,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not guard.required:
         raise web.HTTPSeeOther(target)
     given = form.get("token")
-    if not isinstance(given, str) or not guard.check(given.strip()):
+    if not isinstance(given, str) or not await guard.check(given.strip()):
         return _form(target, "That is not the token.", status=401)
     response = web.Response(status=303, headers={"Location": target})
     # HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.

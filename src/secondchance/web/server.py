@@ -73,13 +73,13 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         # CORS preflight, which this server never grants.
         scripted = origin is None and security.bearer(request.headers.get("Authorization"))
         if not security.origin_allowed(origin, rules.hosts) and not (
-            scripted and guard.allows(request)
+            scripted and await guard.allows(request)
         ):
             return _refuse(403, "forbidden: this request did not come from this dashboard")
     need = security.access(request.path, rules.metrics)
     if need == "absent":
         return _refuse(404, "not found")
-    if need == "token" and not guard.allows(request):
+    if need == "token" and not await guard.allows(request):
         if _wants_page(request):
             raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/')}")
         return _refuse(401, "sign in: the token is needed", **{"WWW-Authenticate": "Bearer"})
