@@ -135,3 +135,34 @@ def test_web_serves_healthz_on_an_existing_database_and_stops_cleanly(
     assert process.returncode == 0
     assert "Traceback" not in stderr
     assert database.read_bytes() == before  # read only: never migrated nor written
+
+
+async def test_pages_read_a_live_read_only_store_of_their_own(
+    tmp_path: Path, database: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import OperationalError
+
+    from secondchance.cli.web import dashboard
+    from secondchance.config import load
+    from secondchance.storage import heartbeat
+    from secondchance.web import keys
+
+    (tmp_path / "w.toml").write_text("")
+    # Opened with no daemon running (no -wal file): it must still see later writes.
+    server = dashboard(
+        load(tmp_path / "w.toml"), tmp_path / "data", lambda: (True, ""), "127.0.0.1:1"
+    )
+    reader = server.app[keys.READER]
+    try:
+        assert await reader.read(heartbeat.last) is None
+        writer = open_store(f"sqlite:///{database}")
+        at = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+        await writer.write(heartbeat.beat, at)
+        assert await reader.read(heartbeat.last) == at
+        writer.dispose()
+        with pytest.raises(OperationalError, match="readonly"):
+            await reader.write(heartbeat.beat, at)
+    finally:
+        reader.dispose()

@@ -82,19 +82,18 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from secondchance.daemon.app import App, existing_store
+    from secondchance.cli.web import dashboard
+    from secondchance.daemon.app import App
     from secondchance.daemon.scheduler import Daemon
-    from secondchance.web.server import ListenError, WebServer, build_app
+    from secondchance.web.server import ListenError, WebServer
 
     config = load_config(args)
     listen = config.server.listen
 
     def serve(daemon: Daemon) -> WebServer:
-        # Pages get a read-only Store of their own: a page never waits behind a poll's
-        # write, nor holds one up. Opened once App.open has created the database.
-        reader = existing_store(config, data_dir(args))
+        # Called once App.open has created the database the pages read.
         assert listen is not None
-        return WebServer(build_app(config, reader, daemon.healthy), listen)
+        return dashboard(config, data_dir(args), daemon.healthy, listen)
 
     async def main() -> int:
         app = App.open(config, data_dir(args), console=print_message)

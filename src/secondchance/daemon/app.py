@@ -30,10 +30,14 @@ def store_for(config: Config | None, data_dir: Path) -> Store:
     return open_store(database_url(config.settings.database if config else None, data_dir))
 
 
-def existing_store(config: Config | None, data_dir: Path, *, writable: bool = False) -> Store:
+def existing_store(
+    config: Config | None, data_dir: Path, *, writable: bool = False, live: bool = False
+) -> Store:
     """The watchlist's database as it is, for the commands that only look at it."""
     return open_existing(
-        database_url(config.settings.database if config else None, data_dir), writable=writable
+        database_url(config.settings.database if config else None, data_dir),
+        writable=writable,
+        live=live,
     )
 
 

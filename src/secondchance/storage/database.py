@@ -152,10 +152,12 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-def open_existing(url: str, *, writable: bool = False) -> Store:
+def open_existing(url: str, *, writable: bool = False, live: bool = False) -> Store:
     """The database at ``url`` as it is, for the commands that only look: never
     created, never migrated (a daemon of another version may be using it). SQLite is
-    opened read-only unless ``writable``. StorageError says why it cannot be."""
+    opened read-only unless ``writable``; ``live`` for a reader that stays open (the
+    dashboard) and must see what a daemon writes later, even one started after it.
+    StorageError says why it cannot be."""
     import sqlite3
 
     from sqlalchemy.engine import make_url
@@ -182,7 +184,8 @@ def open_existing(url: str, *, writable: bool = False) -> Store:
             # one is writing, and `immutable` reads without making them (files a
             # reader running as root would leave that the daemon could not open).
             wal = path.with_name(path.name + "-wal")
-            uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
+            # A live reader is never `immutable`: SQLite would trust its first look.
+            uri = path.resolve().as_uri() + ("?mode=ro" if live or wal.exists() else "?immutable=1")
             engine = create_engine(
                 "sqlite://",
                 creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
