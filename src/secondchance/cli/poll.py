@@ -82,15 +82,21 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from secondchance.cli.web import dashboard
     from secondchance.daemon.app import App
-    from secondchance.daemon.scheduler import Daemon
-    from secondchance.web.server import ListenError, WebServer
+    from secondchance.daemon.scheduler import Daemon, Server
 
     config = load_config(args)
     listen = config.server.listen
+    # The web server (aiohttp.web, the pages' templates) is loaded only when served.
+    listen_errors: tuple[type[Exception], ...] = ()
+    if listen:
+        from secondchance.web.server import ListenError
 
-    def serve(daemon: Daemon) -> WebServer:
+        listen_errors = (ListenError,)
+
+    def serve(daemon: Daemon) -> Server:
+        from secondchance.cli.web import dashboard
+
         # Called once App.open has created the database the pages read.
         assert listen is not None
         return dashboard(config, data_dir(args), daemon.healthy, listen)
@@ -102,7 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(main())
-    except ListenError as exc:
+    except listen_errors as exc:
         print(f"secondchance: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
