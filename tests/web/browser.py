@@ -8,8 +8,9 @@ chromium, so there it is a failure (as tests/conftest.py treats PostgreSQL).
 
 The browser tests are plain (sync) functions: Playwright's sync API cannot run
 inside the event loop pytest-asyncio gives an async test. One browser serves each
-module (not the session: see ``browser_fixture``); each test opens its own context (viewport, colour scheme), in which
-every request off 127.0.0.1 is aborted, so no page can reach the internet.
+module (not the session: see ``browser_fixture``); each test opens its own context
+(viewport, colour scheme), in which every request off 127.0.0.1 is aborted, so no
+page can reach the internet.
 
 Screenshots are test artefacts: ``$SECONDCHANCE_TEST_ARTIFACTS/screenshots`` when
 that is set, else ``tests/artifacts/screenshots`` (gitignored).
