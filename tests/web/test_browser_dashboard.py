@@ -208,8 +208,9 @@ def test_every_page_fits_the_screen_light_and_dark(
     for scheme in SCHEMES:
         page = open_page(width, scheme)
         assert page.goto(dashboard.url + path).status == 200
-        assert horizontal_overflow(page) == 0, (path, width, scheme)
+        # Taken before the checks: a page that fails them is the one to look at.
         screenshot(page, f"{slug(path)}-{width}-{scheme}")
+        assert horizontal_overflow(page) == 0, (path, width, scheme)
         assert page.console_errors == page.page_errors == []
 
 
@@ -246,7 +247,7 @@ def test_a_cross_origin_post_is_refused(dashboard: Dashboard) -> None:
     with httpx.Client(base_url=dashboard.url) as client:
         for path in ["/", "/jobs"]:
             response = client.post(path, headers={"Origin": "http://evil.test"})
-            assert response.status_code == 403, (path, response.status_code)
+            assert response.status_code in (400, 403), (path, response.status_code)
 
 
 def test_a_post_without_the_csrf_token_is_refused() -> None:
