@@ -246,16 +246,34 @@ def horizontal_overflow(watched: Watched) -> int:
     return overflow
 
 
+def inline_script_runs(watched: Watched) -> bool:
+    """Whether the page lets an inline script run: one is added to the document (as an
+    injection that got past escaping would be), which a CSP without 'unsafe-inline'
+    refuses. Page.evaluate itself is the browser's debugger, which no CSP governs."""
+    ran: bool = watched.page.evaluate(
+        """() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.__inline_ran = true';
+          document.body.appendChild(script);
+          return window.__inline_ran === true;
+        }"""
+    )
+    return ran
+
+
 def csp_violations(watched: Watched) -> list[str]:
     return [e for e in watched.console_errors if "Content Security Policy" in e]
 
 
 def screenshot(watched: Watched, name: str) -> Path:
-    """Save the page as ``screenshots/{name}.png`` among the test artefacts; the whole
-    page unless it is taller than a browser can paint in one image."""
+    """Save the page as ``screenshots/{name}.png`` among the test artefacts: the whole
+    page, or only the window when the page is too big for one image (chromium cannot
+    paint a page that a long title made a million pixels wide, and gives up)."""
     target = artifacts() / "screenshots" / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     watched.page.evaluate("window.scrollTo(0, 0)")
-    height = watched.page.evaluate("document.documentElement.scrollHeight")
-    watched.page.screenshot(path=str(target), full_page=height <= 8_000)
+    width, height = watched.page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    watched.page.screenshot(path=str(target), full_page=width <= 4_000 and height <= 8_000)
     return target

@@ -34,6 +34,7 @@ from browser import (
     dashboard_built_fixture,  # noqa: F401
     elements_from_text,
     horizontal_overflow,
+    inline_script_runs,
     open_page_fixture,  # noqa: F401
     provoke,
     screenshot,
@@ -196,6 +197,18 @@ def test_hostile_titles_run_no_script_and_make_no_link(
     assert unsafe_links(page) == []
     assert csp_violations(page) == []
     assert page.console_errors == page.page_errors == page.offsite == []
+
+
+def test_the_csp_blocks_an_inline_script(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """Defence in depth: were some text ever to get past escaping as a <script>, the
+    browser would refuse to run it."""
+    page = open_page()
+    page.goto(dashboard.url + "/jobs")
+    assert csp_violations(page) == []
+    assert not inline_script_runs(page)
+    assert csp_violations(page)
 
 
 @pytest.mark.parametrize("width", ["phone", "wide"])

@@ -16,6 +16,7 @@ from browser import (
     csp_violations,
     elements_from_text,
     horizontal_overflow,
+    inline_script_runs,
     open_page_fixture,  # noqa: F401
     provoke,
     screenshot,
@@ -92,6 +93,16 @@ def test_self_test_csp_violations_are_collected(
     page.goto(serve(boards, "/inline", inline, csp=True))
     assert script_ran(page) == []  # the CSP blocked it...
     assert csp_violations(page)  # ...and said so on the console
+    assert not inline_script_runs(page)
+
+
+def test_self_test_an_inline_script_runs_without_a_csp(
+    boards: BoardServer, open_page: Callable[..., Watched]
+) -> None:
+    page = open_page()
+    page.goto(serve(boards, "/open", safe(["x"])))
+    assert inline_script_runs(page)
+    assert csp_violations(page) == []
 
 
 @pytest.mark.parametrize("width", ["phone", "wide"])
