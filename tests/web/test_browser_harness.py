@@ -21,6 +21,7 @@ from browser import (
     provoke,
     screenshot,
     script_ran,
+    unavailable,
     unsafe_links,
 )
 from hostile import JAVASCRIPT_URL, LINK_TITLE, LONG_TITLE, TITLES, VISIBLE
@@ -122,3 +123,13 @@ def test_self_test_the_escaped_corpus_passes_every_detector(
         assert page.page.get_by_text(text, exact=False).first.is_visible(), text
     assert page.console_errors == page.page_errors == page.offsite == []
     assert screenshot(page, f"self-test-safe-{width}-{scheme}").stat().st_size > 0
+
+
+def test_without_chromium_a_newcomer_skips_and_ci_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    reason = "chromium not installed: apt-get install chromium"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        unavailable(reason)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true, so this is a failure"):
+        unavailable(reason)
