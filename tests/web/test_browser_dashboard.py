@@ -227,23 +227,36 @@ def test_every_page_fits_the_screen_light_and_dark(
         assert page.console_errors == page.page_errors == []
 
 
+# The focused element's href, and whether focus shows on it (an outline or a shadow).
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return [null, true];
+  const style = getComputedStyle(e);
+  const marked = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow !== 'none';
+  return [e.getAttribute('href'), marked];
+}"""
+
+
 def test_the_keyboard_reaches_the_main_links(
     dashboard: Dashboard, open_page: Callable[..., Watched]
 ) -> None:
     page = open_page()
     page.goto(dashboard.url + "/")
     reached: set[str] = set()
+    unmarked: list[str] = []
     for _ in range(60):
         page.page.keyboard.press("Tab")
-        href = page.page.evaluate(
-            "document.activeElement && document.activeElement.getAttribute('href')"
-        )
+        href, marked = page.page.evaluate(FOCUSED)
         if href:
             reached.add(href.split("?", 1)[0])
+            if not marked:
+                unmarked.append(href)
         if reached >= MAIN_LINKS and any(h.startswith("/company/") for h in reached):
             break
     assert reached >= MAIN_LINKS, reached
     assert any(h.startswith("/company/") for h in reached), reached
+    assert unmarked == [], "links focused without a visible mark (outline or shadow)"
 
 
 def test_a_wrong_host_is_refused_on_every_path(dashboard: Dashboard) -> None:
