@@ -3,9 +3,10 @@ one or two statements, the lists among them paginated (LIMIT/OFFSET)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -128,9 +129,11 @@ _DELIVERY_COLUMNS = (
 )
 
 
-def _delivery(row: tuple[object, ...]) -> DeliveryRow:
-    n = len(_DELIVERY_COLUMNS)
-    return DeliveryRow(*row[:n], alert=alert_of(row[n:]))  # type: ignore[arg-type]
+def _delivery(row: Sequence[Any]) -> DeliveryRow:
+    id_, channel, status, attempts, next_attempt_at, last_error, sent_at = row[:7]
+    return DeliveryRow(
+        id_, channel, status, attempts, next_attempt_at, last_error, sent_at, alert_of(row[7:])
+    )
 
 
 def delivery_counts(connection: Connection) -> dict[tuple[str, str], int]:
