@@ -223,6 +223,10 @@ class Page:
     total: int
     size: int = PAGE_SIZE
 
+    def __post_init__(self) -> None:
+        # A page past the end (a bookmark, a list that shrank) shows the last one.
+        object.__setattr__(self, "number", max(1, min(self.number, self.pages)))
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.size))
