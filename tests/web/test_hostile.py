@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 from dashboard_site import GH, Site, board, get_html
 
 from conftest import BoardServer
@@ -78,7 +79,7 @@ async def test_hostile_text_creates_no_element_and_no_link(site: Site, path: str
         response = await client.get(path)
         html = await response.text()
     assert response.status == 200, html
-    tree = await _tree(html)
+    tree = LexborHTMLParser(html)
     for tag in ("img", "svg", "iframe", "b", "object", "embed"):
         assert tree.css(tag) == [], tag
     scripts = [s.attributes.get("src") for s in tree.css("script")]
@@ -117,9 +118,3 @@ async def test_the_json_endpoints_keep_board_text_as_it_was(site: Site) -> None:
     async with site.client() as client:
         jobs = await (await client.get("/api/jobs")).json()
     assert "<img src=x onerror=alert(1)>" in {j["title"] for j in jobs["items"]}
-
-
-async def _tree(html: str):  # type: ignore[no-untyped-def]
-    from selectolax.lexbor import LexborHTMLParser
-
-    return LexborHTMLParser(html)

@@ -3,6 +3,7 @@ database filled by real polls of boards on 127.0.0.1."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ failure_alert_after = 1
 
 [notify]
 timezone = "UTC"
-urls = [{{ url = "{receiver}", tags = ["dream"] }}]
+urls = [{{ url = "{receiver}", tags = ["dream"] }}, "json://127.0.0.1:9/hook-secret-4711"]
 
 [[company]]
 name = "Acme"
@@ -167,11 +168,18 @@ async def test_deliveries_show_each_channel_and_state(site: Site) -> None:
         tree = await get_html(client, "/deliveries")
         sent = await get_html(client, "/deliveries?state=sent")
         pending = await get_html(client, "/deliveries?state=pending")
+        failed = await get_html(client, "/deliveries?state=failed")
     page = text_of(tree)
     assert "notify.urls[0] (json)" in page
-    assert "sent" in page
+    assert "notify.urls[1] (json)" in page
     assert len(sent.css("tbody tr.sent")) >= 3
     assert "Nothing here." in text_of(pending)
+    # The channel that is down: each delivery failed, with its reason and next try.
+    rows = failed.css("tbody tr.failed")
+    assert rows
+    assert all("notify.urls[1] (json)" in r.text() for r in rows)
+    assert all(re.search(r"failed: failed \d+ times?: .+", r.text()) for r in rows)
+    assert "hook-secret-4711" not in tree.html
 
 
 async def test_the_json_endpoints_mirror_the_commands(site: Site) -> None:
@@ -198,8 +206,10 @@ async def test_the_json_endpoints_mirror_the_commands(site: Site) -> None:
         "Sales Person",
         "Paid Search Marketing Manager",
     }
-    assert {d["state"] for d in deliveries["items"]} == {"sent"}
-    assert all(d["label"] == "notify.urls[0] (json)" for d in deliveries["items"])
+    assert {(d["label"], d["state"]) for d in deliveries["items"]} == {
+        ("notify.urls[0] (json)", "sent"),
+        ("notify.urls[1] (json)", "failed"),
+    }
 
 
 async def test_the_watchlist_shows_routing_and_never_a_secret(
@@ -210,6 +220,8 @@ async def test_the_watchlist_shows_routing_and_never_a_secret(
         html = await response.text()
     assert response.status == 200
     assert receiver.url not in html
+    assert "hook-secret-4711" not in html
+    assert "notify.urls[1] (json)" in html
     assert receiver.url.split("://", 1)[1] not in html
     assert "notify.urls[0] (json)" in html
     assert "greenhouse:acme" in html

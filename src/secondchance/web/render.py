@@ -23,6 +23,7 @@ def environment() -> Environment:
     )
     env.filters["text"] = views.text
     env.filters["href"] = views.href
+    env.filters["alert_text"] = views.alert_text
     env.globals["query"] = views.query_string
     return env
 

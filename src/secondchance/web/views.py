@@ -126,10 +126,15 @@ class AlertView:
     at: str
 
 
+def alert_text(alert: Alert) -> str:
+    """What an alert is about: its posting's title, or its detail (a failing board)."""
+    return text(alert.title or alert.detail or "")
+
+
 def alert_view(alert: Alert, tz: tzinfo) -> AlertView:
     return AlertView(
         kind=alert.kind.replace("_", " "),
-        title=text(alert.title or ""),
+        title=alert_text(alert),
         url=href(alert.url),
         at=when(alert.created_at, tz),
     )
