@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
 from dashboard_site import GH, Site, board, get_html
+from selectolax.lexbor import LexborHTMLParser
 
 from conftest import BoardServer
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 from secondchance.core.board import BoardState
 from secondchance.core.models import Alert, SourceRef
 from secondchance.storage import boards
+from secondchance.storage.bulk import Bulk
 from secondchance.storage.outbox import ALERT_COLUMNS, alert_of
 from secondchance.storage.queries import StoredPosting
 from secondchance.storage.schema import alerts, deliveries, postings, sources
@@ -64,43 +65,56 @@ def _parse(value: str) -> datetime:
     return parsed
 
 
+def snapshot_mark(connection: Connection) -> tuple[object, ...]:
+    """What changes whenever a poll is stored: the boards, their polls and open
+    postings, and the newest posting (the jobs page keeps its list until it does)."""
+    boards_row = connection.execute(
+        select(
+            func.count(_S.id),
+            func.max(_S.last_poll_at),
+            func.sum(_S.attempts),
+            func.sum(_S.open_count),
+        )
+    ).one()
+    newest = connection.execute(select(func.max(_P.id))).scalar()
+    return (*boards_row, newest)
+
+
+_STORED = (*POSTING_COLUMNS, _P.status, _P.first_seen, _P.last_seen, _P.closed_at)
+
+
 def open_postings(
     connection: Connection, companies: Collection[str] | None = None
 ) -> list[StoredPosting]:
     """The open postings of ``companies`` (every company when None), by company and
-    first seen."""
-    query = (
-        select(
-            _S.company,
-            _S.kind,
-            _S.board,
-            *POSTING_COLUMNS,
-            _P.status,
-            _P.first_seen,
-            _P.last_seen,
-            _P.closed_at,
-        )
-        .join(sources, _S.id == _P.source_id)
-        .where(_P.status == "open")
-    )
+    first seen. Read in bulk (storage/bulk.py): the jobs page reads every posting."""
+    query = select(_S.id, _S.company, _S.kind, _S.board)
     if companies is not None:
         query = query.where(func.lower(_S.company).in_([key(c) for c in companies]))
-    query = query.order_by(_S.company, _P.first_seen, _P.id)
+    refs = {i: SourceRef(name, kind, board) for i, name, kind, board in connection.execute(query)}
+    bulk = Bulk(connection)
+    if companies is None:
+        rows = bulk.select((_P.source_id, *_STORED))
+    else:
+        rows = bulk.select((_P.source_id, *_STORED), _P.source_id, list(refs))
     found = []
-    for row in connection.execute(query):
-        name, kind, board = row[:3]
+    for row in rows:
         status, first_seen, last_seen, closed_at = row[-4:]
+        ref = refs.get(row[0])
+        if status != "open" or ref is None:
+            continue
         found.append(
             StoredPosting(
-                company=name,
-                source=SourceRef(name, kind, board),
-                posting=posting_of(row[3:-4]),
+                company=ref.company,
+                source=ref,
+                posting=posting_of(row[1:-4]),
                 status=status,
                 first_seen=first_seen,
                 last_seen=last_seen,
                 closed_at=closed_at,
             )
         )
+    found.sort(key=lambda item: (item.company, item.first_seen))
     return found
 
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from aiohttp import web
 from sqlalchemy import Connection
@@ -13,9 +13,11 @@ from secondchance.core.models import SourceRef
 from secondchance.core.why import explain
 from secondchance.storage import dashboard, queries
 from secondchance.storage.shapes import history, status_json, stored_posting_json
+from secondchance.web import jobs as jobs_kept
 from secondchance.web import keys, views
 
 API_PAGE = 500
+T = TypeVar("T")
 
 
 def add_routes(app: web.Application) -> None:
@@ -26,11 +28,16 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/history", history_of)
 
 
-def paged(request: web.Request, items: Sequence[Any]) -> web.Response:
+def paged(
+    request: web.Request,
+    items: Sequence[T],
+    shape: Callable[[T], object] = lambda item: item,
+) -> web.Response:
+    """One page of ``items``, each shaped by ``shape`` (only the page's are)."""
     slice_ = views.Page(views.page_number(request.query.get("page")), len(items), API_PAGE)
     return web.json_response(
         {
-            "items": list(items[slice_.offset : slice_.offset + slice_.size]),
+            "items": [shape(item) for item in items[slice_.offset : slice_.offset + slice_.size]],
             "page": slice_.number,
             "pages": slice_.pages,
             "total": slice_.total,
@@ -89,9 +96,8 @@ async def company(request: web.Request) -> web.Response:
 async def jobs(request: web.Request) -> web.Response:
     """The open postings that pass the filters, as `jobs --open --json` prints them;
     the page's query parameters narrow and sort them."""
-    postings = await request.app[keys.READER].read(dashboard.open_postings)
-    found = views.passing_jobs(request.app[keys.CONFIG], postings, request.query)
-    return paged(request, [stored_posting_json(item) for item in found])
+    found = views.narrowed((await jobs_kept.passing(request))[0], request.query)
+    return paged(request, found, stored_posting_json)
 
 
 async def deliveries(request: web.Request) -> web.Response:

@@ -3,7 +3,6 @@ read-only Store, the watchlist running now and the application's clock."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from secondchance.storage import dashboard, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
 from secondchance.web import api, keys, views
+from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
 STATIC = Path(__file__).parent / "static"
@@ -32,6 +32,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/deliveries", deliveries)
     app.router.add_get("/watchlist", watchlist)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
+    jobs_kept.install(app)
     api.add_routes(app)
 
 
@@ -51,30 +52,39 @@ async def overview(request: web.Request) -> web.Response:
     q = request.query
     search, tag = q.get("q", "").strip(), q.get("tag", "").strip()
     sort = q.get("sort", "name")
-    cards = [
-        views.card(
-            c, states.get(key(c.name), []), last.get(key(c.name)), backs.get(key(c.name)), now, tz
-        )
+    entries = [
+        views.Entry(c, states.get(key(c.name), []), backs.get(key(c.name)))
         for c in config.companies
     ]
     if search:
-        cards = [c for c in cards if views.matches(search, c.name, *c.rejections, *c.tags)]
+        entries = [e for e in entries if e.found(search)]
     if tag:
-        cards = [c for c in cards if tag in c.tags]
+        entries = [e for e in entries if tag in e.company.tags]
     if q.get("failing"):
-        cards = [c for c in cards if c.failing]
+        entries = [e for e in entries if e.failing]
     if q.get("roleback"):
-        cards = [c for c in cards if c.role_back_at is not None]
-    cards = views.sort_cards(cards, sort if sort in views.SORTS else "name")
-    slice_ = views.Page(views.page_number(q.get("page")), len(cards))
-    shown = cards[slice_.offset : slice_.offset + slice_.size]
-    postings = await store.read(dashboard.open_postings, [c.name for c in shown])
+        entries = [e for e in entries if e.role_back_at is not None]
+    entries = views.sort_entries(entries, sort if sort in views.SORTS else "name")
+    slice_ = views.Page(views.page_number(q.get("page")), len(entries))
+    chosen = entries[slice_.offset : slice_.offset + slice_.size]
+    postings = await store.read(dashboard.open_postings, [e.company.name for e in chosen])
     passing: dict[str, int] = {}
     for item in postings:
         company = config.company(item.company)
         if company is not None and company.passes(item.posting):
             passing[key(item.company)] = passing.get(key(item.company), 0) + 1
-    shown = [dataclasses.replace(c, passing=passing.get(key(c.name), 0)) for c in shown]
+    shown = [
+        views.card(
+            e.company,
+            e.states,
+            last.get(key(e.company.name)),
+            e.role_back_at,
+            passing.get(key(e.company.name), 0),
+            now,
+            tz,
+        )
+        for e in chosen
+    ]
     return page(
         "overview.html",
         title="Overview",
@@ -171,8 +181,8 @@ async def company_page(request: web.Request) -> web.Response:
 
 async def jobs(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
-    postings = await request.app[keys.READER].read(dashboard.open_postings)
-    found = views.passing_jobs(config, postings, request.query)
+    kept, any_open = await jobs_kept.passing(request)
+    found = views.narrowed(kept, request.query)
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
     return page(
@@ -182,7 +192,7 @@ async def jobs(request: web.Request) -> web.Response:
         page=slice_,
         params=dict(request.query),
         q=request.query,
-        any_open=bool(postings),
+        any_open=any_open,
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
         company_path=views.company_path,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 from secondchance.config import Config
@@ -151,12 +150,10 @@ class Card:
     cooldowns: tuple[str, ...]
     boards: tuple[Health, ...]
     open_count: int
-    passing: int | None  # None: not counted (not on this page)
+    passing: int
     last_alert: AlertView | None
     role_back_at: datetime | None
     failing: bool
-    latest_rejection: dt.date | None
-    last_poll: datetime | None = field(default=None)
 
 
 def card(
@@ -164,6 +161,7 @@ def card(
     states: Sequence[BoardState],
     last_alert: Alert | None,
     role_back_at: datetime | None,
+    passing: int,
     now: datetime,
     tz: tzinfo,
 ) -> Card:
@@ -173,8 +171,6 @@ def card(
         for r in sorted(company.rejections, key=lambda r: r.date, reverse=True)
     )
     cooldowns = tuple(c for r in company.rejections if (c := cooldown(r, today)))
-    polls = [s.last_poll_at for s in states if s.last_poll_at]
-    latest = company.latest_rejection
     return Card(
         name=company.name,
         path=company_path(company.name),
@@ -183,12 +179,10 @@ def card(
         cooldowns=cooldowns,
         boards=tuple(health(s, now, tz) for s in states),
         open_count=sum(s.open_count for s in states),
-        passing=None,
+        passing=passing,
         last_alert=alert_view(last_alert, tz) if last_alert else None,
         role_back_at=role_back_at,
         failing=any(s.consecutive_failures > 0 for s in states),
-        latest_rejection=latest.date if latest else None,
-        last_poll=max(polls, default=None),
     )
 
 
@@ -205,19 +199,42 @@ def role_back_since(now: datetime) -> datetime:
 SORTS = ("name", "rejected", "polled", "failing")
 
 
-def sort_cards(cards: Iterable[Card], sort: str) -> list[Card]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A company as the overview filters and sorts it, before its card is made (only
+    the cards of the page shown are)."""
+
+    company: Company
+    states: Sequence[BoardState]
+    role_back_at: datetime | None
+
+    @property
+    def failing(self) -> bool:
+        return any(s.consecutive_failures > 0 for s in self.states)
+
+    def found(self, query: str) -> bool:
+        c = self.company
+        texts = [c.name, *c.tags]
+        for r in c.rejections:
+            texts += [r.role, r.stage or ""]
+        return matches(query, *texts)
+
+    def sort_key(self, sort: str) -> tuple[object, ...]:
+        c = self.company
+        if sort == "rejected":
+            latest = c.latest_rejection
+            return (-(latest.date.toordinal() if latest else 0),)
+        if sort == "polled":
+            polls = [s.last_poll_at.timestamp() for s in self.states if s.last_poll_at]
+            return (-max(polls, default=0.0),)
+        if sort == "failing":
+            return (not self.failing, c.name.casefold())
+        return (c.name.casefold(),)
+
+
+def sort_entries(entries: Iterable[Entry], sort: str) -> list[Entry]:
     """Sorted as asked; a role back in the last 30 days always comes first."""
-    out = list(cards)
-    if sort == "rejected":
-        out.sort(key=lambda c: c.latest_rejection or dt.date.min, reverse=True)
-    elif sort == "polled":
-        out.sort(key=lambda c: c.last_poll or datetime.min.replace(tzinfo=dt.UTC), reverse=True)
-    elif sort == "failing":
-        out.sort(key=lambda c: (not c.failing, c.name.casefold()))
-    else:
-        out.sort(key=lambda c: c.name.casefold())
-    out.sort(key=lambda c: c.role_back_at is None)
-    return out
+    return sorted(entries, key=lambda e: (e.role_back_at is None, *e.sort_key(sort)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,16 +338,23 @@ def channels(config: Config) -> list[Channel]:
     return channels_of(config.targets, console=config.console_alerts, sent=config.sent_kinds)
 
 
-def passing_jobs(config: Config, postings: list[StoredPosting], q: Any) -> list[StoredPosting]:
-    """The open postings that pass their company's filters, narrowed and sorted as the
-    query asks (q, company, location, remote, sort)."""
+def passing(config: Config, postings: Iterable[StoredPosting]) -> list[StoredPosting]:
+    """The open postings that pass their company's filters."""
     out = []
-    search, location = q.get("q", "").strip(), q.get("location", "").strip().casefold()
-    remote, only = q.get("remote", ""), q.get("company", "").strip()
     for item in postings:
         company = config.company(item.company)
-        if company is None or not company.passes(item.posting):
-            continue
+        if company is not None and company.passes(item.posting):
+            out.append(item)
+    return out
+
+
+def narrowed(found: Sequence[StoredPosting], q: Mapping[str, str]) -> list[StoredPosting]:
+    """Postings narrowed and sorted as the query asks (q, company, location, remote,
+    sort: date, company or pay)."""
+    search, location = q.get("q", "").strip(), q.get("location", "").strip().casefold()
+    remote, only = q.get("remote", ""), q.get("company", "").strip()
+    out = []
+    for item in found:
         p = item.posting
         if only and name_key(only) != name_key(item.company):
             continue
