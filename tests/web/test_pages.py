@@ -99,6 +99,9 @@ async def test_the_overview_shows_each_company_its_rejection_health_and_last_ale
     assert "404" in globex
     # The role back stands out at the top.
     assert "A role you were turned down for is back" in page
+    banner = tree.css_first(".roleback-banner li")
+    assert banner.text().startswith("Acme: Paid Search Marketing Manager (")
+    assert banner.css("a")[1].attributes["href"] == "https://acme.test/jobs/3"
     assert "roleback" in (cards[0].attributes.get("class") or "")
 
 

@@ -42,27 +42,14 @@ def last_alerts(connection: Connection) -> dict[str, Alert]:
     return {key(alert.company): alert for alert in map(alert_of, rows)}
 
 
-def role_backs(connection: Connection, since: datetime) -> dict[str, datetime]:
-    """When each company last had a role back alert, for those with one since ``since``."""
+def role_backs(connection: Connection, since: datetime) -> dict[str, Alert]:
+    """Each company's latest role back alert, for those with one since ``since``."""
     rows = connection.execute(
-        select(_A.company, func.max(_A.created_at))
+        select(*ALERT_COLUMNS)
         .where(_A.kind == "role_back", _A.created_at >= since)
-        .group_by(_A.company)
+        .order_by(_A.created_at, _A.id)
     )
-    found: dict[str, datetime] = {}
-    for company, when in rows:
-        # SQLite's max() hands back the stored text, not the column's type.
-        moment = when if isinstance(when, datetime) else _parse(when)
-        found[key(company)] = max(moment, found.get(key(company), moment))
-    return found
-
-
-def _parse(value: str) -> datetime:
-    from secondchance.storage.schema import from_sqlite_time
-
-    parsed = from_sqlite_time(value)
-    assert parsed is not None
-    return parsed
+    return {key(alert.company): alert for alert in map(alert_of, rows)}
 
 
 def snapshot_mark(connection: Connection) -> tuple[object, ...]:

@@ -152,7 +152,8 @@ class Card:
     open_count: int
     passing: int
     last_alert: AlertView | None
-    role_back_at: datetime | None
+    # The role back of the last 30 days, if any: the card stands out.
+    role_back: AlertView | None
     failing: bool
 
 
@@ -160,7 +161,7 @@ def card(
     company: Company,
     states: Sequence[BoardState],
     last_alert: Alert | None,
-    role_back_at: datetime | None,
+    role_back: Alert | None,
     passing: int,
     now: datetime,
     tz: tzinfo,
@@ -181,7 +182,7 @@ def card(
         open_count=sum(s.open_count for s in states),
         passing=passing,
         last_alert=alert_view(last_alert, tz) if last_alert else None,
-        role_back_at=role_back_at,
+        role_back=alert_view(role_back, tz) if role_back else None,
         failing=any(s.consecutive_failures > 0 for s in states),
     )
 
@@ -206,7 +207,11 @@ class Entry:
 
     company: Company
     states: Sequence[BoardState]
-    role_back_at: datetime | None
+    role_back: Alert | None
+
+    @property
+    def role_back_at(self) -> datetime | None:
+        return self.role_back.created_at if self.role_back else None
 
     @property
     def failing(self) -> bool:
