@@ -21,7 +21,6 @@ for the suite: a second one would shadow ``from conftest import ...``).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -80,20 +79,6 @@ def browser_fixture() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=executable, headless=True)
         yield launched
         launched.close()
-
-
-# --- GUARD: remove once the web server and pages are on main --------------------------
-# While the dashboard is built in parallel branches, the tests of the real dashboard
-# skip until both halves exist. This is the one place that says so.
-@pytest.fixture(scope="session", name="dashboard_built")
-def dashboard_built_fixture() -> None:
-    if importlib.util.find_spec("secondchance.web.server") is None:
-        pytest.skip("web server not built yet (secondchance.web.server)")
-    if importlib.util.find_spec("secondchance.web.pages") is None:
-        pytest.skip("web pages not built yet (secondchance.web.pages)")
-
-
-# --- END GUARD --------------------------------------------------------------------------
 
 
 @dataclass

@@ -17,5 +17,9 @@ LINK_TITLE = "Link to javascript: here"
 # One unbroken 100 KB word: it must wrap, not widen the page.
 LONG_TITLE = "Long" + "W" * 100_000
 
-# What a page shows of each title (the start of the long one): found as text.
-VISIBLE = [*TITLES, LINK_TITLE, LONG_TITLE[:40]]
+# The bidirectional controls a page must never show (U+202A–U+202E, U+2066–U+2069).
+BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Each title as written (the start of the long one), as the harness's own pages show it.
+AS_WRITTEN = [*TITLES, LINK_TITLE, LONG_TITLE[:40]]
+# What the dashboard shows of each, bidi controls removed: found as text.
+VISIBLE = ["".join(c for c in t if c not in BIDI) for t in AS_WRITTEN]

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance import logs
-from secondchance.core.pay import pay_json
 from secondchance.core.wording import plural
+from secondchance.storage.shapes import posting_json
 
 # rich, the watchlist's schema and the database are imported where they are used:
 # every process starts here, `--help` included.
@@ -23,11 +23,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from secondchance.config import Company, Config
-    from secondchance.core.models import Posting, SourceRef
     from secondchance.core.why import Explanation
     from secondchance.delivery.render import Message
 
-__all__ = ["plural"]  # for the commands, with the rest of what they share
+__all__ = ["plural", "posting_json"]  # for the commands, with the rest of what they share
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -92,28 +91,6 @@ def print_message(message: Message) -> None:
     out.print(f"── {message.title} ──", style="bold")
     out.print(message.body)
     out.print()
-
-
-def posting_json(
-    company: str, ref: SourceRef, posting: Posting, why: Explanation | None
-) -> dict[str, object]:
-    """A posting as `peek --json` and `jobs --json` print it (``why``: with --why)."""
-    record: dict[str, object] = {
-        "company": company,
-        "source": {"kind": ref.kind, "board": ref.board},
-        "posting_id": posting.id,
-        "title": posting.title,
-        "locations": list(posting.locations),
-        "remote": posting.remote.value,
-        "department": posting.department,
-        "employment_type": posting.employment_type,
-        "pay": pay_json(posting.pay),
-        "posted_at": posting.posted_at.isoformat() if posting.posted_at else None,
-        "url": posting.url,
-    }
-    if why is not None:
-        record["why"] = why.as_json()
-    return record
 
 
 def why_text(why: Explanation) -> str:

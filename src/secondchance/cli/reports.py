@@ -15,13 +15,13 @@ from secondchance.cli.common import (
     data_dir,
     load_config,
     plural,
-    posting_json,
     print_json,
     why_text,
 )
 from secondchance.cli.output import Table, emit
 from secondchance.core.classify import upcoming_cooldowns
-from secondchance.core.pay import Pay, format_pay, pay_json
+from secondchance.core.pay import format_pay
+from secondchance.storage.shapes import day, history, status_json, stored_posting_json
 
 # The database (SQLAlchemy) is imported by the commands that use it:
 # `cooldowns` needs only the watchlist.
@@ -51,22 +51,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     if args.json:
         for row, pending in rows:
-            print_json(
-                {
-                    "company": row.company,
-                    "source": {"kind": row.kind, "board": row.board},
-                    "watched": configured is None or row.ref in configured,
-                    "last_poll": row.last_poll_at.isoformat() if row.last_poll_at else None,
-                    "last_success": row.last_success_at.isoformat()
-                    if row.last_success_at
-                    else None,
-                    "result": row.last_result,
-                    "error": row.last_error,
-                    "open_postings": row.open_count,
-                    "consecutive_failures": row.consecutive_failures,
-                    "pending_alerts": pending,
-                }
-            )
+            print_json(status_json(row, pending, configured))
         return EXIT_OK
     table = Table(
         "secondchance status",
@@ -95,11 +80,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _day(when: datetime | dt.date | None, config: Config) -> str:
-    if when is None:
-        return "-"
-    if isinstance(when, datetime):
-        return when.astimezone(config.policy.tz).strftime("%Y-%m-%d %H:%M")
-    return when.isoformat()
+    return day(when, config.policy.tz)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -116,45 +97,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         alerts = store.read_now(queries.alert_records, company.name)
     finally:
         store.dispose()
-    # (moment, shown time, event, text, pay): sorted on the full moment, shown by minute.
-    events: list[tuple[datetime, str, str, str, Pay | None]] = []
-
-    def add(when: datetime | dt.date, what: str, text: str, pay: Pay | None = None) -> None:
-        shown = _day(when, config)
-        if not isinstance(when, datetime):
-            when = datetime.combine(when, dt.time(), tzinfo=config.policy.tz)
-        events.append((when, shown, what, text, pay))
-
-    for rejection in company.rejections:
-        text = rejection.summary()
-        if rejection.contact:
-            text += f" · contact {rejection.contact}"
-        add(rejection.date, "rejected", text)
-        if rejection.cooldown_ends:
-            add(rejection.cooldown_ends, "cool-down ends", rejection.role)
-    for item in postings:
-        label = f"{item.posting.title} ({item.source.label})"
-        pay = item.posting.pay
-        add(item.first_seen, "seen", f"{label} · {format_pay(pay)}" if pay else label, pay)
-        if item.closed_at is not None and item.status == "closed":
-            add(item.closed_at, "closed", label)
-    for record in alerts:
-        alert = record.alert
-        # An alert with no delivery at all was muted by routing: recorded, never sent.
-        state = "sent" if record.sent else "pending" if record.pending else "muted"
-        if alert.created_at is not None:
-            add(alert.created_at, f"alert {alert.kind}", f"{alert.title or ''} [{state}]")
-    events.sort(key=lambda e: e[0])
+    events = history(company, postings, alerts, config.policy.tz)
     if args.json:
-        for moment, _, what, text, pay in events:
-            event: dict[str, object] = {"when": moment.isoformat(), "event": what, "text": text}
-            if what == "seen":
-                event["pay"] = pay_json(pay)
-            print_json(event)
+        for event in events:
+            print_json(event.as_json())
         return EXIT_OK
     table = Table(f"{company.name}: history", ("when", "event", "what"))
-    for _, shown, what, text, _pay in events:
-        table.add(shown, what, text)
+    for event in events:
+        table.add(event.shown, event.event, event.text)
     emit(table)
     return EXIT_OK
 
@@ -186,9 +136,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         store.dispose()
     if args.json:
         for item, why in rows:
-            record = posting_json(item.company, item.source, item.posting, why)
-            record.update(status=item.status, first_seen=item.first_seen.isoformat())
-            print_json(record)
+            print_json(stored_posting_json(item, why))
         return EXIT_OK
     shown = sum(1 for _, why in rows if why is None or why.shown)
     title = (

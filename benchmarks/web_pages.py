@@ -1,0 +1,151 @@
+"""The dashboard's pages and JSON endpoints against a large database: 1,000 companies,
+100,000 postings and 10,000 alerts (two deliveries each).
+
+Not part of `make bench`: `.venv/bin/python benchmarks/web_pages.py [POSTINGS]`. Prints,
+for each endpoint, the median and the worst of 5 requests (wall time, in the process:
+the handler, its queries and the rendering; the client's share is small), against the
+issue's goal of 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from secondchance.config.load import load
+from secondchance.core.diff import Policy, diff_source
+from secondchance.core.drafts import about_company
+from secondchance.core.models import Posting, Remote, SourceRef
+from secondchance.storage import boards, outbox, snapshot
+from secondchance.storage.database import open_existing, open_store
+from secondchance.web import keys
+from secondchance.web.pages import add_routes
+
+COMPANIES = 1000
+AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+PATHS = [
+    "/",
+    "/?page=10",
+    "/?q=co5",
+    "/company/Co500",
+    "/jobs",
+    "/jobs?sort=pay&q=engineer",
+    "/deliveries",
+    "/deliveries?state=pending",
+    "/watchlist",
+    "/api/companies",
+    "/api/company/Co500",
+    "/api/jobs",
+    "/api/deliveries",
+    "/api/history?company=Co500",
+]
+
+
+def watchlist(path: Path) -> None:
+    lines = ['[notify]\ntimezone = "UTC"\nurls = ["json://127.0.0.1:9/x"]\n']
+    for i in range(COMPANIES):
+        lines.append(
+            f'[[company]]\nname = "Co{i}"\ngreenhouse = "co{i}"\n'
+            f'[[company.rejection]]\nrole = "Role 7 at board {i}"\ndate = 2026-03-01\n'
+            f'reapply_after = "90d"\n[company.filter]\ninclude = ["engineer", "role"]\n'
+        )
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def fill(url: str, count: int) -> None:
+    store = open_store(url)
+    per_board = max(1, count // COMPANIES)
+    refs = [SourceRef(f"Co{i}", "greenhouse", f"co{i}") for i in range(COMPANIES)]
+    states, _ = store.write_now(boards.lock, [r.company for r in refs], refs)
+    diffs = [
+        diff_source(
+            ref,
+            {},
+            [
+                Posting(
+                    id=f"{b}-{n}",
+                    title=f"{'Engineer' if n % 3 else 'Role'} {n} at board {b}",
+                    url=f"https://jobs.test/{b}/{n}",
+                    locations=("Berlin", "Remote"),
+                    remote=Remote.HYBRID,
+                    department="Engineering",
+                    posted_at=AT - timedelta(days=n % 90),
+                )
+                for n in range(per_board)
+            ],
+            Policy(),
+            baseline=True,
+        )
+        for b, ref in enumerate(refs)
+    ]
+
+    def write(connection: object) -> None:
+        for ref, diff in zip(refs, diffs, strict=True):
+            snapshot.write_diff(connection, states[ref].id, {}, diff, AT)  # type: ignore[arg-type]
+
+    store.write_now(write)
+    drafts = [
+        about_company(
+            f"bench|{i}",
+            f"Co{i % COMPANIES}",
+            "role_back" if i % 10 == 0 else "new",
+            ["console", "url:0000000000000000"],
+            title=f"Role {i}",
+            detail="",
+        )
+        for i in range(10 * COMPANIES)
+    ]
+    store.write_now(outbox.queue, drafts, datetime.now(UTC) - timedelta(days=1))
+    store.dispose()
+
+
+async def measure(config_path: Path, url: str) -> dict[str, list[float]]:
+    store = open_existing(url)
+    app = web.Application()
+    app[keys.READER] = store
+    app[keys.CONFIG] = load(config_path)
+    app[keys.NOW] = lambda: datetime.now(UTC)
+    add_routes(app)
+    times: dict[str, list[float]] = {}
+    try:
+        async with TestClient(TestServer(app)) as client:
+            for path in PATHS:
+                for _ in range(5):
+                    started = time.perf_counter()
+                    response = await client.get(path)
+                    await response.read()
+                    assert response.status == 200, path
+                    times.setdefault(path, []).append(time.perf_counter() - started)
+    finally:
+        store.dispose()
+    return times
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as scratch:
+        config_path = Path(scratch) / "watchlist.toml"
+        watchlist(config_path)
+        url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+        started = time.perf_counter()
+        fill(url, count)
+        took = time.perf_counter() - started
+        print(f"filled {COMPANIES} companies, {count} postings in {took:.1f}s")
+        times = asyncio.run(measure(config_path, url))
+    print(f"{'endpoint':<32}{'median ms':>10}{'worst ms':>10}  (goal: 100 ms)")
+    for path, seconds in times.items():
+        median, worst = statistics.median(seconds) * 1000, max(seconds) * 1000
+        flag = "" if median <= 100 else "  over"
+        print(f"{path:<32}{median:>10.1f}{worst:>10.1f}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""What the dashboard's pages read: plain read-only functions of a Connection, each
+one or two statements, the lists among them paginated (LIMIT/OFFSET)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from secondchance.core.board import BoardState
+from secondchance.core.models import Alert, SourceRef
+from secondchance.storage import boards
+from secondchance.storage.bulk import Bulk
+from secondchance.storage.outbox import ALERT_COLUMNS, alert_of
+from secondchance.storage.queries import StoredPosting
+from secondchance.storage.schema import alerts, deliveries, postings, sources
+from secondchance.storage.snapshot import POSTING_COLUMNS, posting_of
+
+_A, _D, _P, _S = alerts.c, deliveries.c, postings.c, sources.c
+
+
+def key(name: str) -> str:
+    """A company's name as the pages group by it (as the watchlist looks it up)."""
+    return name.strip().casefold()
+
+
+def board_states(connection: Connection) -> dict[str, list[BoardState]]:
+    """Every board's poll state, by company key."""
+    out: dict[str, list[BoardState]] = {}
+    for state in sorted(boards.read_all(connection).values(), key=lambda s: (s.kind, s.board)):
+        out.setdefault(key(state.company), []).append(state)
+    return out
+
+
+def last_alerts(connection: Connection) -> dict[str, Alert]:
+    """Each company's latest alert, by company key."""
+    latest = select(func.max(_A.id)).group_by(_A.company).scalar_subquery()
+    rows = connection.execute(select(*ALERT_COLUMNS).where(_A.id.in_(latest)))
+    return {key(alert.company): alert for alert in map(alert_of, rows)}
+
+
+def role_backs(connection: Connection, since: datetime) -> dict[str, Alert]:
+    """Each company's latest role back alert, for those with one since ``since``."""
+    rows = connection.execute(
+        select(*ALERT_COLUMNS)
+        .where(_A.kind == "role_back", _A.created_at >= since)
+        .order_by(_A.created_at, _A.id)
+    )
+    return {key(alert.company): alert for alert in map(alert_of, rows)}
+
+
+def snapshot_mark(connection: Connection) -> tuple[object, ...]:
+    """What changes whenever a poll is stored: the boards, their polls and open
+    postings, and the newest posting (the jobs page keeps its list until it does)."""
+    boards_row = connection.execute(
+        select(
+            func.count(_S.id),
+            func.max(_S.last_poll_at),
+            func.sum(_S.attempts),
+            func.sum(_S.open_count),
+        )
+    ).one()
+    newest = connection.execute(select(func.max(_P.id))).scalar()
+    return (*boards_row, newest)
+
+
+_STORED = (*POSTING_COLUMNS, _P.status, _P.first_seen, _P.last_seen, _P.closed_at)
+
+
+def open_postings(
+    connection: Connection, companies: Collection[str] | None = None
+) -> list[StoredPosting]:
+    """The open postings of ``companies`` (every company when None), by company and
+    first seen. Read in bulk (storage/bulk.py): the jobs page reads every posting."""
+    query = select(_S.id, _S.company, _S.kind, _S.board)
+    if companies is not None:
+        query = query.where(func.lower(_S.company).in_([key(c) for c in companies]))
+    refs = {i: SourceRef(name, kind, board) for i, name, kind, board in connection.execute(query)}
+    bulk = Bulk(connection)
+    if companies is None:
+        rows = bulk.select((_P.source_id, *_STORED))
+    else:
+        rows = bulk.select((_P.source_id, *_STORED), _P.source_id, list(refs))
+    found = []
+    for row in rows:
+        status, first_seen, last_seen, closed_at = row[-4:]
+        ref = refs.get(row[0])
+        if status != "open" or ref is None:
+            continue
+        found.append(
+            StoredPosting(
+                company=ref.company,
+                source=ref,
+                posting=posting_of(row[1:-4]),
+                status=status,
+                first_seen=first_seen,
+                last_seen=last_seen,
+                closed_at=closed_at,
+            )
+        )
+    found.sort(key=lambda item: (item.company, item.first_seen))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """One alert's delivery to one channel."""
+
+    id: int
+    channel: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+    alert: Alert
+
+
+_DELIVERY_COLUMNS = (
+    _D.id,
+    _D.channel,
+    _D.status,
+    _D.attempts,
+    _D.next_attempt_at,
+    _D.last_error,
+    _D.sent_at,
+)
+
+
+def _delivery(row: Sequence[Any]) -> DeliveryRow:
+    id_, channel, status, attempts, next_attempt_at, last_error, sent_at = row[:7]
+    return DeliveryRow(
+        id_, channel, status, attempts, next_attempt_at, last_error, sent_at, alert_of(row[7:])
+    )
+
+
+def delivery_counts(connection: Connection) -> dict[tuple[str, str], int]:
+    """How many deliveries each (channel, state) has: state is sent, pending or
+    failed (pending after a failed attempt)."""
+    state = func.coalesce(_D.last_error, "")
+    rows = connection.execute(
+        select(_D.channel, _D.status, state != "", func.count(_D.id)).group_by(
+            _D.channel, _D.status, state != ""
+        )
+    )
+    out: dict[tuple[str, str], int] = {}
+    for channel, status, errored, count in rows:
+        shown = "failed" if status == "pending" and errored else status
+        out[(channel, shown)] = out.get((channel, shown), 0) + count
+    return out
+
+
+def delivery_page(
+    connection: Connection,
+    *,
+    state: str | None = None,
+    channel: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[DeliveryRow]:
+    """Deliveries, newest first: those in ``state`` (sent, pending, failed) and to
+    ``channel`` when given."""
+    query = select(*_DELIVERY_COLUMNS, *ALERT_COLUMNS).join(alerts, _A.id == _D.alert_id)
+    if state == "sent":
+        query = query.where(_D.status == "sent")
+    elif state == "pending":
+        query = query.where(_D.status == "pending", _D.last_error.is_(None))
+    elif state == "failed":
+        query = query.where(_D.status == "pending", _D.last_error.is_not(None))
+    if channel is not None:
+        query = query.where(_D.channel == channel)
+    query = query.order_by(_D.id.desc()).offset(offset).limit(limit)
+    return [_delivery(tuple(row)) for row in connection.execute(query)]
+
+
+def company_deliveries(connection: Connection, company: str) -> dict[int, list[DeliveryRow]]:
+    """A company's deliveries, by alert id."""
+    query = (
+        select(*_DELIVERY_COLUMNS, *ALERT_COLUMNS)
+        .join(alerts, _A.id == _D.alert_id)
+        .where(func.lower(_A.company) == key(company))
+        .order_by(_D.id)
+    )
+    out: dict[int, list[DeliveryRow]] = {}
+    for row in connection.execute(query):
+        delivery = _delivery(tuple(row))
+        out.setdefault(delivery.alert.id, []).append(delivery)
+    return out

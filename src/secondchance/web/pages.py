@@ -1,0 +1,277 @@
+"""The dashboard's pages: GET handlers reading the database through the application's
+read-only Store, the watchlist running now and the application's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import Connection
+
+from secondchance.config import Company
+from secondchance.core.models import ALERT_KINDS
+from secondchance.delivery.blocks import followup_note
+from secondchance.delivery.channels import takes
+from secondchance.storage import dashboard, queries
+from secondchance.storage.dashboard import key
+from secondchance.storage.shapes import history
+from secondchance.web import api, keys, views
+from secondchance.web import jobs as jobs_kept
+from secondchance.web.render import page
+
+STATIC = Path(__file__).parent / "static"
+
+
+def add_routes(app: web.Application) -> None:
+    """Every page and JSON endpoint of the dashboard, and its static files."""
+    app.router.add_get("/", overview)
+    app.router.add_get("/company/{name}", company_page)
+    app.router.add_get("/jobs", jobs)
+    app.router.add_get("/deliveries", deliveries)
+    app.router.add_get("/watchlist", watchlist)
+    app.router.add_static("/static/", STATIC, follow_symlinks=False)
+    jobs_kept.install(app)
+    api.add_routes(app)
+
+
+def _overview_facts(connection: Connection, since: datetime) -> tuple[Any, ...]:
+    return (
+        dashboard.board_states(connection),
+        dashboard.last_alerts(connection),
+        dashboard.role_backs(connection, since),
+    )
+
+
+async def overview(request: web.Request) -> web.Response:
+    config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
+    store = request.app[keys.READER]
+    tz = config.policy.tz
+    states, last, backs = await store.read(_overview_facts, views.role_back_since(now))
+    q = request.query
+    search, tag = q.get("q", "").strip(), q.get("tag", "").strip()
+    sort = q.get("sort", "name")
+    entries = [
+        views.Entry(c, states.get(key(c.name), []), backs.get(key(c.name)))
+        for c in config.companies
+    ]
+    if search:
+        entries = [e for e in entries if e.found(search)]
+    if tag:
+        entries = [e for e in entries if tag in e.company.tags]
+    if q.get("failing"):
+        entries = [e for e in entries if e.failing]
+    if q.get("roleback"):
+        entries = [e for e in entries if e.role_back_at is not None]
+    entries = views.sort_entries(entries, sort if sort in views.SORTS else "name")
+    slice_ = views.Page(views.page_number(q.get("page")), len(entries))
+    chosen = entries[slice_.offset : slice_.offset + slice_.size]
+    postings = await store.read(dashboard.open_postings, [e.company.name for e in chosen])
+    passing: dict[str, int] = {}
+    for item in postings:
+        company = config.company(item.company)
+        if company is not None and company.passes(item.posting):
+            passing[key(item.company)] = passing.get(key(item.company), 0) + 1
+    shown = [
+        views.card(
+            e.company,
+            e.states,
+            last.get(key(e.company.name)),
+            e.role_back,
+            passing.get(key(e.company.name), 0),
+            now,
+            tz,
+        )
+        for e in chosen
+    ]
+    return page(
+        "overview.html",
+        title="Overview",
+        cards=shown,
+        role_backs=[c for c in shown if c.role_back is not None],
+        page=slice_,
+        params=dict(q),
+        search=search,
+        tag=tag,
+        sort=sort,
+        sorts=views.SORTS,
+        tags=sorted({t for c in config.companies for t in c.tags}),
+        companies=len(config.companies),
+        polled=bool(states),
+        failing=bool(q.get("failing")),
+        roleback=bool(q.get("roleback")),
+    )
+
+
+def _company_facts(connection: Connection, name: str) -> tuple[Any, ...]:
+    return (
+        dashboard.board_states(connection).get(key(name), []),
+        queries.stored_postings(connection, name),
+        queries.alert_records(connection, name),
+        dashboard.company_deliveries(connection, name),
+    )
+
+
+def company_named(request: web.Request) -> Company:
+    company = request.app[keys.CONFIG].company(request.match_info["name"])
+    if company is None:
+        raise web.HTTPNotFound(text="No company of that name is in the watchlist.")
+    return company
+
+
+async def company_page(request: web.Request) -> web.Response:
+    config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
+    company = company_named(request)
+    tz = config.policy.tz
+    states, postings, alerts, sent = await request.app[keys.READER].read(
+        _company_facts, company.name
+    )
+    labels = {c.id: c.label for c in views.channels(config)}
+    events = history(company, postings, alerts, tz)
+    timeline = [
+        (
+            event,
+            [
+                (
+                    labels.get(d.channel, "an old channel"),
+                    *views.delivery_state(
+                        d.status,
+                        d.attempts,
+                        d.next_attempt_at,
+                        d.last_error,
+                        d.sent_at,
+                        d.alert,
+                        config.policy,
+                        now,
+                    ),
+                )
+                for d in sent.get(event.alert_id, [])
+            ],
+        )
+        for event in reversed(events)
+    ]
+    role_backs = [r.alert for r in alerts if r.alert.kind == "role_back"]
+    note = followup_note(role_backs[-1], config.notify.followup) if role_backs else None
+    threshold = config.rules.role_match
+    from secondchance.core.why import explain
+
+    open_postings = [
+        (item, explain(company, item.posting, threshold))
+        for item in postings
+        if item.status == "open"
+    ]
+    today = now.astimezone(tz).date()
+    return page(
+        "company.html",
+        title=company.name,
+        company=company,
+        rejections=[
+            (r, views.cooldown(r, today))
+            for r in sorted(company.rejections, key=lambda r: r.date, reverse=True)
+        ],
+        boards=[views.health(s, now, tz) for s in states],
+        timeline=timeline,
+        note=note,
+        postings=open_postings,
+        pay=views.pay_text,
+        when=lambda m: views.when(m, tz),
+    )
+
+
+async def jobs(request: web.Request) -> web.Response:
+    config = request.app[keys.CONFIG]
+    kept, any_open = await jobs_kept.passing(request)
+    found = views.narrowed(kept, request.query)
+    slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
+    tz = config.policy.tz
+    return page(
+        "jobs.html",
+        title="Jobs",
+        jobs=found[slice_.offset : slice_.offset + slice_.size],
+        page=slice_,
+        params=dict(request.query),
+        q=request.query,
+        any_open=any_open,
+        pay=views.pay_text,
+        when=lambda m: views.when(m, tz),
+        company_path=views.company_path,
+    )
+
+
+async def deliveries(request: web.Request) -> web.Response:
+    config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
+    q = request.query
+    state = q.get("state") if q.get("state") in ("sent", "pending", "failed") else None
+    number = views.page_number(q.get("page"))
+    store = request.app[keys.READER]
+    counts = await store.read(dashboard.delivery_counts)
+    rows = await store.read(
+        dashboard.delivery_page,
+        state=state,
+        channel=q.get("channel") or None,
+        offset=(number - 1) * views.PAGE_SIZE,
+        limit=views.PAGE_SIZE,
+    )
+    total = sum(
+        n
+        for (channel, s), n in counts.items()
+        if state in (None, s) and q.get("channel") in (None, "", channel)
+    )
+    labels = {c.id: c.label for c in views.channels(config)}
+    per_channel: dict[str, dict[str, int]] = {}
+    for (channel, s), n in sorted(counts.items()):
+        per_channel.setdefault(channel, {})[s] = n
+    tz = config.policy.tz
+    return page(
+        "deliveries.html",
+        title="Deliveries",
+        channels=[(c, labels.get(c, "an old channel"), n) for c, n in per_channel.items()],
+        rows=[
+            (
+                d,
+                labels.get(d.channel, "an old channel"),
+                *views.delivery_state(
+                    d.status,
+                    d.attempts,
+                    d.next_attempt_at,
+                    d.last_error,
+                    d.sent_at,
+                    d.alert,
+                    config.policy,
+                    now,
+                ),
+            )
+            for d in rows
+        ],
+        page=views.Page(number, total),
+        params=dict(q),
+        state=state or "",
+        when=lambda m: views.when(m, tz),
+        company_path=views.company_path,
+    )
+
+
+async def watchlist(request: web.Request) -> web.Response:
+    config = request.app[keys.CONFIG]
+    secrets = config.secrets
+    found = views.channels(config)
+    routes = [
+        (kind.replace("_", " "), [c.label for c in found if takes(c, None, kind)])
+        for kind in ALERT_KINDS
+    ]
+    policy = config.policy
+    return page(
+        "watchlist.html",
+        title="Watchlist",
+        path=views.masked(str(config.path), secrets),
+        companies=config.companies,
+        channels=found,
+        routes=routes,
+        policy=policy,
+        digest=", ".join(t.strftime("%H:%M") for t in policy.digest_at),
+        quiet=" to ".join(t.strftime("%H:%M") for t in policy.quiet) if policy.quiet else None,
+        warnings=[views.masked(w, secrets) for w in config.warnings],
+        mask=lambda value: views.masked(str(value), secrets),
+        company_path=views.company_path,
+    )

@@ -1,0 +1,33 @@
+"""The pages' templates: one Jinja2 environment, autoescaping everything it renders."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from secondchance.web import views
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("secondchance.web"),
+        # Every template, whatever its name: board text is never markup.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["text"] = views.text
+    env.filters["href"] = views.href
+    env.filters["alert_text"] = views.alert_text
+    env.globals["query"] = views.query_string
+    return env
+
+
+def page(template: str, **context: Any) -> web.Response:
+    html = environment().get_template(template).render(**context)
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
