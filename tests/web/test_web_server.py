@@ -224,6 +224,7 @@ async def test_every_response_carries_the_security_headers(open_client: Client, 
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Server"] == "secondchance"
 
 
 async def test_healthz_stays_open_behind_a_token(tmp_path: Path) -> None:

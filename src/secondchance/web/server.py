@@ -91,6 +91,8 @@ async def _headers(request: web.Request, response: web.StreamResponse) -> None:
         response.headers.setdefault(name, value)
     if not security.cacheable(request.path):
         response.headers["Cache-Control"] = "no-store"
+    # aiohttp names itself and its version; a scanner learns nothing it needs from us.
+    response.headers["Server"] = "secondchance"
 
 
 async def healthz(request: web.Request) -> web.Response:
