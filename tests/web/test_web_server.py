@@ -173,6 +173,27 @@ async def test_signing_in_gives_a_strict_http_only_cookie(locked: Client) -> Non
     assert (await locked.get("/probe", headers=forged)).status == 401
 
 
+async def test_ten_wrong_tokens_close_the_login_page_for_a_while(locked: Client) -> None:
+    post = {**HOST, "Origin": f"http://{LISTEN}"}
+    for _ in range(auth.LOGIN_FAILURES):
+        wrong = await locked.post("/login", headers=post, data={"token": "guess"})
+        assert wrong.status == 401
+    # Refused before the token is even looked at: the right one too, for a while.
+    refused = await locked.post("/login", headers=post, data={"token": TOKEN})
+    assert refused.status == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= auth.LOGIN_WINDOW + 1
+    assert "Set-Cookie" not in refused.headers
+
+
+def test_failures_are_forgotten_after_the_window() -> None:
+    guard = auth.Guard(TOKEN)
+    for second in range(auth.LOGIN_FAILURES):
+        guard.failed("10.0.0.9", now=1000.0 + second)
+    assert guard.refused_for("10.0.0.9", now=1010.0) > 0
+    assert guard.refused_for("10.0.0.8", now=1010.0) == 0
+    assert guard.refused_for("10.0.0.9", now=1010.0 + auth.LOGIN_WINDOW) == 0
+
+
 async def test_after_signing_in_the_way_stays_on_this_site(locked: Client) -> None:
     post = {**HOST, "Origin": f"http://{LISTEN}"}
     response = await locked.post(

@@ -31,6 +31,11 @@ COOKIE = "secondchance_session"
 SESSION_SECONDS = 30 * 86400
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256.
 ITERATIONS = 600_000
+# Wrong tokens from one address before the login page refuses it for a while: a
+# password hash can be weaker than a 32-character token, and online guessing is slow
+# anyway (one hash at a time), but it should not be endless.
+LOGIN_FAILURES = 10
+LOGIN_WINDOW = 600.0
 
 
 def hash_password(password: str, *, salt: str | None = None, iterations: int = ITERATIONS) -> str:
@@ -59,6 +64,8 @@ class Guard:
     # reader polling every minute would otherwise cost a hash computation each time.
     _known: set[bytes] = field(default_factory=set)
     _hashing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Recent failed logins by client address (the times they happened).
+    _failures: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def required(self) -> bool:
@@ -81,6 +88,22 @@ class Guard:
         if matched:
             self._known.add(key)
         return matched
+
+    def refused_for(self, client: str, now: float | None = None) -> float:
+        """Seconds until ``client`` may try a token again on the login page (0: now)."""
+        now = time.time() if now is None else now
+        recent = [t for t in self._failures.get(client, []) if t > now - LOGIN_WINDOW]
+        self._failures[client] = recent
+        if len(recent) < LOGIN_FAILURES:
+            return 0.0
+        return recent[-LOGIN_FAILURES] + LOGIN_WINDOW - now
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        self._failures.setdefault(client, []).append(time.time() if now is None else now)
+        # Bounded: a flood from many addresses keeps only the newest hundred of them.
+        if len(self._failures) > 100:
+            oldest = min(self._failures, key=lambda c: max(self._failures[c], default=0.0))
+            del self._failures[oldest]
 
     def open_session(self, now: float | None = None) -> str:
         now = time.time() if now is None else now
@@ -144,8 +167,15 @@ async def login(request: web.Request) -> web.StreamResponse:
     target = safe_next(str(form.get("next", "/")))
     if not guard.required:
         raise web.HTTPSeeOther(target)
+    client = request.remote or "?"
+    wait = guard.refused_for(client)
+    if wait > 0:
+        response = _form(target, "Too many wrong tokens: try again later.", status=429)
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     given = form.get("token")
     if not isinstance(given, str) or not await guard.check(given.strip()):
+        guard.failed(client)
         return _form(target, "That is not the token.", status=401)
     response = web.Response(status=303, headers={"Location": target})
     # HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
