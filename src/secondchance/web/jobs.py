@@ -4,6 +4,7 @@ a poll is stored (or the watchlist is reloaded)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -45,7 +46,10 @@ async def passing(request: web.Request) -> tuple[list[StoredPosting], bool]:
     kept = jobs.kept
     if kept is None or kept.config is not config or kept.mark != mark:
         postings = await store.read(dashboard.open_postings)
+        # Judging them takes most of a second of CPU: off the event loop, which in the
+        # daemon also runs the polls and the deliveries.
+        judged = await asyncio.to_thread(views.passing, config, postings)
         # Two requests at once may both read: the later one's list is kept, both right.
-        kept = Kept(config, mark, views.passing(config, postings), bool(postings))
+        kept = Kept(config, mark, judged, bool(postings))
         jobs.kept = kept
     return kept.passing, kept.any_open
