@@ -189,3 +189,61 @@ def company_deliveries(connection: Connection, company: str) -> dict[int, list[D
         delivery = _delivery(tuple(row))
         out.setdefault(delivery.alert.id, []).append(delivery)
     return out
+
+
+# Live updates (web/live.py) and the feed (web/feed.py).
+
+
+def live_marks(connection: Connection) -> tuple[int, datetime | None]:
+    """The newest alert's id (0 when none) and the latest poll's time: where a live
+    stream starts, so it sends only what comes after."""
+    newest = connection.execute(select(func.max(_A.id))).scalar() or 0
+    return newest, connection.execute(select(func.max(_S.last_poll_at))).scalar()
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A board's finished poll."""
+
+    company: str
+    kind: str
+    board: str
+    outcome: str
+    at: datetime
+
+
+def alerts_after(connection: Connection, after: int, limit: int = 50) -> list[Alert]:
+    """Alerts with an id above ``after``, oldest first, at most ``limit``."""
+    query = select(*ALERT_COLUMNS).where(_A.id > after).order_by(_A.id).limit(limit)
+    return [alert_of(row) for row in connection.execute(query)]
+
+
+def polls_after(connection: Connection, since: datetime | None) -> list[Poll]:
+    """The boards polled after ``since`` (every polled board when None), by time."""
+    query = select(_S.company, _S.kind, _S.board, _S.last_result, _S.last_poll_at).where(
+        _S.last_poll_at.is_not(None)
+    )
+    if since is not None:
+        query = query.where(_S.last_poll_at > since)
+    return [
+        Poll(company, kind, board, outcome or "unknown", at)
+        for company, kind, board, outcome, at in connection.execute(query.order_by(_S.last_poll_at))
+    ]
+
+
+def live_since(
+    connection: Connection, after: int, since: datetime | None
+) -> tuple[list[Alert], list[Poll]]:
+    """What a live stream has not sent yet: one read per tick."""
+    return alerts_after(connection, after), polls_after(connection, since)
+
+
+def recent_alerts(
+    connection: Connection, companies: Collection[str] | None = None, limit: int = 50
+) -> list[Alert]:
+    """The newest ``limit`` alerts, newest first: of ``companies`` when given."""
+    query = select(*ALERT_COLUMNS)
+    if companies is not None:
+        query = query.where(func.lower(_A.company).in_([key(c) for c in companies]))
+    query = query.order_by(_A.id.desc()).limit(limit)
+    return [alert_of(row) for row in connection.execute(query)]

@@ -17,7 +17,7 @@ from secondchance.delivery.channels import takes
 from secondchance.storage import dashboard, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
-from secondchance.web import api, keys, views
+from secondchance.web import api, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -34,6 +34,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
     jobs_kept.install(app)
     api.add_routes(app)
+    live.add_routes(app)
+    feed.add_routes(app)
 
 
 def _overview_facts(connection: Connection, since: datetime) -> tuple[Any, ...]:
