@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +44,9 @@ from browser import (
 from hostile import BIDI, JAVASCRIPT_URL, LINK_TITLE, LONG_TITLE, TITLES, VISIBLE
 
 from conftest import FIXTURES, BoardServer, Receiver
+from secondchance.core.drafts import Draft
+from secondchance.storage import outbox
+from secondchance.storage.database import open_store
 
 pytestmark = pytest.mark.e2e
 
@@ -125,6 +129,7 @@ class Dashboard:
     url: str
     port: int
     log: Path
+    data: Path
 
 
 @pytest.fixture(scope="module", name="dashboard")
@@ -155,7 +160,7 @@ def dashboard_fixture(
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "no /healthz:\n" + log.read_text()
                 time.sleep(0.05)
-        yield Dashboard(url, port, log)
+        yield Dashboard(url, port, log, tmp / "data")
     finally:
         daemon.send_signal(signal.SIGTERM)
         try:
@@ -307,3 +312,45 @@ def test_a_non_loopback_listen_without_a_token_exits_2_and_never_binds(
     finally:
         boards.close()
         receiver.stop()
+
+
+def test_a_new_alert_counts_in_the_tab_title_as_text(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """Written to the database while the page is open (as a poll would), the alert
+    reaches the page through /events: the tab title counts it, the live line shows its
+    hostile title as text, and the count follows the tab to the next page until Seen."""
+    page = open_page()
+    page.goto(dashboard.url + "/")
+    assert page.page.title() == "Overview · secondchance"
+    # Playwright's wait_for_function evaluates a string, which the CSP forbids.
+    page.page.locator("html[data-live=open]").wait_for(state="attached")
+    (database,) = dashboard.data.glob("*.db")
+    writer = open_store(f"sqlite:///{database}")
+    try:
+        draft = Draft(
+            key="browser-test|live",
+            company=COMPANY,
+            kind="new_posting",
+            channels=(),  # nothing for the daemon to send
+            title=TITLES[0],
+            url=JAVASCRIPT_URL,
+        )
+        writer.write_now(outbox.queue, [draft], datetime.now(UTC))
+    finally:
+        writer.dispose()
+    deadline = time.monotonic() + 10
+    while not page.page.title().startswith("(1) ") and time.monotonic() < deadline:
+        page.page.wait_for_timeout(50)
+    assert page.page.title() == "(1) Overview · secondchance"
+    live = page.page.locator("#live")
+    assert live.get_attribute("aria-live") == "polite"
+    assert TITLES[0] in live.inner_text()
+    assert live.locator("*:not(button)").count() == 0
+    assert script_ran(page) == []
+    assert unsafe_links(page) == []
+    page.goto(dashboard.url + "/jobs")
+    assert page.page.title() == "(1) Jobs · secondchance"
+    page.page.get_by_role("button", name="Seen").click()
+    assert page.page.title() == "Jobs · secondchance"
+    assert page.console_errors == page.page_errors == page.offsite == []

@@ -67,6 +67,8 @@
   function open() {
     if (source) { return; }
     source = new EventSource("/events");
+    // Marks the page as following (tests wait for it before writing an alert).
+    source.addEventListener("open", function () { document.documentElement.setAttribute("data-live", "open"); });
     source.addEventListener("alert", function (event) {
       var alert = data(event);
       if (!alert) { return; }
@@ -95,4 +97,8 @@
   });
   // Frees the server's slot (streams are capped) as the page goes.
   window.addEventListener("pagehide", close);
+  // Back from the back/forward cache: follow again, and show the tab's count.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { show(); open(); }
+  });
 })();
