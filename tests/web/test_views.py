@@ -11,6 +11,7 @@ from secondchance.config.timing import DeliveryPolicy
 from secondchance.core.board import BoardState
 from secondchance.core.models import Alert
 from secondchance.core.watchlist import Rejection
+from secondchance.storage.dashboard import DeliveryRow
 from secondchance.web import views
 
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
@@ -28,8 +29,11 @@ NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
         ("//acme.test/jobs", None),
         ("/jobs/1", None),
         ("https://", None),
-        ("https://acme.test/a b", None),
-        ("https://acme.test/\u0085x", None),
+        # Encoded, as in alerts: nothing in a link can break out of its attribute.
+        ("https://acme.test/a b", "https://acme.test/a%20b"),
+        ('https://acme.test/"><x', "https://acme.test/%22%3E%3Cx"),
+        ("https://acme.test/\u0085x", "https://acme.test/%C2%85x"),
+        ("https://acme.test/" + "a" * 2000, None),
         (None, None),
     ],
 )
@@ -70,7 +74,7 @@ def test_a_failing_board_says_since_when_and_why() -> None:
     assert shown.failing == (
         "failing since 2026-04-09 08:30 (3 polls in a row): server error (HTTP 503)"
     )
-    assert shown.last_poll == "5 min ago"
+    assert shown.last_poll == "5m ago"
     assert views.health(BoardState(2, "Acme", "lever", "acme"), NOW, UTC).failing is None
 
 
@@ -85,7 +89,20 @@ def test_a_delivery_says_why_it_waits() -> None:
     digest = DeliveryPolicy(mode="digest", digest_at=(time(18, 0),))
     quiet = DeliveryPolicy(quiet=(time(11, 0), time(14, 0)))
     later = NOW + timedelta(minutes=10)
-    state = views.delivery_state
+
+    def state(
+        status: str,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        last_error: str | None,
+        sent_at: datetime | None,
+        alert: Alert,
+        policy: DeliveryPolicy,
+        now: datetime,
+    ) -> tuple[str, str]:
+        row = DeliveryRow(1, "url:x", status, attempts, next_attempt_at, last_error, sent_at, alert)
+        return views.delivery_state(row, policy, now)
+
     assert state("sent", 1, None, None, NOW, _alert(), instant, NOW) == (
         "sent",
         "sent 2026-04-10 12:00",

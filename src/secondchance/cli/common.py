@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secondchance import logs
+from secondchance.core import wording
 from secondchance.core.wording import plural
 from secondchance.storage.shapes import posting_json
 
@@ -103,13 +104,4 @@ def why_text(why: Explanation) -> str:
 
 
 def ago(when: datetime | None) -> str:
-    if when is None:
-        return "never"
-    seconds = int((datetime.now(UTC) - when).total_seconds())
-    if seconds < 90:
-        return f"{seconds}s ago"
-    if seconds < 5400:
-        return f"{seconds // 60}m ago"
-    if seconds < 172800:
-        return f"{seconds // 3600}h ago"
-    return f"{seconds // 86400}d ago"
+    return wording.ago(None if when is None else (datetime.now(UTC) - when).total_seconds())

@@ -116,16 +116,7 @@ async def deliveries(request: web.Request) -> web.Response:
     labels = {c.id: c.label for c in views.channels(config)}
     items = []
     for d in rows:
-        shown, why = views.delivery_state(
-            d.status,
-            d.attempts,
-            d.next_attempt_at,
-            d.last_error,
-            d.sent_at,
-            d.alert,
-            config.policy,
-            now,
-        )
+        shown, why = views.delivery_state(d, config.policy, now)
         items.append(
             {
                 "channel": d.channel,

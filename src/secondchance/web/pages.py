@@ -137,16 +137,7 @@ async def company_page(request: web.Request) -> web.Response:
             [
                 (
                     labels.get(d.channel, "an old channel"),
-                    *views.delivery_state(
-                        d.status,
-                        d.attempts,
-                        d.next_attempt_at,
-                        d.last_error,
-                        d.sent_at,
-                        d.alert,
-                        config.policy,
-                        now,
-                    ),
+                    *views.delivery_state(d, config.policy, now),
                 )
                 for d in sent.get(event.alert_id, [])
             ],
@@ -233,16 +224,7 @@ async def deliveries(request: web.Request) -> web.Response:
             (
                 d,
                 labels.get(d.channel, "an old channel"),
-                *views.delivery_state(
-                    d.status,
-                    d.attempts,
-                    d.next_attempt_at,
-                    d.last_error,
-                    d.sent_at,
-                    d.alert,
-                    config.policy,
-                    now,
-                ),
+                *views.delivery_state(d, config.policy, now),
             )
             for d in rows
         ],

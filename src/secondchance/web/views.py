@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from secondchance.config import Config
 from secondchance.config.model import name_key
 from secondchance.config.timing import DeliveryPolicy
+from secondchance.core import wording
 from secondchance.core.board import BoardState
 from secondchance.core.models import Alert
 from secondchance.core.pay import Pay, format_pay
@@ -23,7 +24,9 @@ from secondchance.core.text import shown
 from secondchance.core.watchlist import Company, Rejection
 from secondchance.core.wording import plural
 from secondchance.delivery.channels import Channel, channels_of
+from secondchance.delivery.markup import safe_url
 from secondchance.delivery.policy import release_time
+from secondchance.storage.dashboard import DeliveryRow
 from secondchance.storage.queries import StoredPosting
 
 # Titles may be 100 KB; a page shows the start of one.
@@ -39,20 +42,9 @@ def text(value: object, limit: int = CAP) -> str:
 
 
 def href(url: object) -> str | None:
-    """The URL when it may be a link (http or https with a host), else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    # Control characters and spaces have no place in a link a page writes.
-    if any(ord(c) < 0x21 or 0x7F <= ord(c) < 0xA0 for c in url):
-        return None
-    return url
+    """The URL when it may be a link: the alerts' own rule (http or https with a host,
+    percent-encoded, capped), so a page and a message link exactly the same postings."""
+    return safe_url(url) if isinstance(url, str) else None
 
 
 def company_path(name: str) -> str:
@@ -66,18 +58,7 @@ def when(moment: datetime | None, tz: tzinfo) -> str:
 
 
 def ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "never"
-    seconds = int((now - moment).total_seconds())
-    if seconds < 0:
-        return "just now"
-    if seconds < 90:
-        return f"{seconds} s ago"
-    if seconds < 5400:
-        return f"{seconds // 60} min ago"
-    if seconds < 172800:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} days ago"
+    return wording.ago(None if moment is None else (now - moment).total_seconds())
 
 
 def cooldown(rejection: Rejection, today: dt.date) -> str | None:
@@ -306,28 +287,20 @@ def query_string(params: Mapping[str, str], **changes: str | int | None) -> str:
     return "?" + "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in merged.items())
 
 
-def delivery_state(
-    status: str,
-    attempts: int,
-    next_attempt_at: datetime | None,
-    last_error: str | None,
-    sent_at: datetime | None,
-    alert: Alert,
-    policy: DeliveryPolicy,
-    now: datetime,
-) -> tuple[str, str]:
+def delivery_state(row: DeliveryRow, policy: DeliveryPolicy, now: datetime) -> tuple[str, str]:
     """(state, why): sent, failed (with the reason and when it is tried again) or
     pending (and why it waits: the digest, quiet hours, a back-off)."""
-    tz = policy.tz
+    tz, status, alert = policy.tz, row.status, row.alert
+    next_attempt_at, last_error = row.next_attempt_at, row.last_error
     if status == "sent":
-        return "sent", f"sent {when(sent_at, tz)}"
+        return "sent", f"sent {when(row.sent_at, tz)}"
     if last_error is not None:
         retry = (
             f"; tried again after {when(next_attempt_at, tz)}"
             if next_attempt_at and next_attempt_at > now
             else "; tried again on the next round"
         )
-        return "failed", f"failed {plural(attempts, 'time')}: {text(last_error)}{retry}"
+        return "failed", f"failed {plural(row.attempts, 'time')}: {text(last_error)}{retry}"
     if next_attempt_at is not None and next_attempt_at > now:
         return "pending", f"back-off until {when(next_attempt_at, tz)}"
     created = alert.created_at or now
