@@ -480,7 +480,7 @@ def test_markdown_only_for_services_that_render_it(tmp_path: Path) -> None:
     slack = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general"
     config = load(_config_with(tmp_path, slack, "ntfy://topic", "json://localhost"))
 
-    markdown = [channel.markdown for channel in channels(config)]
+    markdown = [channel.style != "text" for channel in channels(config)]
 
     # Slack's own format is Markdown; ntfy and a JSON webhook show text as-is.
     assert markdown == [True, False, False]

@@ -32,7 +32,6 @@ class Channel:
     limit: int
     label: str
     tags: frozenset[str] = frozenset()
-    markdown: bool = False
     # The alert kinds it takes: [notify] kinds, narrowed by its URL's own kinds.
     kinds: frozenset[str] = frozenset(ALERT_KINDS)
     # How the body is written and escaped, and whether the service shows the
@@ -69,7 +68,6 @@ def channels_of(
                 min(limit, MAX_MESSAGE),
                 label,
                 target.tags,
-                markdown=style != "text",
                 kinds=kinds,
                 style=style,
                 escaped_title=_title_in_body(plugin, style),
