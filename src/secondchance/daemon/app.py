@@ -16,6 +16,8 @@ from secondchance.storage.database import Store, open_existing, open_store
 # Only for the annotations: HTTP, the poller and the notifier are imported where they
 # are built, so that what imports this module for the store pays for none of them.
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from secondchance.daemon.poller import Poller, PollSettings
     from secondchance.delivery.channels import Channel
     from secondchance.delivery.notify import Notifier
@@ -98,13 +100,29 @@ class App:
         self.notifier.update(config.notify, config.policy, routes)
         reconfigure(self.fetcher, config.settings)
 
+    async def loaded(self, *, start: bool) -> None:
+        """Record that the watchlist was loaded (at start, or a reload taken) where
+        the dashboard reads it: it may run in another process (`secondchance web`).
+        A database that takes no write loses only this record."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from secondchance import logs
+        from secondchance.storage import heartbeat
+
+        try:
+            await self.store.write(heartbeat.record_load, datetime.now(UTC), start=start)
+        except SQLAlchemyError as exc:
+            log.warning("could not record the watchlist's load: %s", logs.first_line(exc))
+
     async def reject_edit(self, problems: Sequence[str], fingerprint: str) -> None:
         """One alert per invalid edit of the watchlist, to every channel that takes
-        the kind (the running watchlist's routing: the edit was not taken)."""
+        the kind (the running watchlist's routing: the edit was not taken), and the
+        rejection recorded for the dashboard, in one transaction."""
+        from secondchance import logs
         from secondchance.core.drafts import about_company
         from secondchance.core.models import ChangeKind
         from secondchance.delivery.channels import route
-        from secondchance.storage import outbox
+        from secondchance.storage import heartbeat, outbox
 
         kind = ChangeKind.CONFIG_REJECTED.value
         draft = about_company(
@@ -115,7 +133,14 @@ class App:
             title="watchlist edit rejected",
             detail="\n".join(problems),
         )
-        await self.store.write(outbox.queue, [draft], datetime.now(UTC))
+        # Masked as the log lines are: a problem may quote a value of the edit.
+        masked = [logs.redact(problem) for problem in problems]
+
+        def store(connection: Connection, at: datetime) -> None:
+            outbox.queue(connection, [draft], at)
+            heartbeat.record_rejected(connection, at, masked)
+
+        await self.store.write(store, datetime.now(UTC))
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()

@@ -306,6 +306,7 @@ class Daemon:
             for warning in config.warnings:
                 log.warning("watchlist: %s", warning)
             self._apply(config)
+            await self.app.loaded(start=False)
             return True
 
     def _apply(self, config: Config) -> None:
@@ -353,6 +354,7 @@ class Daemon:
         # After a restart, whatever is still pending goes out now, backoff or not.
         await self.app.notifier.drain(ignore_backoff=True)
         await self.beat()
+        await self.app.loaded(start=True)
         self.schedule(self.app.config.companies)
         self.scheduler.start()
         sdnotify.ready()

@@ -14,7 +14,7 @@ from secondchance.config import Company
 from secondchance.core.models import ALERT_KINDS
 from secondchance.delivery.blocks import followup_note
 from secondchance.delivery.channels import takes
-from secondchance.storage import dashboard, queries
+from secondchance.storage import dashboard, heartbeat, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
 from secondchance.web import api, feed, keys, live, views
@@ -245,9 +245,15 @@ async def watchlist(request: web.Request) -> web.Response:
         for kind in ALERT_KINDS
     ]
     policy = config.policy
+    # Written by the daemon, which may be another process: read from the database.
+    loaded = await request.app[keys.READER].read(heartbeat.last_reload)
+    problems = [views.masked(p, secrets) for p in loaded.problems] if loaded else []
     return page(
         "watchlist.html",
         title="Watchlist",
+        loaded=loaded,
+        problems=problems,
+        when=lambda at: at.astimezone(policy.tz).strftime("%Y-%m-%d %H:%M"),
         path=views.masked(str(config.path), secrets),
         companies=config.companies,
         channels=found,

@@ -1,0 +1,68 @@
+"""The daemon records the watchlist's loads in the database (`meta`), for the
+dashboard that may run in another process: a reload taken, an edit rejected with its
+problems masked as the log lines are."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from secondchance import logs
+from secondchance.config import load
+from secondchance.daemon.app import App
+from secondchance.daemon.scheduler import Daemon
+from secondchance.storage import heartbeat
+from secondchance.storage.database import open_store
+
+SECRET = "hook-secret-4711"
+WATCHLIST = """
+[notify]
+urls = ["json://127.0.0.1:9/${SC_TEST_HOOK}"]
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+"""
+
+
+async def test_a_reload_taken_and_an_edit_rejected_are_recorded_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SC_TEST_HOOK", SECRET)
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST, encoding="utf-8")
+    config = load(path)
+    logs.setup_secrets(config.secrets)  # as the command does at start
+    daemon = Daemon(App.open(config, tmp_path / "data", console=None))
+    try:
+        path.write_text(WATCHLIST + '\n[[company]]\nname = "Globex"\nlever = "globex"\n')
+        assert await daemon.reload()
+        taken = await daemon.app.store.read(heartbeat.last_reload)
+        # The edit quotes the secret's value where a duration belongs.
+        path.write_text(f'[settings]\ninterval = "{SECRET}"\n' + WATCHLIST, encoding="utf-8")
+        assert not await daemon.reload()
+        rejected = await daemon.app.store.read(heartbeat.last_reload)
+    finally:
+        await daemon.app.aclose()
+    assert taken is not None and taken.taken and not taken.start and not taken.problems
+    assert rejected is not None and not rejected.taken
+    assert rejected.loaded_at == taken.loaded_at
+    (problem,) = rejected.problems
+    assert "settings.interval" in problem and "duration" in problem
+    assert SECRET not in problem
+
+
+def test_a_rejection_keeps_when_the_running_watchlist_was_loaded(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    start = datetime(2026, 12, 6, 14, 2, tzinfo=UTC)
+    later = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)
+    try:
+        assert store.read_now(heartbeat.last_reload) is None
+        store.write_now(heartbeat.record_load, start, start=True)
+        store.write_now(heartbeat.record_rejected, later, ["a problem", "another"])
+        found = store.read_now(heartbeat.last_reload)
+    finally:
+        store.dispose()
+    assert found == heartbeat.Reload(later, False, True, start, ("a problem", "another"))
