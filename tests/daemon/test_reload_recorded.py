@@ -4,17 +4,22 @@ problems masked as the log lines are."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from secondchance import logs
 from secondchance.config import load
 from secondchance.daemon.app import App
 from secondchance.daemon.scheduler import Daemon
 from secondchance.storage import heartbeat
-from secondchance.storage.database import open_store
+from secondchance.storage.database import open_existing, open_store
 
 SECRET = "hook-secret-4711"
 WATCHLIST = """
@@ -66,3 +71,30 @@ def test_a_rejection_keeps_when_the_running_watchlist_was_loaded(tmp_path: Path)
     finally:
         store.dispose()
     assert found == heartbeat.Reload(later, False, True, start, ("a problem", "another"))
+
+
+def test_a_running_daemon_records_its_start(tmp_path: Path) -> None:
+    (tmp_path / "w.toml").write_text("", encoding="utf-8")
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "secondchance", "run", "--config", str(tmp_path / "w.toml")]
+    process = subprocess.Popen(
+        [*command, "--data-dir", str(data)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    found = None
+    try:
+        deadline = time.monotonic() + 60
+        while found is None and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+            if (data / "secondchance.db").exists():
+                store = open_existing(f"sqlite:///{data / 'secondchance.db'}", live=True)
+                try:
+                    found = store.read_now(heartbeat.last_reload)
+                except SQLAlchemyError:  # the schema is still being made
+                    pass
+                finally:
+                    store.dispose()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert found is not None, err.decode()
+    assert found.taken and found.start and found.loaded_at == found.at
