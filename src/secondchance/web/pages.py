@@ -17,7 +17,7 @@ from secondchance.delivery.channels import takes
 from secondchance.storage import dashboard, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
-from secondchance.web import api, feed, keys, live, views
+from secondchance.web import api, csrf, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -26,6 +26,8 @@ STATIC = Path(__file__).parent / "static"
 
 def add_routes(app: web.Application) -> None:
     """Every page and JSON endpoint of the dashboard, and its static files."""
+    if csrf.SECRET not in app:  # an application built without web/server.py (tests)
+        app[csrf.SECRET] = csrf.new_secret()
     app.router.add_get("/", overview)
     app.router.add_get("/company/{name}", company_page)
     app.router.add_get("/jobs", jobs)
@@ -88,6 +90,7 @@ async def overview(request: web.Request) -> web.Response:
         for e in chosen
     ]
     return page(
+        request,
         "overview.html",
         title="Overview",
         cards=shown,
@@ -156,6 +159,7 @@ async def company_page(request: web.Request) -> web.Response:
     ]
     today = now.astimezone(tz).date()
     return page(
+        request,
         "company.html",
         title=company.name,
         company=company,
@@ -179,6 +183,7 @@ async def jobs(request: web.Request) -> web.Response:
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
     return page(
+        request,
         "jobs.html",
         title="Jobs",
         jobs=found[slice_.offset : slice_.offset + slice_.size],
@@ -217,6 +222,7 @@ async def deliveries(request: web.Request) -> web.Response:
         per_channel.setdefault(channel, {})[s] = n
     tz = config.policy.tz
     return page(
+        request,
         "deliveries.html",
         title="Deliveries",
         channels=[(c, labels.get(c, "an old channel"), n) for c, n in per_channel.items()],
@@ -246,6 +252,7 @@ async def watchlist(request: web.Request) -> web.Response:
     ]
     policy = config.policy
     return page(
+        request,
         "watchlist.html",
         title="Watchlist",
         path=views.masked(str(config.path), secrets),

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from secondchance.web import views
+from secondchance.web import csrf, views
 
 
 @cache
@@ -28,6 +28,12 @@ def environment() -> Environment:
     return env
 
 
-def page(template: str, **context: Any) -> web.Response:
-    html = environment().get_template(template).render(**context)
+def page(request: web.Request, template: str, **context: Any) -> web.Response:
+    """``template`` rendered for ``request``: its forms carry the visitor's CSRF
+    token, and a notice of what was just done (with its undo) comes from the query."""
+    html = (
+        environment()
+        .get_template(template)
+        .render(csrf=csrf.token(request), here=request.path_qs, **context)
+    )
     return web.Response(text=html, content_type="text/html", charset="utf-8")

@@ -29,6 +29,8 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 _WILDCARDS = ("0.0.0.0", "::")
 
 Metrics = Literal["open", "token", "off"]
+# The session cookie a login hands out (web/auth.py), also what CSRF tokens are tied to.
+COOKIE = "secondchance_session"
 
 
 def host_port(host: str, port: int) -> str:

@@ -25,7 +25,7 @@ from secondchance import metrics
 from secondchance.config import Config
 from secondchance.config.tables import parse_listen
 from secondchance.storage.database import Store
-from secondchance.web import auth, keys, security
+from secondchance.web import auth, csrf, keys, security
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,23 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if _wants_page(request):
             raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/')}")
         return _refuse(401, "sign in: the token is needed", **{"WWW-Authenticate": "Bearer"})
+    unsafe = request.method in security.UNSAFE_METHODS
+    if unsafe and not await _scripted(request) and not await csrf.valid(request):
+        return _refuse(
+            403, "forbidden: the form is out of date (the server restarted?): reload the page"
+        )
     return await handler(request)
+
+
+async def _scripted(request: web.Request) -> bool:
+    """A script holding the token (a bearer header, no Origin) needs no form token:
+    no other site's page can send that header."""
+    return (
+        request.headers.get("Origin") is None
+        and security.bearer(request.headers.get("Authorization")) is not None
+        and request.app[auth.GUARD].required
+        and await request.app[auth.GUARD].allows(request)
+    )
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -137,6 +153,7 @@ def build_app(
         hosts=security.allowed_hosts(listen, config.server.hosts), metrics=config.server.metrics
     )
     app[auth.GUARD] = auth.Guard(config.server.token)
+    app[csrf.SECRET] = csrf.new_secret()
     app[HEALTHY] = healthy
     app[keys.READER] = reader
     app[keys.CONFIG] = config
