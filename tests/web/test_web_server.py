@@ -351,3 +351,23 @@ async def test_an_address_not_of_this_machine_is_one_line(tmp_path: Path) -> Non
     assert str(error.value) == (
         "[server] listen: cannot listen on 192.0.2.1:9464: Cannot assign requested address"
     )
+
+
+async def test_a_form_of_this_dashboard_under_no_referrer_is_served(open_client: Client) -> None:
+    """Referrer-Policy: no-referrer makes a browser send ``Origin: null`` with the
+    dashboard's own forms; its ``Sec-Fetch-Site: same-origin`` (which no page can set)
+    and the form's CSRF token let it through, and nothing else with a null Origin."""
+    null = {**HOST, "Origin": "null"}
+    ours = await open_client.post(
+        "/probe", headers={**null, "Sec-Fetch-Site": "same-origin"}, data=form(open_client)
+    )
+    assert ours.status == 200
+    for site in ("cross-site", "same-site", "none"):
+        response = await open_client.post(
+            "/probe", headers={**null, "Sec-Fetch-Site": site}, data=form(open_client)
+        )
+        assert response.status == 403, site
+    assert (await open_client.post("/probe", headers=null, data=form(open_client))).status == 403
+    # The fetch metadata without the form's token is refused too.
+    bare = await open_client.post("/probe", headers={**null, "Sec-Fetch-Site": "same-origin"})
+    assert bare.status == 403

@@ -14,10 +14,10 @@ from secondchance.config import Company
 from secondchance.core.models import ALERT_KINDS
 from secondchance.delivery.blocks import followup_note
 from secondchance.delivery.channels import takes
-from secondchance.storage import dashboard, queries
+from secondchance.storage import dashboard, marks, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
-from secondchance.web import api, csrf, feed, keys, live, views
+from secondchance.web import actions, api, csrf, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -28,6 +28,8 @@ def add_routes(app: web.Application) -> None:
     """Every page and JSON endpoint of the dashboard, and its static files."""
     if csrf.SECRET not in app:  # an application built without web/server.py (tests)
         app[csrf.SECRET] = csrf.new_secret()
+    if actions.WRITER not in app:
+        actions.install(app, None)
     app.router.add_get("/", overview)
     app.router.add_get("/company/{name}", company_page)
     app.router.add_get("/jobs", jobs)
@@ -115,6 +117,7 @@ def _company_facts(connection: Connection, name: str) -> tuple[Any, ...]:
         queries.stored_postings(connection, name),
         queries.alert_records(connection, name),
         dashboard.company_deliveries(connection, name),
+        marks.of_company(connection, name),
     )
 
 
@@ -129,11 +132,14 @@ async def company_page(request: web.Request) -> web.Response:
     config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
     company = company_named(request)
     tz = config.policy.tz
-    states, postings, alerts, sent = await request.app[keys.READER].read(
+    states, postings, alerts, sent, made = await request.app[keys.READER].read(
         _company_facts, company.name
     )
     labels = {c.id: c.label for c in views.channels(config)}
-    events = history(company, postings, alerts, tz)
+    events = sorted(
+        history(company, postings, alerts, tz) + views.mark_events(made, tz),
+        key=lambda e: e.moment,
+    )
     timeline = [
         (
             event,
@@ -171,6 +177,7 @@ async def company_page(request: web.Request) -> web.Response:
         timeline=timeline,
         note=note,
         postings=open_postings,
+        marked={m.posting: m for m in made if m.undone_at is None},
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
     )
@@ -179,6 +186,7 @@ async def company_page(request: web.Request) -> web.Response:
 async def jobs(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
     kept, any_open = await jobs_kept.passing(request)
+    marked = await request.app[keys.READER].read(marks.in_force)
     found = views.narrowed(kept, request.query)
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
@@ -191,6 +199,7 @@ async def jobs(request: web.Request) -> web.Response:
         params=dict(request.query),
         q=request.query,
         any_open=any_open,
+        marked=marked,
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
         company_path=views.company_path,

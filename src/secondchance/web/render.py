@@ -34,6 +34,15 @@ def page(request: web.Request, template: str, **context: Any) -> web.Response:
     html = (
         environment()
         .get_template(template)
-        .render(csrf=csrf.token(request), here=request.path_qs, **context)
+        .render(csrf=csrf.token(request), here=request.path_qs, notice=_notice(request), **context)
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+def _notice(request: web.Request) -> dict[str, str] | None:
+    """What an action just did, from the query it sent the browser back with (only
+    its kind and the mark's number: no text of the request is shown)."""
+    done, mark = request.query.get("done", ""), request.query.get("mark", "")
+    if done in ("applied", "dismissed", "undone") and mark.isdigit():
+        return {"done": done, "mark": mark}
+    return None

@@ -69,6 +69,13 @@ def origin_allowed(origin: str | None, allowed: frozenset[str]) -> bool:
     return bool(sep) and scheme in ("http", "https") and rest in allowed
 
 
+def same_origin_form(origin: str | None, fetch_site: str | None) -> bool:
+    """A form of this dashboard's own page: under ``Referrer-Policy: no-referrer`` a
+    browser sends ``Origin: null`` with it, and says ``Sec-Fetch-Site: same-origin``,
+    a header no page can set (the CSRF token is checked as well)."""
+    return origin == "null" and (fetch_site or "").strip().lower() == "same-origin"
+
+
 def token_in_query(names: Iterable[str]) -> bool:
     """A token in a URL ends up in access logs, proxies' logs and the history: refused,
     so a feed reader configured that way fails at once instead of leaking quietly."""
