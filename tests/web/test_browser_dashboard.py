@@ -391,3 +391,20 @@ def test_a_post_without_the_form_token_is_refused(dashboard: Dashboard) -> None:
             )
             assert response.status_code == 403, response.text
             assert "reload the page" in response.text
+
+
+def test_poll_now_in_the_browser_makes_the_daemon_poll(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """The ask goes through the database (as from `secondchance web` elsewhere) and the
+    running daemon polls the company within seconds, an hour before its turn."""
+    page = open_page()
+    page.goto(dashboard.url + f"/company/{quote(COMPANY)}")
+    page.page.get_by_role("button", name="Poll now").click()
+    page.page.wait_for_url("**done=poll**")
+    assert "Poll asked" in page.page.locator(".notice").inner_text()
+    deadline = time.monotonic() + 20
+    while f"{COMPANY}: polling now, as asked on the dashboard" not in dashboard.log.read_text():
+        assert time.monotonic() < deadline, dashboard.log.read_text()
+        time.sleep(0.1)
+    assert page.console_errors == page.page_errors == []

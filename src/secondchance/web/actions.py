@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from secondchance import logs
-from secondchance.storage import StorageError, marks
+from secondchance.storage import StorageError, asks, marks
 from secondchance.storage.database import Store
 from secondchance.storage.schema import postings, sources
 from secondchance.web import keys
@@ -62,6 +62,8 @@ def install(app: web.Application, opener: Callable[[], Store] | None) -> None:
     app.on_cleanup.append(dispose)
     app.router.add_post("/actions/mark", mark)
     app.router.add_post("/actions/undo", undo)
+    app.router.add_post("/actions/poll", poll_now)
+    app.router.add_post("/actions/retry", retry_now)
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -168,3 +170,43 @@ def _record(made: marks.Mark) -> dict[str, object]:
         "title": made.title,
         "at": made.created_at.isoformat(),
     }
+
+
+def _too_soon(request: web.Request, what: str, exc: asks.TooSoon) -> web.Response:
+    wait = int(exc.every.total_seconds())
+    response = _refused(
+        request, 429, f"{what} was asked at {exc.since:%H:%M:%S} UTC: once every {wait} s"
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+async def poll_now(request: web.Request) -> web.StreamResponse:
+    """Ask the daemon to poll a company now (it takes the ask within seconds)."""
+    form = await request.post()
+    company = request.app[keys.CONFIG].company(str(form.get("company", "")))
+    if company is None:
+        return _refused(request, 404, "no company of that name is in the watchlist")
+    try:
+        asked = await _write(request, asks.ask_poll, company.name, request.app[keys.NOW]())
+    except asks.TooSoon as exc:
+        return _too_soon(request, f"a poll of {company.name}", exc)
+    except (StorageError, SQLAlchemyError) as exc:
+        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if _wants_json(request):
+        return web.json_response({"poll": company.name, "asked": asked.asked.isoformat()})
+    raise web.HTTPSeeOther(_back(form, done="poll"))
+
+
+async def retry_now(request: web.Request) -> web.StreamResponse:
+    """Ask the daemon to try every waiting delivery now, back-off or not."""
+    form = await request.post()
+    try:
+        asked = await _write(request, asks.ask_retry, request.app[keys.NOW]())
+    except asks.TooSoon as exc:
+        return _too_soon(request, "a retry", exc)
+    except (StorageError, SQLAlchemyError) as exc:
+        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if _wants_json(request):
+        return web.json_response({"retry": True, "asked": asked.asked.isoformat()})
+    raise web.HTTPSeeOther(_back(form, done="retry"))

@@ -14,7 +14,7 @@ from secondchance.config import Company
 from secondchance.core.models import ALERT_KINDS
 from secondchance.delivery.blocks import followup_note
 from secondchance.delivery.channels import takes
-from secondchance.storage import dashboard, marks, queries
+from secondchance.storage import asks, dashboard, marks, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
 from secondchance.web import actions, api, csrf, feed, keys, live, views
@@ -118,6 +118,7 @@ def _company_facts(connection: Connection, name: str) -> tuple[Any, ...]:
         queries.alert_records(connection, name),
         dashboard.company_deliveries(connection, name),
         marks.of_company(connection, name),
+        asks.polls_asked(connection).get(name),
     )
 
 
@@ -132,7 +133,7 @@ async def company_page(request: web.Request) -> web.Response:
     config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
     company = company_named(request)
     tz = config.policy.tz
-    states, postings, alerts, sent, made = await request.app[keys.READER].read(
+    states, postings, alerts, sent, made, asked = await request.app[keys.READER].read(
         _company_facts, company.name
     )
     labels = {c.id: c.label for c in views.channels(config)}
@@ -178,6 +179,7 @@ async def company_page(request: web.Request) -> web.Response:
         note=note,
         postings=open_postings,
         marked={m.posting: m for m in made if m.undone_at is None},
+        asked=asked,
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
     )
@@ -213,6 +215,7 @@ async def deliveries(request: web.Request) -> web.Response:
     number = views.page_number(q.get("page"))
     store = request.app[keys.READER]
     counts = await store.read(dashboard.delivery_counts)
+    retry = await store.read(asks.retry_asked)
     rows = await store.read(
         dashboard.delivery_page,
         state=state,
@@ -246,6 +249,7 @@ async def deliveries(request: web.Request) -> web.Response:
         page=views.Page(number, total),
         params=dict(q),
         state=state or "",
+        retry=retry,
         when=lambda m: views.when(m, tz),
         company_path=views.company_path,
     )

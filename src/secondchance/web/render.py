@@ -45,4 +45,6 @@ def _notice(request: web.Request) -> dict[str, str] | None:
     done, mark = request.query.get("done", ""), request.query.get("mark", "")
     if done in ("applied", "dismissed", "undone") and mark.isdigit():
         return {"done": done, "mark": mark}
+    if done in ("poll", "retry"):
+        return {"done": done, "mark": ""}
     return None
