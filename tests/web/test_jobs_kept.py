@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
+from collections.abc import Collection
+from datetime import UTC, datetime
 from pathlib import Path
 
-from dashboard_site import GH, Site, board, get_html
+import pytest
+from dashboard_site import GH, GLOBEX, Site, board, get_html
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from sqlalchemy import Connection
 
 from conftest import BoardServer
-from secondchance.config import database_url
-from secondchance.storage.database import open_store
+from secondchance.cli import main
+from secondchance.config import Config, database_url
+from secondchance.config.load import load
+from secondchance.core.diff import Policy, diff_source
+from secondchance.core.models import Posting, SourceRef
+from secondchance.storage import boards, dashboard, snapshot
+from secondchance.storage.boards import read_all
+from secondchance.storage.database import Store, open_store
+from secondchance.storage.queries import StoredPosting
+from secondchance.web import jobs, keys
 
 WATCHLIST = """
 [settings.endpoints]
@@ -46,3 +60,149 @@ async def test_a_poll_stored_since_shows_on_the_next_request(
         "Data Engineer",
     ]
     assert api["total"] == 2
+
+
+TWO = """
+[settings.endpoints]
+greenhouse = "{boards}"
+
+[[company]]
+name = "Acme"
+greenhouse = "acme"
+[company.filter]
+include = ["{acme}"]
+
+[[company]]
+name = "Globex"
+greenhouse = "globex"
+[company.filter]
+include = ["analyst"]
+"""
+
+
+def titles(tree: HTMLParser) -> list[str]:
+    return sorted(row.css_first("td").text() for row in tree.css("tbody tr"))
+
+
+def whole(store: Store, config: Config) -> list[StoredPosting]:
+    """The list as a first request reads it: every board, judged afresh."""
+    return jobs.judge(config, store.read_now(jobs.read, None), None).passing
+
+
+async def test_a_poll_of_one_company_reads_only_its_boards_and_lists_as_a_whole_read(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
+    await asyncio.to_thread(site.once)
+    asked: list[Collection[int] | None] = []
+    reads = dashboard.open_by_board
+
+    def spy(connection: Connection, ids: Collection[int] | None = None) -> object:
+        asked.append(None if ids is None else set(ids))
+        return reads(connection, ids)
+
+    monkeypatch.setattr(dashboard, "open_by_board", spy)
+    daemon = open_store(database_url(None, site.data))
+    daemon.read_now(lambda connection: connection.exec_driver_sql("SELECT 1"))
+    ids = {s.company: s.id for s in daemon.read_now(read_all).values()}
+    try:
+        async with site.client() as client:
+            first = await get_html(client, "/jobs")
+            # Globex's board changes but is not polled: nothing of it may move.
+            boards.set(GH, board((1, "Backend Engineer"), (5, "Frontend Engineer")))
+            boards.set(GLOBEX, board((3, "Data Analyst"), (6, "BI Analyst")))
+            await asyncio.to_thread(main, ["once", "--company", "Acme", *site.args])
+            second = await get_html(client, "/jobs")
+            api = await (await client.get("/api/jobs")).json()
+            app = client.server.app
+            kept = app[jobs.JOBS].kept
+            assert kept is not None
+            expected = whole(app[keys.READER], app[keys.CONFIG])
+    finally:
+        daemon.dispose()
+    assert titles(first) == ["Backend Engineer", "Data Analyst"]
+    assert titles(second) == ["Backend Engineer", "Data Analyst", "Frontend Engineer"]
+    assert api["total"] == 3
+    # The first request read every board, the one after Acme's poll Acme's alone.
+    assert asked[:2] == [None, {ids["Acme"]}]
+    # ... and what it kept is what a whole read gives, in the same order.
+    assert kept.passing == expected
+    assert kept.any_open
+
+
+async def test_a_reload_judges_every_board_again(tmp_path: Path, boards: BoardServer) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
+    await asyncio.to_thread(site.once)
+    async with site.client() as client:
+        first = await get_html(client, "/jobs")
+        # Nothing polled since: only the watchlist, another object, tells the list to move.
+        site.path.write_text(TWO.format(boards=boards.url, acme="manager"), encoding="utf-8")
+        reloaded = load(site.path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            client.server.app[keys.CONFIG] = reloaded
+        second = await get_html(client, "/jobs")
+        expected = whole(client.server.app[keys.READER], reloaded)
+        kept = client.server.app[jobs.JOBS].kept
+    assert titles(first) == ["Backend Engineer", "Data Analyst"]
+    assert titles(second) == ["Data Analyst", "Office Manager"]
+    assert kept is not None and kept.passing == expected
+
+
+def test_a_board_no_longer_stored_drops_out_and_the_others_are_kept_as_judged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(TWO.format(boards="http://127.0.0.1:9", acme="engineer"), encoding="utf-8")
+    config = load(path)
+    at = datetime(2026, 11, 2, tzinfo=UTC)
+
+    def stored(row: int, company: str, title: str, board: str) -> tuple[int, StoredPosting]:
+        ref = SourceRef(company, "greenhouse", board)
+        item = StoredPosting(company, ref, Posting(id=str(row), title=title), "open", at, at, None)
+        return row, item
+
+    # Acme has two boards: its postings are merged in the order they were stored.
+    one, two = stored(3, "Acme", "Backend Engineer", "a"), stored(1, "Acme", "QA Engineer", "b")
+    globex = stored(2, "Globex", "Data Analyst", "g")
+    marks = {10: ("Acme", 1, at), 11: ("Acme", 1, at), 20: ("Globex", 1, at)}
+    read = jobs.Read((1,), marks, {10: [one], 11: [two], 20: [globex]}, True)
+    first = jobs.judge(config, read, None)
+    assert [i.posting.title for i in first.passing] == [
+        "QA Engineer",
+        "Backend Engineer",
+        "Data Analyst",
+    ]
+    gone = jobs.judge(config, jobs.Read((2,), {10: marks[10], 20: marks[20]}, {}, False), first)
+    assert [i.posting.title for i in gone.passing] == ["Backend Engineer", "Data Analyst"]
+    assert gone.boards[10] is first.boards[10] and gone.boards[20] is first.boards[20]
+
+
+def test_postings_written_outside_a_poll_make_every_board_read(tmp_path: Path) -> None:
+    """A snapshot mark that moved with no board's mark moving (postings written
+    without a poll's board state): the whole list is read, not a part."""
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        refs = [SourceRef("Acme", "greenhouse", "acme"), SourceRef("Globex", "greenhouse", "gx")]
+        states, _ = store.write_now(boards.lock, ["Acme", "Globex"], refs)
+        first = store.read_now(jobs.read, None)
+        assert first.whole
+        kept = {
+            i: jobs.Board(mark, [], len(found))
+            for i, found in first.postings.items()
+            for mark in [first.marks[i]]
+        }
+        diff = diff_source(
+            refs[0], {}, [Posting(id="1", title="Engineer")], Policy(), baseline=True
+        )
+        at = datetime(2026, 11, 2, tzinfo=UTC)
+        store.write_now(snapshot.write_diff, states[refs[0]].id, {}, diff, at)
+        again = store.read_now(jobs.read, kept)
+    finally:
+        store.dispose()
+    assert again.whole and set(again.postings) == {s.id for s in states.values()}
+    assert [p.posting.title for _, p in again.postings[states[refs[0]].id]] == ["Engineer"]

@@ -105,6 +105,53 @@ def open_postings(
     return found
 
 
+def board_marks(connection: Connection) -> dict[int, tuple[str, object, object]]:
+    """Each board's id → its company and what changes whenever a poll of it is
+    stored (its attempts and the time of its last poll, written in the poll's
+    transaction with its postings): the jobs page re-reads only the boards whose
+    mark moved."""
+    rows = connection.execute(select(_S.id, _S.company, _S.attempts, _S.last_poll_at))
+    return {id_: (company, attempts, at) for id_, company, attempts, at in rows}
+
+
+def open_by_board(
+    connection: Connection, source_ids: Collection[int] | None = None
+) -> dict[int, list[tuple[int, StoredPosting]]]:
+    """The open postings of these boards (every board when None) by board id, every
+    board asked for that exists present, empty or not. Each posting comes with its
+    row id, by which postings first seen together keep the order a whole read finds
+    them in (``open_postings``'s); each board's list in that order (first seen, row)."""
+    refs = {
+        i: SourceRef(name, kind, board)
+        for i, name, kind, board in connection.execute(select(_S.id, _S.company, _S.kind, _S.board))
+        if source_ids is None or i in source_ids
+    }
+    bulk = Bulk(connection)
+    if source_ids is None:
+        rows = bulk.select((_P.id, _P.source_id, *_STORED))
+    else:
+        rows = bulk.select((_P.id, _P.source_id, *_STORED), _P.source_id, list(refs))
+    out: dict[int, list[tuple[int, StoredPosting]]] = {i: [] for i in refs}
+    for row in rows:
+        status, first_seen, last_seen, closed_at = row[-4:]
+        ref = refs.get(row[1])
+        if status != "open" or ref is None:
+            continue
+        stored = StoredPosting(
+            company=ref.company,
+            source=ref,
+            posting=posting_of(row[2:-4]),
+            status=status,
+            first_seen=first_seen,
+            last_seen=last_seen,
+            closed_at=closed_at,
+        )
+        out[row[1]].append((row[0], stored))
+    for found in out.values():
+        found.sort(key=lambda item: (item[1].first_seen, item[0]))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryRow:
     """One alert's delivery to one channel."""

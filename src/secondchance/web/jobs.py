@@ -1,26 +1,64 @@
 """The open postings that pass the filters, across companies, kept between requests:
 reading and judging 100,000 postings takes most of a second, and they change only when
-a poll is stored (or the watchlist is reloaded)."""
+a poll is stored (or the watchlist is reloaded).
+
+They are kept per board: when `storage/dashboard.snapshot_mark` says a poll was
+stored, only the boards whose own mark moved (`board_marks`: a poll writes the board's
+attempts and time with its postings) are read and judged again, and the list is put
+back together in the order a whole read gives (company, first seen, row). A watchlist
+that is another object (a reload may change every filter) is judged again whole, and
+so is a change no board's mark shows (postings written outside a poll).
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 from aiohttp import web
+from sqlalchemy import Connection
 
 from secondchance.config import Config
 from secondchance.storage import dashboard
 from secondchance.storage.queries import StoredPosting
 from secondchance.web import keys, views
 
+# A posting with its row id (postings first seen together keep their order by it).
+Numbered = tuple[int, StoredPosting]
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """One board's open postings as judged: those that pass, in order, and how many
+    are open at all."""
+
+    mark: tuple[str, object, object]
+    passing: list[Numbered]
+    open: int
+
 
 @dataclass(frozen=True, slots=True)
 class Kept:
     config: Config
     mark: tuple[object, ...]
+    boards: Mapping[int, Board]
+    # Each company (as its boards store its name): its passing postings, in order.
+    companies: Mapping[str, list[StoredPosting]]
     passing: list[StoredPosting]
     any_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What one read found: the snapshot's mark, every board's, and the open
+    postings of the boards read (every board when ``whole``)."""
+
+    mark: tuple[object, ...]
+    marks: dict[int, tuple[str, object, object]]
+    postings: dict[int, list[Numbered]]
+    whole: bool
 
 
 class Jobs:
@@ -37,19 +75,89 @@ def install(app: web.Application) -> None:
     app[JOBS] = Jobs()
 
 
+def read(connection: Connection, boards: Mapping[int, Board] | None) -> Read:
+    """Every board's postings when ``boards`` is None; else those of the boards whose
+    mark moved since ``boards`` were read (new ones too), or every board's when none
+    did though the snapshot's mark moved."""
+    # In this order: what is read after a mark is at least as new as the mark, so
+    # a poll stored meanwhile is read again next time, never missed.
+    mark = dashboard.snapshot_mark(connection)
+    marks = dashboard.board_marks(connection)
+    if boards is not None:
+        moved = {i for i, m in marks.items() if i not in boards or boards[i].mark != m}
+        if moved or set(boards) - set(marks):
+            return Read(mark, marks, dashboard.open_by_board(connection, moved), False)
+    return Read(mark, marks, dashboard.open_by_board(connection), True)
+
+
+def judge(config: Config, found: Read, before: Kept | None) -> Kept:
+    """The kept list after ``found``: boards not read are kept as ``before`` judged
+    them (``before`` is for the same ``config``)."""
+    boards = {} if found.whole or before is None else dict(before.boards)
+    for gone in set(boards) - set(found.marks):
+        del boards[gone]
+    touched: set[str] = set()
+    for board_id, numbered in found.postings.items():
+        mark = found.marks.get(board_id)
+        if mark is None:  # removed between the two reads
+            continue
+        boards[board_id] = Board(mark, _passing(config, numbered), len(numbered))
+        touched.add(mark[0])
+    if found.whole or before is None:
+        companies = _companies(boards, None)
+    else:
+        touched |= {b.mark[0] for i, b in before.boards.items() if i not in boards}
+        companies = dict(before.companies)
+        for name in touched:
+            companies.pop(name, None)
+        companies.update(_companies(boards, touched))
+    passing = list(chain.from_iterable(companies[name] for name in sorted(companies)))
+    any_open = any(board.open for board in boards.values())
+    return Kept(config, found.mark, boards, companies, passing, any_open)
+
+
+def _passing(config: Config, numbered: list[Numbered]) -> list[Numbered]:
+    # The filters are views.passing's, so the page and this list judge alike.
+    kept = {id(item) for item in views.passing(config, [item for _, item in numbered])}
+    return [pair for pair in numbered if id(pair[1]) in kept]
+
+
+def _companies(
+    boards: Mapping[int, Board], names: Collection[str] | None
+) -> dict[str, list[StoredPosting]]:
+    """The passing postings of these companies (every company when None), each in
+    the order first seen, then by row."""
+    grouped: dict[str, list[list[Numbered]]] = {}
+    for board in boards.values():
+        name = board.mark[0]
+        if names is None or name in names:
+            grouped.setdefault(name, []).append(board.passing)
+    out = {}
+    for name, lists in grouped.items():
+        merged = lists[0] if len(lists) == 1 else list(chain.from_iterable(lists))
+        if len(lists) > 1:
+            merged.sort(key=lambda item: (item[1].first_seen, item[0]))
+        if merged:
+            out[name] = [item for _, item in merged]
+    return out
+
+
 async def passing(request: web.Request) -> tuple[list[StoredPosting], bool]:
     """(the open postings that pass the filters, whether any posting is open at all),
     read again when a poll was stored since or the watchlist changed."""
     store, config = request.app[keys.READER], request.app[keys.CONFIG]
     jobs = request.app[JOBS]
-    mark = await store.read(dashboard.snapshot_mark)
     kept = jobs.kept
-    if kept is None or kept.config is not config or kept.mark != mark:
-        postings = await store.read(dashboard.open_postings)
-        # Judging them takes most of a second of CPU: off the event loop, which in the
-        # daemon also runs the polls and the deliveries.
-        judged = await asyncio.to_thread(views.passing, config, postings)
-        # Two requests at once may both read: the later one's list is kept, both right.
-        kept = Kept(config, mark, judged, bool(postings))
-        jobs.kept = kept
+    if kept is not None and kept.config is config:
+        if await store.read(dashboard.snapshot_mark) == kept.mark:
+            return kept.passing, kept.any_open
+        before: Kept | None = kept
+    else:
+        before = None
+    found = await store.read(read, before.boards if before is not None else None)
+    # Judging every posting takes most of a second of CPU: off the event loop, which
+    # in the daemon also runs the polls and the deliveries.
+    kept = await asyncio.to_thread(judge, config, found, before)
+    # Two requests at once may both read: the later one's list is kept, both right.
+    jobs.kept = kept
     return kept.passing, kept.any_open
