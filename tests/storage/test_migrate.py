@@ -96,6 +96,7 @@ def test_new_database_matches_the_migrated_one(new_database: NewDatabase) -> Non
         "alembic_version",
         "alerts",
         "deliveries",
+        "marks",
         "meta",
         "postings",
         "sources",

@@ -17,7 +17,7 @@ from secondchance.cli import main
 from secondchance.config import database_url
 from secondchance.config.load import load
 from secondchance.storage.database import open_existing
-from secondchance.web import keys
+from secondchance.web import actions, keys
 from secondchance.web.pages import add_routes
 
 GH = "/v1/boards/acme/jobs"
@@ -53,15 +53,18 @@ class Site:
 
     @asynccontextmanager
     async def client(
-        self, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self, now: Callable[[], datetime] = lambda: datetime.now(UTC), *, writes: bool = False
     ) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+        """The pages (live, as the daemon's are); with ``writes``, the actions too."""
         config = load(self.path)
         (self.data).mkdir(exist_ok=True)
-        store = open_existing(database_url(config.settings.database, self.data))
+        url = database_url(config.settings.database, self.data)
+        store = open_existing(url, live=True)
         app = web.Application()
         app[keys.READER] = store
         app[keys.CONFIG] = config
         app[keys.NOW] = now
+        actions.install(app, (lambda: open_existing(url, writable=True)) if writes else None)
         add_routes(app)
         try:
             async with TestClient(TestServer(app)) as client:

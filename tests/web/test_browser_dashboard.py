@@ -354,3 +354,57 @@ def test_a_new_alert_counts_in_the_tab_title_as_text(
     page.page.get_by_role("button", name="Seen").click()
     assert page.page.title() == "Jobs · secondchance"
     assert page.console_errors == page.page_errors == page.offsite == []
+
+
+def test_a_posting_marked_applied_in_the_browser_and_undone(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """The buttons work without a script of ours: a form POST with its CSRF token, the
+    notice with its Undo, the timeline; a hostile title stays text throughout."""
+    page = open_page()
+    page.goto(dashboard.url + f"/company/{quote(COMPANY)}")
+    row = page.page.locator("tbody tr").first
+    row.get_by_role("button", name="I applied").click()
+    page.page.wait_for_url("**done=applied**")
+    notice = page.page.locator(".notice")
+    assert "Marked applied" in notice.inner_text()
+    assert "you marked it applied" in page.page.inner_text("main")
+    assert page.page.locator("tbody tr").first.locator(".mark.applied").count() == 1
+    notice.get_by_role("button", name="Undo").click()
+    page.page.wait_for_url("**done=undone**")
+    assert "Undone" in page.page.locator(".notice").inner_text()
+    assert "you undid applied" in page.page.inner_text("main")
+    assert page.page.locator("tbody tr").first.get_by_role("button", name="I applied").count() == 1
+    assert script_ran(page) == [] and elements_from_text(page) == []
+    assert page.console_errors == page.page_errors == []
+
+
+def test_a_post_without_the_form_token_is_refused(dashboard: Dashboard) -> None:
+    """Same origin, right Host, no CSRF token: refused, nothing marked."""
+    with httpx.Client(base_url=dashboard.url) as client:
+        fields = {"company": COMPANY, "kind": "greenhouse", "board": "acme", "posting": "100"}
+        for token in ({}, {"csrf": "0" * 40}):
+            response = client.post(
+                "/actions/mark",
+                data={**fields, "mark": "dismissed", **token},
+                headers={"Origin": dashboard.url},
+            )
+            assert response.status_code == 403, response.text
+            assert "reload the page" in response.text
+
+
+def test_poll_now_in_the_browser_makes_the_daemon_poll(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """The ask goes through the database (as from `secondchance web` elsewhere) and the
+    running daemon polls the company within seconds, an hour before its turn."""
+    page = open_page()
+    page.goto(dashboard.url + f"/company/{quote(COMPANY)}")
+    page.page.get_by_role("button", name="Poll now").click()
+    page.page.wait_for_url("**done=poll**")
+    assert "Poll asked" in page.page.locator(".notice").inner_text()
+    deadline = time.monotonic() + 20
+    while f"{COMPANY}: polling now, as asked on the dashboard" not in dashboard.log.read_text():
+        assert time.monotonic() < deadline, dashboard.log.read_text()
+        time.sleep(0.1)
+    assert page.console_errors == page.page_errors == []

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from secondchance import metrics
 from secondchance.config import load
 from secondchance.storage.database import open_store
-from secondchance.web import auth, keys
+from secondchance.web import auth, csrf, keys
 from secondchance.web.security import CSP
 from secondchance.web.server import ListenError, WebServer, build_app
 
@@ -46,6 +46,14 @@ def make_app(
     return app
 
 
+Client = TestClient[web.Request, web.Application]
+
+
+def form(client: Client, session: str = "", **fields: str) -> dict[str, str]:
+    """A form's fields as this dashboard's page would post them: with its CSRF token."""
+    return {**fields, csrf.FIELD: csrf.token_for(client.app[csrf.SECRET], session)}
+
+
 @pytest.fixture
 async def open_client(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     async with TestClient(TestServer(make_app(tmp_path))) as client:
@@ -56,9 +64,6 @@ async def open_client(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, w
 async def locked(tmp_path: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     async with TestClient(TestServer(make_app(tmp_path, f'token = "{TOKEN}"\n'))) as client:
         yield client
-
-
-Client = TestClient[web.Request, web.Application]
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/metrics", "/login", "/probe", "/nowhere"])
@@ -96,8 +101,18 @@ async def test_a_post_from_elsewhere_is_refused(open_client: Client, origin: str
 
 async def test_a_post_from_this_dashboard_is_served(open_client: Client) -> None:
     for origin in ("http://127.0.0.1:9464", "http://localhost:9464"):
-        response = await open_client.post("/probe", headers={**HOST, "Origin": origin})
+        response = await open_client.post(
+            "/probe", headers={**HOST, "Origin": origin}, data=form(open_client)
+        )
         assert response.status == 200
+        # The same post without the form's token: refused, the Origin is not enough.
+        bare = await open_client.post("/probe", headers={**HOST, "Origin": origin})
+        assert bare.status == 403
+        assert "reload the page" in await bare.text()
+        forged = await open_client.post(
+            "/probe", headers={**HOST, "Origin": origin}, data={csrf.FIELD: "0" * 40}
+        )
+        assert forged.status == 403
 
 
 async def test_a_script_posts_with_the_bearer_token_and_no_origin(locked: Client) -> None:
@@ -143,19 +158,21 @@ async def test_a_token_in_the_query_string_is_refused(locked: Client, name: str)
 
 
 async def test_signing_in_gives_a_strict_http_only_cookie(locked: Client) -> None:
-    form = await locked.get("/login?next=/probe", headers=HOST)
-    assert form.status == 200
-    page = await form.text()
+    shown = await locked.get("/login?next=/probe", headers=HOST)
+    assert shown.status == 200
+    page = await shown.text()
     assert 'name="token"' in page and 'value="/probe"' in page
     assert "<script" not in page and "style=" not in page
 
     post = {**HOST, "Origin": f"http://{LISTEN}"}
-    wrong = await locked.post("/login", headers=post, data={"token": "nope", "next": "/probe"})
+    wrong = await locked.post(
+        "/login", headers=post, data=form(locked, token="nope", next="/probe")
+    )
     assert wrong.status == 401
     assert "Set-Cookie" not in wrong.headers
 
     right = await locked.post(
-        "/login", headers=post, data={"token": TOKEN, "next": "/probe"}, allow_redirects=False
+        "/login", headers=post, data=form(locked, token=TOKEN, next="/probe"), allow_redirects=False
     )
     assert right.status == 303
     assert right.headers["Location"] == "/probe"
@@ -176,10 +193,10 @@ async def test_signing_in_gives_a_strict_http_only_cookie(locked: Client) -> Non
 async def test_ten_wrong_tokens_close_the_login_page_for_a_while(locked: Client) -> None:
     post = {**HOST, "Origin": f"http://{LISTEN}"}
     for _ in range(auth.LOGIN_FAILURES):
-        wrong = await locked.post("/login", headers=post, data={"token": "guess"})
+        wrong = await locked.post("/login", headers=post, data=form(locked, token="guess"))
         assert wrong.status == 401
     # Refused before the token is even looked at: the right one too, for a while.
-    refused = await locked.post("/login", headers=post, data={"token": TOKEN})
+    refused = await locked.post("/login", headers=post, data=form(locked, token=TOKEN))
     assert refused.status == 429
     assert 0 < int(refused.headers["Retry-After"]) <= auth.LOGIN_WINDOW + 1
     assert "Set-Cookie" not in refused.headers
@@ -199,7 +216,7 @@ async def test_after_signing_in_the_way_stays_on_this_site(locked: Client) -> No
     response = await locked.post(
         "/login",
         headers=post,
-        data={"token": TOKEN, "next": "//evil.example/"},
+        data=form(locked, token=TOKEN, next="//evil.example/"),
         allow_redirects=False,
     )
     assert response.headers["Location"] == "/"
@@ -334,3 +351,23 @@ async def test_an_address_not_of_this_machine_is_one_line(tmp_path: Path) -> Non
     assert str(error.value) == (
         "[server] listen: cannot listen on 192.0.2.1:9464: Cannot assign requested address"
     )
+
+
+async def test_a_form_of_this_dashboard_under_no_referrer_is_served(open_client: Client) -> None:
+    """Referrer-Policy: no-referrer makes a browser send ``Origin: null`` with the
+    dashboard's own forms; its ``Sec-Fetch-Site: same-origin`` (which no page can set)
+    and the form's CSRF token let it through, and nothing else with a null Origin."""
+    null = {**HOST, "Origin": "null"}
+    ours = await open_client.post(
+        "/probe", headers={**null, "Sec-Fetch-Site": "same-origin"}, data=form(open_client)
+    )
+    assert ours.status == 200
+    for site in ("cross-site", "same-site", "none"):
+        response = await open_client.post(
+            "/probe", headers={**null, "Sec-Fetch-Site": site}, data=form(open_client)
+        )
+        assert response.status == 403, site
+    assert (await open_client.post("/probe", headers=null, data=form(open_client))).status == 403
+    # The fetch metadata without the form's token is refused too.
+    bare = await open_client.post("/probe", headers={**null, "Sec-Fetch-Site": "same-origin"})
+    assert bare.status == 403

@@ -31,7 +31,16 @@ def dashboard(
     from secondchance.web.server import WebServer, build_app
 
     reader = existing_store(config, data, live=True)
-    return WebServer(build_app(config, reader, healthy, listen=listen), listen)
+    app = build_app(
+        config,
+        reader,
+        healthy,
+        listen=listen,
+        # The actions' own writable Store, opened at the first action: never created,
+        # never migrated (existing_store), and no write lock held by a page.
+        writer=lambda: existing_store(config, data, writable=True),
+    )
+    return WebServer(app, listen)
 
 
 def cmd_web(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ free (the page faults a low one costs). First poll of 1,000 boards: peak RSS
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 from collections.abc import Callable
 
@@ -65,3 +66,13 @@ def release() -> None:
     """Give the heap's free memory back to the system (between daemon cycles)."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
+def return_memory() -> None:
+    """Give the memory of the last polls back to the system between cycles.
+
+    A poll decodes whole boards; once they are stored, glibc keeps the freed
+    heap unless asked, and an idle daemon would sit at its peak for hours.
+    """
+    gc.collect()
+    release()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import hashlib
 import logging
 import signal
@@ -32,12 +31,15 @@ from secondchance.core.durations import format_duration
 from secondchance.core.wording import plural
 from secondchance.daemon import allocator, sdnotify
 from secondchance.daemon.app import App
+from secondchance.daemon.asks import carry_out
 from secondchance.storage import heartbeat
 
 log = logging.getLogger(__name__)
 
 DELIVERY_EVERY = 10.0
 WATCH_EVERY = 5.0
+# How often the daemon looks for what the dashboard asked (poll now, retry now).
+ASKS_EVERY = 2.0
 # The heartbeat is written every delivery cycle; this much silence is unhealthy.
 HEALTHY_WITHIN = 120.0
 # Spread the first polls a little so a long watchlist does not start as a burst.
@@ -50,16 +52,6 @@ def _fingerprint(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-
-
-def _return_memory() -> None:
-    """Give the memory of the last polls back to the system between cycles.
-
-    A poll decodes whole boards; once they are stored, glibc keeps the freed
-    heap unless asked, and an idle daemon would sit at its peak for hours.
-    """
-    gc.collect()
-    allocator.release()
 
 
 class _SkipNotice(logging.Filter):
@@ -189,6 +181,12 @@ class Daemon:
             return
         await self.beat()
 
+    async def asks_job(self) -> None:
+        try:
+            await carry_out(self.app.store, self.scheduler, self.app.notifier)
+        except SQLAlchemyError as exc:
+            self._storage_trouble("the dashboard's asks could not be carried out", exc)
+
     async def watch_job(self) -> None:
         """Notice an edited watchlist without waiting for SIGHUP."""
         if _fingerprint(self.app.config.path) not in (self.loaded, None):
@@ -215,7 +213,7 @@ class Daemon:
             self._polled_since_trim = False
             with contextlib.suppress(Exception):  # only memory is at stake
                 await self.app.store.call(self.app.store.shrink_cache)
-            _return_memory()
+            allocator.return_memory()
         metrics.LAST_CYCLE.set(self.last_beat)
         sdnotify.watchdog()
 
@@ -254,6 +252,7 @@ class Daemon:
         for job_id, job, every in (
             ("deliver", self.delivery_job, DELIVERY_EVERY),
             ("watch", self.watch_job, WATCH_EVERY),
+            ("asks", self.asks_job, ASKS_EVERY),
         ):
             self.scheduler.add_job(
                 job,

@@ -31,7 +31,7 @@ from secondchance.storage.schema import metadata
 # The newest revision in migrations/versions (a test keeps this in step). A
 # database already there needs no Alembic at all, which keeps the daemon's
 # start-up and resident memory small.
-HEAD = "0008"
+HEAD = "0009"
 
 SCRIPTS = "secondchance.storage:migrations"
 
@@ -44,7 +44,7 @@ VERSION_TABLE = "alembic_version"
 # existing table adds it here too (tests/storage/test_migrate.py compares the order).
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "alerts": ("extra",),  # 0002
-    "deliveries": ("claimed_until",),  # 0003
+    "deliveries": ("claimed_until", "held_by"),  # 0003, 0009
     "sources": ("missing", "page_validators", "ended_html", "reader"),  # 0004, 0006, 0007
     "postings": ("emptied", "pay_currency", "pay_min", "pay_max", "pay_period"),  # 0007, 0008
 }

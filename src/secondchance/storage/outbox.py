@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from secondchance.core.drafts import Draft
 from secondchance.core.models import Alert
+from secondchance.storage import marks
 from secondchance.storage.bulk import Bulk, chunks
 from secondchance.storage.schema import alerts, deliveries
 
@@ -27,7 +28,7 @@ _A, _D = alerts.c, deliveries.c
 # What an Alert is built from, in its fields' order.
 ALERT_COLUMNS = tuple(_A[f.name] for f in dataclasses.fields(Alert))
 _WRITTEN = tuple(column for column in alerts.columns if column.name != "id")
-_NEW_DELIVERY = (_D.alert_id, _D.channel, _D.status, _D.attempts, _D.next_attempt_at)
+_NEW_DELIVERY = (_D.alert_id, _D.channel, _D.status, _D.attempts, _D.next_attempt_at, _D.held_by)
 
 
 def alert_of(row: Sequence[Any]) -> Alert:
@@ -62,15 +63,24 @@ def queue(connection: Connection, drafts: Sequence[Draft], at: datetime) -> list
         row[0]: alert_of(row[1:])
         for row in bulk.select((_A.key, *ALERT_COLUMNS), _A.key, [d.key for d in fresh])
     }
-    bulk.insert(
-        _NEW_DELIVERY,
-        [
-            (written[draft.key].id, channel, "pending", 0, at)
-            for draft in fresh
-            for channel in draft.channels
-        ],
+    # A posting the user marked on the dashboard: its alerts are written, with their
+    # deliveries held by the mark (storage/marks.py), never sent and never lost.
+    held = marks.holding(
+        connection,
+        (_posting(draft) for draft in fresh if draft.posting_id is not None),
     )
+    rows = []
+    for draft in fresh:
+        mark = held.get(_posting(draft)) if draft.posting_id is not None else None
+        holder = mark.id if mark is not None and mark.holds(draft.kind) else None
+        status = "pending" if holder is None else "held"
+        rows += [(written[draft.key].id, c, status, 0, at, holder) for c in draft.channels]
+    bulk.insert(_NEW_DELIVERY, rows)
     return [written[draft.key] for draft in fresh]
+
+
+def _posting(draft: Draft) -> marks.PostingKey:
+    return (draft.company, draft.source_kind, draft.source_board, draft.posting_id or "")
 
 
 def _due(*, ignore_backoff: bool) -> Select[Any]:

@@ -51,6 +51,8 @@ class AlertRecord:
     alert: Alert
     sent: int
     pending: int
+    # Deliveries a mark of the user's holds back (storage/marks.py).
+    held: int = 0
 
 
 def stored_postings(
@@ -106,7 +108,10 @@ def alert_records(connection: Connection, company: str) -> list[AlertRecord]:
         alert = alert_of(row)
         records.append(
             AlertRecord(
-                alert, tally.get((alert.id, "sent"), 0), tally.get((alert.id, "pending"), 0)
+                alert,
+                tally.get((alert.id, "sent"), 0),
+                tally.get((alert.id, "pending"), 0),
+                tally.get((alert.id, "held"), 0),
             )
         )
     return records

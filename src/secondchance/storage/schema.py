@@ -189,7 +189,27 @@ deliveries = Table(
     Column("sent_at", UTCDateTime),
     # Set while one process is sending it, so another process skips it.
     Column("claimed_until", UTCDateTime),
+    # The mark (marks.id) that holds it back (status "held"): kept, never deleted, and
+    # pending again if the mark is undone.
+    Column("held_by", Integer),
     UniqueConstraint("alert_id", "channel", name="uq_deliveries_channel"),
+)
+
+# What the user said of a posting on the dashboard: "applied" (no more alerts about it
+# but its closing) or "dismissed" (no more alerts about it). Undone marks stay, with
+# when they were undone: the timeline shows both.
+marks = Table(
+    "marks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company", String(limits.COMPANY), nullable=False, index=True),
+    Column("source_kind", String(limits.SOURCE_KIND), nullable=False),
+    Column("source_board", String(limits.BOARD), nullable=False),
+    Column("posting_id", String(limits.POSTING_ID), nullable=False),
+    Column("title", Text),
+    Column("mark", String(10), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("undone_at", UTCDateTime),
 )
 
 # Small facts about the running daemon (its heartbeat).

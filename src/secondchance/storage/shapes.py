@@ -142,7 +142,15 @@ def history(
     for record in alerts:
         alert = record.alert
         # An alert with no delivery at all was muted by routing: recorded, never sent.
-        state = "sent" if record.sent else "pending" if record.pending else "muted"
+        state = (
+            "sent"
+            if record.sent
+            else "pending"
+            if record.pending
+            else "held by your mark"
+            if record.held
+            else "muted"
+        )
         if alert.created_at is not None:
             add(
                 alert.created_at,

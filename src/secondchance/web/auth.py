@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from secondchance.config.tables import PASSWORD_HASH
-from secondchance.web.security import bearer, safe_next
+from secondchance.web import csrf
+from secondchance.web.security import COOKIE, bearer, safe_next
 
-COOKIE = "secondchance_session"
 SESSION_SECONDS = 30 * 86400
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256.
 ITERATIONS = 600_000
@@ -139,6 +139,7 @@ _FORM = """<!doctype html>
 <body><main><h1>Sign in</h1>{message}
 <form method="post" action="/login">
 <input type="hidden" name="next" value="{next}">
+<input type="hidden" name="csrf" value="{csrf}">
 <p><label for="token">Token (<code>[server] token</code> in the watchlist)</label></p>
 <p><input id="token" name="token" type="password" autocomplete="current-password"
  required autofocus></p>
@@ -147,9 +148,10 @@ _FORM = """<!doctype html>
 """
 
 
-def _form(target: str, message: str = "", status: int = 200) -> web.Response:
+def _form(request: web.Request, target: str, message: str = "", status: int = 200) -> web.Response:
     body = _FORM.format(
         next=html.escape(safe_next(target), quote=True),
+        csrf=csrf.token(request),
         message=f"<p role=alert>{html.escape(message)}</p>" if message else "",
     )
     return web.Response(text=body, content_type="text/html", status=status)
@@ -158,7 +160,7 @@ def _form(target: str, message: str = "", status: int = 200) -> web.Response:
 async def login_page(request: web.Request) -> web.StreamResponse:
     if not request.app[GUARD].required:
         raise web.HTTPSeeOther("/")
-    return _form(request.query.get("next", "/"))
+    return _form(request, request.query.get("next", "/"))
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -170,13 +172,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     client = request.remote or "?"
     wait = guard.refused_for(client)
     if wait > 0:
-        response = _form(target, "Too many wrong tokens: try again later.", status=429)
+        response = _form(request, target, "Too many wrong tokens: try again later.", status=429)
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
     given = form.get("token")
     if not isinstance(given, str) or not await guard.check(given.strip()):
         guard.failed(client)
-        return _form(target, "That is not the token.", status=401)
+        return _form(request, target, "That is not the token.", status=401)
     response = web.Response(status=303, headers={"Location": target})
     # HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
     # Not Secure: the server speaks plain HTTP (put a TLS proxy in front to go beyond

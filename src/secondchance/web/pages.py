@@ -14,10 +14,10 @@ from secondchance.config import Company
 from secondchance.core.models import ALERT_KINDS
 from secondchance.delivery.blocks import followup_note
 from secondchance.delivery.channels import takes
-from secondchance.storage import dashboard, heartbeat, queries
+from secondchance.storage import asks, dashboard, heartbeat, marks, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
-from secondchance.web import api, feed, keys, live, views
+from secondchance.web import actions, api, csrf, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -26,6 +26,10 @@ STATIC = Path(__file__).parent / "static"
 
 def add_routes(app: web.Application) -> None:
     """Every page and JSON endpoint of the dashboard, and its static files."""
+    if csrf.SECRET not in app:  # an application built without web/server.py (tests)
+        app[csrf.SECRET] = csrf.new_secret()
+    if actions.WRITER not in app:
+        actions.install(app, None)
     app.router.add_get("/", overview)
     app.router.add_get("/company/{name}", company_page)
     app.router.add_get("/jobs", jobs)
@@ -88,6 +92,7 @@ async def overview(request: web.Request) -> web.Response:
         for e in chosen
     ]
     return page(
+        request,
         "overview.html",
         title="Overview",
         cards=shown,
@@ -112,6 +117,8 @@ def _company_facts(connection: Connection, name: str) -> tuple[Any, ...]:
         queries.stored_postings(connection, name),
         queries.alert_records(connection, name),
         dashboard.company_deliveries(connection, name),
+        marks.of_company(connection, name),
+        asks.polls_asked(connection).get(name),
     )
 
 
@@ -126,11 +133,14 @@ async def company_page(request: web.Request) -> web.Response:
     config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
     company = company_named(request)
     tz = config.policy.tz
-    states, postings, alerts, sent = await request.app[keys.READER].read(
+    states, postings, alerts, sent, made, asked = await request.app[keys.READER].read(
         _company_facts, company.name
     )
     labels = {c.id: c.label for c in views.channels(config)}
-    events = history(company, postings, alerts, tz)
+    events = sorted(
+        history(company, postings, alerts, tz) + views.mark_events(made, tz),
+        key=lambda e: e.moment,
+    )
     timeline = [
         (
             event,
@@ -156,6 +166,7 @@ async def company_page(request: web.Request) -> web.Response:
     ]
     today = now.astimezone(tz).date()
     return page(
+        request,
         "company.html",
         title=company.name,
         company=company,
@@ -167,6 +178,8 @@ async def company_page(request: web.Request) -> web.Response:
         timeline=timeline,
         note=note,
         postings=open_postings,
+        marked={m.posting: m for m in made if m.undone_at is None},
+        asked=asked,
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
     )
@@ -175,10 +188,12 @@ async def company_page(request: web.Request) -> web.Response:
 async def jobs(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
     kept, any_open = await jobs_kept.passing(request)
+    marked = await request.app[keys.READER].read(marks.in_force)
     found = views.narrowed(kept, request.query)
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
     return page(
+        request,
         "jobs.html",
         title="Jobs",
         jobs=found[slice_.offset : slice_.offset + slice_.size],
@@ -186,6 +201,7 @@ async def jobs(request: web.Request) -> web.Response:
         params=dict(request.query),
         q=request.query,
         any_open=any_open,
+        marked=marked,
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
         company_path=views.company_path,
@@ -199,6 +215,7 @@ async def deliveries(request: web.Request) -> web.Response:
     number = views.page_number(q.get("page"))
     store = request.app[keys.READER]
     counts = await store.read(dashboard.delivery_counts)
+    retry = await store.read(asks.retry_asked)
     rows = await store.read(
         dashboard.delivery_page,
         state=state,
@@ -217,6 +234,7 @@ async def deliveries(request: web.Request) -> web.Response:
         per_channel.setdefault(channel, {})[s] = n
     tz = config.policy.tz
     return page(
+        request,
         "deliveries.html",
         title="Deliveries",
         channels=[(c, labels.get(c, "an old channel"), n) for c, n in per_channel.items()],
@@ -231,6 +249,7 @@ async def deliveries(request: web.Request) -> web.Response:
         page=views.Page(number, total),
         params=dict(q),
         state=state or "",
+        retry=retry,
         when=lambda m: views.when(m, tz),
         company_path=views.company_path,
     )
@@ -249,6 +268,7 @@ async def watchlist(request: web.Request) -> web.Response:
     loaded = await request.app[keys.READER].read(heartbeat.last_reload)
     problems = [views.masked(p, secrets) for p in loaded.problems] if loaded else []
     return page(
+        request,
         "watchlist.html",
         title="Watchlist",
         loaded=loaded,

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from secondchance.web import views
+from secondchance.web import csrf, views
 
 
 @cache
@@ -28,6 +28,23 @@ def environment() -> Environment:
     return env
 
 
-def page(template: str, **context: Any) -> web.Response:
-    html = environment().get_template(template).render(**context)
+def page(request: web.Request, template: str, **context: Any) -> web.Response:
+    """``template`` rendered for ``request``: its forms carry the visitor's CSRF
+    token, and a notice of what was just done (with its undo) comes from the query."""
+    html = (
+        environment()
+        .get_template(template)
+        .render(csrf=csrf.token(request), here=request.path_qs, notice=_notice(request), **context)
+    )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+def _notice(request: web.Request) -> dict[str, str] | None:
+    """What an action just did, from the query it sent the browser back with (only
+    its kind and the mark's number: no text of the request is shown)."""
+    done, mark = request.query.get("done", ""), request.query.get("mark", "")
+    if done in ("applied", "dismissed", "undone") and mark.isdigit():
+        return {"done": done, "mark": mark}
+    if done in ("poll", "retry"):
+        return {"done": done, "mark": ""}
+    return None

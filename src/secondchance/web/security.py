@@ -29,6 +29,8 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 _WILDCARDS = ("0.0.0.0", "::")
 
 Metrics = Literal["open", "token", "off"]
+# The session cookie a login hands out (web/auth.py), also what CSRF tokens are tied to.
+COOKIE = "secondchance_session"
 
 
 def host_port(host: str, port: int) -> str:
@@ -65,6 +67,13 @@ def origin_allowed(origin: str | None, allowed: frozenset[str]) -> bool:
         return False
     scheme, sep, rest = origin.strip().lower().partition("://")
     return bool(sep) and scheme in ("http", "https") and rest in allowed
+
+
+def same_origin_form(origin: str | None, fetch_site: str | None) -> bool:
+    """A form of this dashboard's own page: under ``Referrer-Policy: no-referrer`` a
+    browser sends ``Origin: null`` with it, and says ``Sec-Fetch-Site: same-origin``,
+    a header no page can set (the CSRF token is checked as well)."""
+    return origin == "null" and (fetch_site or "").strip().lower() == "same-origin"
 
 
 def token_in_query(names: Iterable[str]) -> bool:

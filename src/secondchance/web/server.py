@@ -25,7 +25,7 @@ from secondchance import metrics
 from secondchance.config import Config
 from secondchance.config.tables import parse_listen
 from secondchance.storage.database import Store
-from secondchance.web import auth, keys, security
+from secondchance.web import actions, auth, csrf, keys, security
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,10 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         # POST, and no other site's page can add an Authorization header without a
         # CORS preflight, which this server never grants.
         scripted = origin is None and security.bearer(request.headers.get("Authorization"))
-        if not security.origin_allowed(origin, rules.hosts) and not (
-            scripted and await guard.allows(request)
-        ):
+        ours = security.origin_allowed(origin, rules.hosts) or security.same_origin_form(
+            origin, request.headers.get("Sec-Fetch-Site")
+        )
+        if not ours and not (scripted and await guard.allows(request)):
             return _refuse(403, "forbidden: this request did not come from this dashboard")
     need = security.access(request.path, rules.metrics)
     if need == "absent":
@@ -83,7 +84,23 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if _wants_page(request):
             raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/')}")
         return _refuse(401, "sign in: the token is needed", **{"WWW-Authenticate": "Bearer"})
+    unsafe = request.method in security.UNSAFE_METHODS
+    if unsafe and not await _scripted(request) and not await csrf.valid(request):
+        return _refuse(
+            403, "forbidden: the form is out of date (the server restarted?): reload the page"
+        )
     return await handler(request)
+
+
+async def _scripted(request: web.Request) -> bool:
+    """A script holding the token (a bearer header, no Origin) needs no form token:
+    no other site's page can send that header."""
+    return (
+        request.headers.get("Origin") is None
+        and security.bearer(request.headers.get("Authorization")) is not None
+        and request.app[auth.GUARD].required
+        and await request.app[auth.GUARD].allows(request)
+    )
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -128,15 +145,19 @@ def build_app(
     *,
     listen: str | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    writer: Callable[[], Store] | None = None,
 ) -> web.Application:
     """The application for ``listen`` (``[server] listen`` unless given). It owns
-    ``reader``: disposed when the application is cleaned up."""
+    ``reader``: disposed when the application is cleaned up. ``writer`` opens the
+    Store the actions write through, at the first action (None: actions say they
+    cannot write)."""
     listen = listen or config.server.listen or "127.0.0.1:9464"
     app = web.Application(middlewares=[_guard], client_max_size=64 * 1024)
     app[RULES] = Rules(
         hosts=security.allowed_hosts(listen, config.server.hosts), metrics=config.server.metrics
     )
     app[auth.GUARD] = auth.Guard(config.server.token)
+    app[csrf.SECRET] = csrf.new_secret()
     app[HEALTHY] = healthy
     app[keys.READER] = reader
     app[keys.CONFIG] = config
@@ -150,6 +171,7 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", prometheus)
     auth.add_routes(app)
+    actions.install(app, writer)
     add_pages = _pages()
     if add_pages is not None:
         add_pages(app)

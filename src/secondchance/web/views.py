@@ -27,7 +27,9 @@ from secondchance.delivery.channels import Channel, channels_of
 from secondchance.delivery.markup import safe_url
 from secondchance.delivery.policy import release_time
 from secondchance.storage.dashboard import DeliveryRow
+from secondchance.storage.marks import Mark
 from secondchance.storage.queries import StoredPosting
+from secondchance.storage.shapes import Event
 
 # Titles may be 100 KB; a page shows the start of one.
 CAP = 300
@@ -294,6 +296,8 @@ def delivery_state(row: DeliveryRow, policy: DeliveryPolicy, now: datetime) -> t
     next_attempt_at, last_error = row.next_attempt_at, row.last_error
     if status == "sent":
         return "sent", f"sent {when(row.sent_at, tz)}"
+    if status == "held":
+        return "held", "held, never sent: you marked the posting (undo on its company's page)"
     if last_error is not None:
         retry = (
             f"; tried again after {when(next_attempt_at, tz)}"
@@ -351,3 +355,15 @@ def narrowed(found: Sequence[StoredPosting], q: Mapping[str, str]) -> list[Store
     else:
         out.sort(key=lambda i: i.first_seen, reverse=True)
     return out
+
+
+def mark_events(made: Iterable[Mark], tz: tzinfo) -> list[Event]:
+    """The timeline's lines of the user's marks: each mark, and its undoing."""
+    events = []
+    for m in made:
+        title = m.title or m.posting_id
+        events.append(Event(m.created_at, when(m.created_at, tz), f"you marked it {m.mark}", title))
+        if m.undone_at is not None:
+            shown = when(m.undone_at, tz)
+            events.append(Event(m.undone_at, shown, f"you undid {m.mark}", title))
+    return events

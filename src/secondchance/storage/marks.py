@@ -1,0 +1,159 @@
+"""Marks: what the user said of a posting on the dashboard.
+
+``applied``: no more alerts about it but its closing (the user wants to know when the
+role they applied for is gone). ``dismissed``: no more alerts about it at all. An alert
+a mark holds back keeps its deliveries, with status ``held`` and the mark beside them
+(``deliveries.held_by``): recorded, never deleted, and pending again if the mark is
+undone. A mark is decided when an alert is queued (outbox.queue asks ``holding``) and
+when it is made (``add`` holds what is pending), never at sending time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
+
+from secondchance.storage.schema import alerts, deliveries, marks
+
+_A, _D, _M = alerts.c, deliveries.c, marks.c
+
+Kind = Literal["applied", "dismissed"]
+KINDS: tuple[Kind, ...] = ("applied", "dismissed")
+# The alerts a mark of each kind lets through.
+_LETS_THROUGH: dict[str, frozenset[str]] = {
+    "applied": frozenset({"closed"}),
+    "dismissed": frozenset(),
+}
+
+# A posting, as alerts and marks name it: (company, source kind, board, posting id).
+PostingKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    id: int
+    company: str
+    source_kind: str
+    source_board: str
+    posting_id: str
+    title: str | None
+    mark: str
+    created_at: datetime
+    undone_at: datetime | None
+
+    @property
+    def posting(self) -> PostingKey:
+        return (self.company, self.source_kind, self.source_board, self.posting_id)
+
+    def holds(self, kind: str) -> bool:
+        """Whether this mark holds back an alert of ``kind`` about its posting."""
+        return self.undone_at is None and kind not in _LETS_THROUGH.get(self.mark, frozenset())
+
+
+_COLUMNS = (
+    _M.id,
+    _M.company,
+    _M.source_kind,
+    _M.source_board,
+    _M.posting_id,
+    _M.title,
+    _M.mark,
+    _M.created_at,
+    _M.undone_at,
+)
+
+
+def _of(rows: Iterable[Sequence[object]]) -> list[Mark]:
+    return [Mark(*row) for row in rows]  # type: ignore[arg-type]
+
+
+def _about(key: PostingKey) -> ColumnElement[bool]:
+    company, kind, board, posting_id = key
+    return and_(
+        _A.company == company,
+        _A.source_kind == kind,
+        _A.source_board == board,
+        _A.posting_id == posting_id,
+    )
+
+
+def add(
+    connection: Connection, key: PostingKey, mark: Kind, title: str | None, at: datetime
+) -> Mark:
+    """Record ``mark`` for the posting ``key`` and hold its pending deliveries (those
+    the mark holds back; a delivery being sent right now is let be)."""
+    if mark not in KINDS:
+        raise ValueError(f"unknown mark {mark!r}")
+    company, kind, board, posting_id = key
+    new_id = connection.execute(
+        insert(marks).values(
+            company=company,
+            source_kind=kind,
+            source_board=board,
+            posting_id=posting_id,
+            title=title,
+            mark=mark,
+            created_at=at,
+        )
+    ).inserted_primary_key
+    assert new_id is not None
+    made = Mark(new_id[0], company, kind, board, posting_id, title, mark, at, None)
+    held_kinds = [k for k in _kinds_about(connection, key) if made.holds(k)]
+    if held_kinds:
+        ids = select(_A.id).where(_about(key), _A.kind.in_(held_kinds)).scalar_subquery()
+        connection.execute(
+            update(deliveries)
+            .where(
+                _D.alert_id.in_(ids),
+                _D.status == "pending",
+                or_(_D.claimed_until.is_(None), _D.claimed_until < at),
+            )
+            .values(status="held", held_by=made.id)
+        )
+    return made
+
+
+def _kinds_about(connection: Connection, key: PostingKey) -> list[str]:
+    return list(connection.execute(select(_A.kind).where(_about(key)).distinct()).scalars())
+
+
+def undo(connection: Connection, mark_id: int, at: datetime) -> Mark | None:
+    """Undo a mark: what it held is pending again (sent on the daemon's next round).
+    None when there is no such mark or it was undone already."""
+    found = _of(connection.execute(select(*_COLUMNS).where(_M.id == mark_id)))
+    if not found or found[0].undone_at is not None:
+        return None
+    connection.execute(update(marks).where(_M.id == mark_id).values(undone_at=at))
+    connection.execute(
+        update(deliveries)
+        .where(_D.held_by == mark_id, _D.status == "held")
+        .values(status="pending", held_by=None)
+    )
+    return found[0]
+
+
+def holding(connection: Connection, keys: Iterable[PostingKey]) -> dict[PostingKey, Mark]:
+    """The marks in force on these postings (the newest of each)."""
+    wanted = set(keys)
+    companies = sorted({k[0] for k in wanted})
+    if not companies:
+        return {}
+    rows = connection.execute(
+        select(*_COLUMNS).where(_M.company.in_(companies), _M.undone_at.is_(None)).order_by(_M.id)
+    )
+    return {m.posting: m for m in _of(rows) if m.posting in wanted}
+
+
+def of_company(connection: Connection, company: str) -> list[Mark]:
+    """Every mark made on a company's postings, undone ones too, oldest first."""
+    return _of(connection.execute(select(*_COLUMNS).where(_M.company == company).order_by(_M.id)))
+
+
+def in_force(connection: Connection) -> dict[PostingKey, Mark]:
+    """Every mark in force (the jobs page shows them beside the postings)."""
+    rows = connection.execute(select(*_COLUMNS).where(_M.undone_at.is_(None)).order_by(_M.id))
+    return {m.posting: m for m in _of(rows)}
