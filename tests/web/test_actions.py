@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,20 +41,6 @@ greenhouse = "acme"
 """
 
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def boards() -> Iterator[BoardServer]:
-    server = BoardServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture
