@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from dashboard_site import GH, Site, board, get_html, text_of
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import select
 
 from conftest import BoardServer, Receiver
@@ -41,6 +42,7 @@ greenhouse = "acme"
 """
 
 Client = TestClient[web.Request, web.Application]
+AT = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -234,3 +236,53 @@ def test_a_mark_holds_what_is_pending_and_its_undo_releases_it(tmp_path: Any) ->
         assert {s for _, s, _ in status()} == {"pending"}
     finally:
         store.dispose()
+
+
+async def test_a_snoozed_company_s_alerts_wait_and_go_when_it_ends_or_is_undone(
+    site: Site, boards: BoardServer, receiver: Receiver
+) -> None:
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    async with site.client(writes=True) as client:
+        for bad in ("", "2026-13-01", "2001-01-01"):
+            refused = await client.post(
+                "/actions/snooze", data=_form(client, company="Acme", until=bad)
+            )
+            assert refused.status == 400, bad
+        response = await client.post(
+            "/actions/snooze",
+            data=_form(client, company="Acme", until=tomorrow, back="/company/Acme"),
+            allow_redirects=False,
+        )
+        back = response.headers["Location"]
+        assert re.fullmatch(r"/company/Acme\?done=snoozed&mark=\d+", back)
+        page = text_of(await get_html(client, back))
+        assert "Snoozed: its alerts wait" in page
+        assert f"Alerts snoozed until {tomorrow}" in page and "you snoozed it" in page
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Sales Person"), (3, "QA Engineer")))
+    await asyncio.to_thread(site.once)
+    assert _statuses(site)[("new", "QA Engineer")] == ["pending"]
+    assert "QA Engineer" not in _titles(receiver)
+    async with site.client() as client:
+        waiting = text_of(await get_html(client, "/deliveries"))
+    assert f"snoozed until {tomorrow}" in waiting
+    async with site.client(writes=True) as client:
+        undo = await client.post(
+            "/actions/undo", data=_form(client, mark=back.rsplit("=", 1)[1], back=back)
+        )
+        assert "you ended the snooze" in text_of(HTMLParser(await undo.text()))
+    await asyncio.to_thread(site.once)
+    assert _statuses(site)[("new", "QA Engineer")] == ["sent"]
+    assert "QA Engineer" in _titles(receiver)
+
+    # A snooze that ends by itself: what waited goes with the next round after it.
+    store = open_existing(database_url(None, site.data), writable=True)
+    try:
+        store.write_now(marks.snooze, "Acme", datetime.now(UTC) + timedelta(seconds=1), AT)
+    finally:
+        store.dispose()
+    boards.set(GH, board((1, "Backend Engineer"), (3, "QA Engineer"), (4, "Data Engineer")))
+    await asyncio.to_thread(site.once)
+    assert _statuses(site)[("new", "Data Engineer")] == ["pending"]
+    await asyncio.sleep(1.2)
+    await asyncio.to_thread(site.once)
+    assert _statuses(site)[("new", "Data Engineer")] == ["sent"]

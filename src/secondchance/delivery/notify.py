@@ -22,7 +22,7 @@ from secondchance.delivery.channels import Channel
 from secondchance.delivery.policy import next_release, release_time
 from secondchance.delivery.render import Message, render
 from secondchance.delivery.sender import Sender
-from secondchance.storage import outbox
+from secondchance.storage import marks, outbox
 from secondchance.storage.database import Store
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class Notifier:
         self._lock = asyncio.Lock()
         self.sender = Sender(notify.timeout)
         self._held = 0
+        self._snoozed: dict[str, datetime] = {}
 
     def _say_held(self, held: int, due: Sequence[tuple[int, str, Alert]], now: datetime) -> None:
         """Tell once (per change) that quiet hours or a digest are holding alerts."""
@@ -95,6 +96,13 @@ class Notifier:
             # drain waited for the database is not "created in the future", which
             # would hold it back as if the delivery policy said so.
             at = now or datetime.now(UTC)
+            # Companies the user snoozed on the dashboard: their alerts wait, as for
+            # quiet hours, and go when the snooze ends (storage/marks.py).
+            self._snoozed = {
+                company: mark.until
+                for company, mark in (await self.store.read(marks.snoozed, at)).items()
+                if mark.until is not None
+            }
             released = self._released(due, at)
             if released and not ignore_backoff:
                 # A channel that is tried now (an alert on it is due and released)
@@ -133,11 +141,12 @@ class Notifier:
         self, due: list[tuple[int, str, Alert]], now: datetime
     ) -> list[tuple[int, str, Alert]]:
         """The due deliveries the delivery policy lets go at ``now``."""
-        policy = self.policy
+        policy, snoozed = self.policy, self._snoozed
         return [
             (delivery_id, channel, alert)
             for delivery_id, channel, alert in due
             if release_time(alert.created_at or now, alert.kind, policy) <= now
+            and snoozed.get(alert.company, now) <= now
         ]
 
     async def _deliver(self, channel: Channel, items: list[tuple[int, Alert]]) -> DrainReport:

@@ -42,6 +42,7 @@ class Mark:
     posting_id: str
     title: str | None
     mark: str
+    until: datetime | None
     created_at: datetime
     undone_at: datetime | None
 
@@ -51,7 +52,9 @@ class Mark:
 
     def holds(self, kind: str) -> bool:
         """Whether this mark holds back an alert of ``kind`` about its posting."""
-        return self.undone_at is None and kind not in _LETS_THROUGH.get(self.mark, frozenset())
+        if self.undone_at is not None or self.mark not in _LETS_THROUGH:
+            return False  # a snooze holds nothing: its alerts wait (snoozed_until)
+        return kind not in _LETS_THROUGH[self.mark]
 
 
 _COLUMNS = (
@@ -62,6 +65,7 @@ _COLUMNS = (
     _M.posting_id,
     _M.title,
     _M.mark,
+    _M.until,
     _M.created_at,
     _M.undone_at,
 )
@@ -101,7 +105,7 @@ def add(
         )
     ).inserted_primary_key
     assert new_id is not None
-    made = Mark(new_id[0], company, kind, board, posting_id, title, mark, at, None)
+    made = Mark(new_id[0], company, kind, board, posting_id, title, mark, None, at, None)
     held_kinds = [k for k in _kinds_about(connection, key) if made.holds(k)]
     if held_kinds:
         ids = select(_A.id).where(_about(key), _A.kind.in_(held_kinds)).scalar_subquery()
@@ -155,5 +159,36 @@ def of_company(connection: Connection, company: str) -> list[Mark]:
 
 def in_force(connection: Connection) -> dict[PostingKey, Mark]:
     """Every mark in force (the jobs page shows them beside the postings)."""
-    rows = connection.execute(select(*_COLUMNS).where(_M.undone_at.is_(None)).order_by(_M.id))
+    rows = connection.execute(
+        select(*_COLUMNS).where(_M.undone_at.is_(None), _M.mark.in_(KINDS)).order_by(_M.id)
+    )
     return {m.posting: m for m in _of(rows)}
+
+
+def snooze(connection: Connection, company: str, until: datetime, at: datetime) -> Mark:
+    """Snooze a company's alerts until ``until``: they are written and wait, and go out
+    when it ends (or at once when it is undone), like those of quiet hours."""
+    new_id = connection.execute(
+        insert(marks).values(
+            company=company,
+            source_kind="",
+            source_board="",
+            posting_id="",
+            title=None,
+            mark="snoozed",
+            until=until,
+            created_at=at,
+        )
+    ).inserted_primary_key
+    assert new_id is not None
+    return Mark(new_id[0], company, "", "", "", None, "snoozed", until, at, None)
+
+
+def snoozed(connection: Connection, at: datetime) -> dict[str, Mark]:
+    """The snoozes in force at ``at``, by company (the latest of each)."""
+    rows = connection.execute(
+        select(*_COLUMNS)
+        .where(_M.mark == "snoozed", _M.undone_at.is_(None), _M.until > at)
+        .order_by(_M.id)
+    )
+    return {m.company: m for m in _of(rows)}

@@ -196,7 +196,8 @@ deliveries = Table(
 )
 
 # What the user said of a posting on the dashboard: "applied" (no more alerts about it
-# but its closing) or "dismissed" (no more alerts about it). Undone marks stay, with
+# but its closing) or "dismissed" (no more alerts about it); or of a company: "snoozed"
+# (its alerts wait until ``until``; the posting columns are empty). Undone marks stay, with
 # when they were undone: the timeline shows both.
 marks = Table(
     "marks",
@@ -208,6 +209,8 @@ marks = Table(
     Column("posting_id", String(limits.POSTING_ID), nullable=False),
     Column("title", Text),
     Column("mark", String(10), nullable=False),
+    # A snooze's end: the company's alerts wait until then (delivery/notify.py).
+    Column("until", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("undone_at", UTCDateTime),
 )

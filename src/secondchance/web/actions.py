@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -64,6 +64,7 @@ def install(app: web.Application, opener: Callable[[], Store] | None) -> None:
     app.router.add_post("/actions/undo", undo)
     app.router.add_post("/actions/poll", poll_now)
     app.router.add_post("/actions/retry", retry_now)
+    app.router.add_post("/actions/snooze", snooze)
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -210,3 +211,34 @@ async def retry_now(request: web.Request) -> web.StreamResponse:
     if _wants_json(request):
         return web.json_response({"retry": True, "asked": asked.asked.isoformat()})
     raise web.HTTPSeeOther(_back(form, done="retry"))
+
+
+# A snooze longer than this is a mistake, or a wish to stop watching (disable the company).
+SNOOZE_MAX_DAYS = 366
+
+
+async def snooze(request: web.Request) -> web.StreamResponse:
+    """Snooze a company's alerts until the start of a date (the watchlist's time zone):
+    they are written and wait, and go when it ends; undo sends them at once."""
+    form = await request.post()
+    config = request.app[keys.CONFIG]
+    company = config.company(str(form.get("company", "")))
+    if company is None:
+        return _refused(request, 404, "no company of that name is in the watchlist")
+    now = request.app[keys.NOW]()
+    try:
+        day = date.fromisoformat(str(form.get("until", "")))
+    except ValueError:
+        return _refused(request, 400, "until: a date, YYYY-MM-DD")
+    until = datetime.combine(day, time(0), tzinfo=config.policy.tz)
+    if not now < until <= now + timedelta(days=SNOOZE_MAX_DAYS):
+        return _refused(
+            request, 400, f"until: a date after today and within {SNOOZE_MAX_DAYS} days"
+        )
+    try:
+        made = await _write(request, marks.snooze, company.name, until, now)
+    except (StorageError, SQLAlchemyError) as exc:
+        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if _wants_json(request):
+        return web.json_response({**_record(made), "until": until.isoformat()})
+    raise web.HTTPSeeOther(_back(form, done="snoozed", mark=made.id))

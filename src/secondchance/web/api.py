@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from secondchance.core.models import SourceRef
 from secondchance.core.why import explain
-from secondchance.storage import dashboard, queries
+from secondchance.storage import dashboard, marks, queries
 from secondchance.storage.shapes import history, status_json, stored_posting_json
 from secondchance.web import jobs as jobs_kept
 from secondchance.web import keys, views
@@ -114,9 +114,10 @@ async def deliveries(request: web.Request) -> web.Response:
         limit=API_PAGE,
     )
     labels = {c.id: c.label for c in views.channels(config)}
+    snoozed = await request.app[keys.READER].read(marks.snoozed, now)
     items = []
     for d in rows:
-        shown, why = views.delivery_state(d, config.policy, now)
+        shown, why = views.delivery_state(d, config.policy, now, snoozed)
         items.append(
             {
                 "channel": d.channel,

@@ -3,7 +3,7 @@ read-only Store, the watchlist running now and the application's clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,11 @@ async def company_page(request: web.Request) -> web.Response:
         _company_facts, company.name
     )
     labels = {c.id: c.label for c in views.channels(config)}
+    snoozed = {
+        m.company: m
+        for m in made
+        if m.mark == "snoozed" and m.undone_at is None and m.until and m.until > now
+    }
     events = sorted(
         history(company, postings, alerts, tz) + views.mark_events(made, tz),
         key=lambda e: e.moment,
@@ -147,7 +152,7 @@ async def company_page(request: web.Request) -> web.Response:
             [
                 (
                     labels.get(d.channel, "an old channel"),
-                    *views.delivery_state(d, config.policy, now),
+                    *views.delivery_state(d, config.policy, now, snoozed),
                 )
                 for d in sent.get(event.alert_id, [])
             ],
@@ -180,6 +185,8 @@ async def company_page(request: web.Request) -> web.Response:
         postings=open_postings,
         marked={m.posting: m for m in made if m.undone_at is None},
         asked=asked,
+        snooze=snoozed.get(company.name),
+        tomorrow=(now.astimezone(tz).date() + timedelta(days=1)).isoformat(),
         pay=views.pay_text,
         when=lambda m: views.when(m, tz),
     )
@@ -215,6 +222,7 @@ async def deliveries(request: web.Request) -> web.Response:
     number = views.page_number(q.get("page"))
     store = request.app[keys.READER]
     counts = await store.read(dashboard.delivery_counts)
+    snoozed = await store.read(marks.snoozed, now)
     retry = await store.read(asks.retry_asked)
     rows = await store.read(
         dashboard.delivery_page,
@@ -242,7 +250,7 @@ async def deliveries(request: web.Request) -> web.Response:
             (
                 d,
                 labels.get(d.channel, "an old channel"),
-                *views.delivery_state(d, config.policy, now),
+                *views.delivery_state(d, config.policy, now, snoozed),
             )
             for d in rows
         ],

@@ -43,7 +43,7 @@ def _notice(request: web.Request) -> dict[str, str] | None:
     """What an action just did, from the query it sent the browser back with (only
     its kind and the mark's number: no text of the request is shown)."""
     done, mark = request.query.get("done", ""), request.query.get("mark", "")
-    if done in ("applied", "dismissed", "undone") and mark.isdigit():
+    if done in ("applied", "dismissed", "snoozed", "undone") and mark.isdigit():
         return {"done": done, "mark": mark}
     if done in ("poll", "retry"):
         return {"done": done, "mark": ""}

@@ -289,7 +289,12 @@ def query_string(params: Mapping[str, str], **changes: str | int | None) -> str:
     return "?" + "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in merged.items())
 
 
-def delivery_state(row: DeliveryRow, policy: DeliveryPolicy, now: datetime) -> tuple[str, str]:
+def delivery_state(
+    row: DeliveryRow,
+    policy: DeliveryPolicy,
+    now: datetime,
+    snoozed: Mapping[str, Mark] | None = None,
+) -> tuple[str, str]:
     """(state, why): sent, failed (with the reason and when it is tried again) or
     pending (and why it waits: the digest, quiet hours, a back-off)."""
     tz, status, alert = policy.tz, row.status, row.alert
@@ -305,6 +310,9 @@ def delivery_state(row: DeliveryRow, policy: DeliveryPolicy, now: datetime) -> t
             else "; tried again on the next round"
         )
         return "failed", f"failed {plural(row.attempts, 'time')}: {text(last_error)}{retry}"
+    snooze = (snoozed or {}).get(alert.company)
+    if snooze is not None and snooze.until is not None and snooze.until > now:
+        return "pending", f"snoozed until {when(snooze.until, tz)}, then sent"
     if next_attempt_at is not None and next_attempt_at > now:
         return "pending", f"back-off until {when(next_attempt_at, tz)}"
     created = alert.created_at or now
@@ -361,6 +369,13 @@ def mark_events(made: Iterable[Mark], tz: tzinfo) -> list[Event]:
     """The timeline's lines of the user's marks: each mark, and its undoing."""
     events = []
     for m in made:
+        if m.mark == "snoozed":
+            until = f"until {when(m.until, tz)}"
+            events.append(Event(m.created_at, when(m.created_at, tz), "you snoozed it", until))
+            if m.undone_at is not None:
+                shown = when(m.undone_at, tz)
+                events.append(Event(m.undone_at, shown, "you ended the snooze", until))
+            continue
         title = m.title or m.posting_id
         events.append(Event(m.created_at, when(m.created_at, tz), f"you marked it {m.mark}", title))
         if m.undone_at is not None:

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("posting_id", sa.String(length=1000), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
         sa.Column("mark", sa.String(length=10), nullable=False),
+        sa.Column("until", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("undone_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
