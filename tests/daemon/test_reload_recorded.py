@@ -18,7 +18,7 @@ from secondchance import logs
 from secondchance.config import load
 from secondchance.daemon.app import App
 from secondchance.daemon.scheduler import Daemon
-from secondchance.storage import heartbeat
+from secondchance.storage import heartbeat, queries
 from secondchance.storage.database import open_existing, open_store
 
 SECRET = "hook-secret-4711"
@@ -49,6 +49,12 @@ async def test_a_reload_taken_and_an_edit_rejected_are_recorded_masked(
         path.write_text(f'[settings]\ninterval = "{SECRET}"\n' + WATCHLIST, encoding="utf-8")
         assert not await daemon.reload()
         rejected = await daemon.app.store.read(heartbeat.last_reload)
+        # The alert the channels are sent carries the problems masked as well.
+        (told,) = [
+            alert
+            for alert in await daemon.app.store.read(queries.alert_records, "secondchance")
+            if alert.alert.kind == "config_rejected"
+        ]
     finally:
         await daemon.app.aclose()
     assert taken is not None and taken.taken and not taken.start and not taken.problems
@@ -57,6 +63,8 @@ async def test_a_reload_taken_and_an_edit_rejected_are_recorded_masked(
     (problem,) = rejected.problems
     assert "settings.interval" in problem and "duration" in problem
     assert SECRET not in problem
+    assert "settings.interval" in (told.alert.detail or "")
+    assert SECRET not in (told.alert.detail or "")
 
 
 def test_a_rejection_keeps_when_the_running_watchlist_was_loaded(tmp_path: Path) -> None:

@@ -125,16 +125,17 @@ class App:
         from secondchance.storage import heartbeat, outbox
 
         kind = ChangeKind.CONFIG_REJECTED.value
+        # Masked as the log lines are, for the channels and the dashboard alike: a
+        # problem may quote a value of the edit.
+        masked = [logs.redact(problem) for problem in problems]
         draft = about_company(
             f"config|{fingerprint}",
             "secondchance",
             kind,
             route(self.notifier.channels, None, kind),
             title="watchlist edit rejected",
-            detail="\n".join(problems),
+            detail="\n".join(masked),
         )
-        # Masked as the log lines are: a problem may quote a value of the edit.
-        masked = [logs.redact(problem) for problem in problems]
 
         def store(connection: Connection, at: datetime) -> None:
             outbox.queue(connection, [draft], at)

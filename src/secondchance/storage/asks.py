@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
+from secondchance.storage import heartbeat
 from secondchance.storage.schema import meta
 
 POLL_EVERY = timedelta(seconds=60)
@@ -54,17 +55,11 @@ def _read(connection: Connection, key: str) -> dict[str, Ask]:
 
 
 def _write(connection: Connection, key: str, asks: dict[str, Ask], at: datetime) -> None:
-    value = json.dumps(
-        {
-            name: {"asked": a.asked.isoformat(), "taken": a.taken.isoformat() if a.taken else None}
-            for name, a in asks.items()
-        }
-    )
-    done = connection.execute(
-        update(meta).where(meta.c.key == key).values(value=value, updated_at=at)
-    )
-    if done.rowcount == 0:
-        connection.execute(insert(meta).values(key=key, value=value, updated_at=at))
+    value = {
+        name: {"asked": a.asked.isoformat(), "taken": a.taken.isoformat() if a.taken else None}
+        for name, a in asks.items()
+    }
+    heartbeat.put(connection, key, json.dumps(value), at)
 
 
 def _ask(connection: Connection, key: str, name: str, at: datetime, every: timedelta) -> Ask:

@@ -14,13 +14,18 @@ from secondchance.storage.schema import meta
 _KEY = "heartbeat"
 
 
-def beat(connection: Connection, at: datetime, value: str = "alive") -> None:
-    """Record that the daemon is alive at ``at`` (`secondchance health` reads it)."""
+def put(connection: Connection, key: str, value: str, at: datetime) -> None:
+    """Set a ``meta`` row (the one way each small fact of the daemon is written)."""
     done = connection.execute(
-        update(meta).where(meta.c.key == _KEY).values(value=value, updated_at=at)
+        update(meta).where(meta.c.key == key).values(value=value, updated_at=at)
     )
     if done.rowcount == 0:
-        connection.execute(insert(meta).values(key=_KEY, value=value, updated_at=at))
+        connection.execute(insert(meta).values(key=key, value=value, updated_at=at))
+
+
+def beat(connection: Connection, at: datetime, value: str = "alive") -> None:
+    """Record that the daemon is alive at ``at`` (`secondchance health` reads it)."""
+    put(connection, _KEY, value, at)
 
 
 def last(connection: Connection) -> datetime | None:
@@ -49,18 +54,10 @@ class Reload:
     problems: tuple[str, ...] = ()
 
 
-def _put(connection: Connection, key: str, value: str, at: datetime) -> None:
-    done = connection.execute(
-        update(meta).where(meta.c.key == key).values(value=value, updated_at=at)
-    )
-    if done.rowcount == 0:
-        connection.execute(insert(meta).values(key=key, value=value, updated_at=at))
-
-
 def record_load(connection: Connection, at: datetime, *, start: bool) -> None:
     """The watchlist was loaded at ``at``: at start, or a reload taken."""
     value = {"taken": True, "start": start, "loaded_at": at.isoformat(), "problems": []}
-    _put(connection, _RELOAD, json.dumps(value), at)
+    put(connection, _RELOAD, json.dumps(value), at)
 
 
 def record_rejected(connection: Connection, at: datetime, problems: Sequence[str]) -> None:
@@ -73,7 +70,7 @@ def record_rejected(connection: Connection, at: datetime, problems: Sequence[str
         "loaded_at": (before.loaded_at if before is not None else at).isoformat(),
         "problems": list(problems),
     }
-    _put(connection, _RELOAD, json.dumps(value), at)
+    put(connection, _RELOAD, json.dumps(value), at)
 
 
 def last_reload(connection: Connection) -> Reload | None:

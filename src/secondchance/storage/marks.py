@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, true, update
 
 from secondchance.storage.schema import alerts, deliveries, marks
 
@@ -106,23 +106,20 @@ def add(
     ).inserted_primary_key
     assert new_id is not None
     made = Mark(new_id[0], company, kind, board, posting_id, title, mark, None, at, None)
-    held_kinds = [k for k in _kinds_about(connection, key) if made.holds(k)]
-    if held_kinds:
-        ids = select(_A.id).where(_about(key), _A.kind.in_(held_kinds)).scalar_subquery()
-        connection.execute(
-            update(deliveries)
-            .where(
-                _D.alert_id.in_(ids),
-                _D.status == "pending",
-                or_(_D.claimed_until.is_(None), _D.claimed_until < at),
-            )
-            .values(status="held", held_by=made.id)
+    lets_through = _LETS_THROUGH[mark]
+    about = select(_A.id).where(
+        _about(key), _A.kind.not_in(lets_through) if lets_through else true()
+    )
+    connection.execute(
+        update(deliveries)
+        .where(
+            _D.alert_id.in_(about.scalar_subquery()),
+            _D.status == "pending",
+            or_(_D.claimed_until.is_(None), _D.claimed_until < at),
         )
+        .values(status="held", held_by=made.id)
+    )
     return made
-
-
-def _kinds_about(connection: Connection, key: PostingKey) -> list[str]:
-    return list(connection.execute(select(_A.kind).where(_about(key)).distinct()).scalars())
 
 
 def undo(connection: Connection, mark_id: int, at: datetime) -> Mark | None:

@@ -66,16 +66,17 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _refuse(421, "misdirected request: this server does not answer to that Host")
     if security.token_in_query(request.query.keys()):
         return _refuse(400, "the token goes in an Authorization: Bearer header, never in a URL")
-    if request.method in security.UNSAFE_METHODS:
+    unsafe = request.method in security.UNSAFE_METHODS
+    # A script with the bearer token sends no Origin; a browser always does on a POST,
+    # and no other site's page can add an Authorization header without a CORS
+    # preflight, which this server never grants: it needs neither check below.
+    scripted = unsafe and await _scripted(request)
+    if unsafe and not scripted:
         origin = request.headers.get("Origin")
-        # A script with the bearer token sends no Origin; a browser always does on a
-        # POST, and no other site's page can add an Authorization header without a
-        # CORS preflight, which this server never grants.
-        scripted = origin is None and security.bearer(request.headers.get("Authorization"))
         ours = security.origin_allowed(origin, rules.hosts) or security.same_origin_form(
             origin, request.headers.get("Sec-Fetch-Site")
         )
-        if not ours and not (scripted and await guard.allows(request)):
+        if not ours:
             return _refuse(403, "forbidden: this request did not come from this dashboard")
     need = security.access(request.path, rules.metrics)
     if need == "absent":
@@ -84,8 +85,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if _wants_page(request):
             raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/')}")
         return _refuse(401, "sign in: the token is needed", **{"WWW-Authenticate": "Bearer"})
-    unsafe = request.method in security.UNSAFE_METHODS
-    if unsafe and not await _scripted(request) and not await csrf.valid(request):
+    if unsafe and not scripted and not await csrf.valid(request):
         return _refuse(
             403, "forbidden: the form is out of date (the server restarted?): reload the page"
         )
@@ -93,8 +93,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _scripted(request: web.Request) -> bool:
-    """A script holding the token (a bearer header, no Origin) needs no form token:
-    no other site's page can send that header."""
+    """A script holding the token: a bearer header that matches, and no Origin."""
     return (
         request.headers.get("Origin") is None
         and security.bearer(request.headers.get("Authorization")) is not None
