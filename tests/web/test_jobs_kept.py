@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import warnings
 from collections.abc import Collection
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from secondchance.storage.boards import read_all
 from secondchance.storage.database import Store, open_store
 from secondchance.storage.queries import StoredPosting
 from secondchance.web import jobs, keys
+from secondchance.web.server import WebServer
 
 WATCHLIST = """
 [settings.endpoints]
@@ -206,3 +208,130 @@ def test_postings_written_outside_a_poll_make_every_board_read(tmp_path: Path) -
         store.dispose()
     assert again.whole and set(again.postings) == {s.id for s in states.values()}
     assert [p.posting.title for _, p in again.postings[states[refs[0]].id]] == ["Engineer"]
+
+
+def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[Collection[int] | None]:
+    """Each read of open postings from now on: None for every board, else the ids."""
+    asked: list[Collection[int] | None] = []
+    reads = dashboard.open_by_board
+
+    def spy(connection: Connection, ids: Collection[int] | None = None) -> object:
+        asked.append(None if ids is None else set(ids))
+        return reads(connection, ids)
+
+    monkeypatch.setattr(dashboard, "open_by_board", spy)
+    return asked
+
+
+async def test_the_list_is_built_when_the_server_starts_and_the_first_request_uses_it(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
+    await asyncio.to_thread(site.once)
+    asked = whole_reads(monkeypatch)
+    async with site.client() as client:
+        app = client.server.app
+        await jobs.warming(app)
+        built = app[jobs.JOBS].kept
+        # Built with no request made: every board read and judged once.
+        assert asked == [None]
+        first = await get_html(client, "/jobs")
+        api = await (await client.get("/api/jobs")).json()
+        assert app[jobs.JOBS].kept is built
+    assert asked == [None]
+    assert built is not None and built.config is app[keys.CONFIG]
+    assert titles(first) == ["Backend Engineer", "Data Analyst"]
+    assert api["total"] == 2
+
+
+async def test_a_request_during_the_build_at_start_waits_for_it_and_builds_nothing_more(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
+    await asyncio.to_thread(site.once)
+    asked = whole_reads(monkeypatch)
+    release, judging = threading.Event(), threading.Event()
+    judged = jobs.judge
+    calls = 0
+
+    def slow(config: Config, found: jobs.Read, before: jobs.Kept | None) -> jobs.Kept:
+        nonlocal calls
+        calls += 1
+        judging.set()
+        release.wait(10)  # the build at start is still judging when the request comes
+        return judged(config, found, before)
+
+    monkeypatch.setattr(jobs, "judge", slow)
+    async with site.client() as client:
+        app = client.server.app
+        assert await asyncio.to_thread(judging.wait, 10)
+        request = asyncio.create_task(get_html(client, "/jobs"))
+        await asyncio.sleep(0.2)
+        assert not request.done()  # it waits for the build under way ...
+        release.set()
+        page = await request
+        await jobs.warming(app)
+    # ... and uses its list: one read, one judging, in all.
+    assert asked == [None] and calls == 1
+    assert titles(page) == ["Backend Engineer", "Data Analyst"]
+
+
+async def test_a_reload_builds_the_list_for_the_new_watchlist_ahead(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
+    await asyncio.to_thread(site.once)
+    asked = whole_reads(monkeypatch)
+    async with site.client() as client:
+        app = client.server.app
+        await jobs.warming(app)
+        site.path.write_text(TWO.format(boards=boards.url, acme="manager"), encoding="utf-8")
+        reloaded = load(site.path)
+        # As the daemon's scheduler tells its server after a reload.
+        WebServer(app, "127.0.0.1:9").reloaded(reloaded)
+        await jobs.warming(app)
+        kept = app[jobs.JOBS].kept
+        assert asked == [None, None]
+        second = await get_html(client, "/jobs")
+    assert asked == [None, None]
+    assert kept is not None and kept.config is reloaded
+    assert titles(second) == ["Data Analyst", "Office Manager"]
+
+
+async def test_the_overview_counts_from_the_kept_list_and_reads_only_boards_polled_since(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
+    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
+    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "BI Analyst"), (5, "Cook")))
+    await asyncio.to_thread(site.once)
+    daemon = open_store(database_url(None, site.data))
+    daemon.read_now(lambda connection: connection.exec_driver_sql("SELECT 1"))
+    ids = {s.company: s.id for s in daemon.read_now(read_all).values()}
+    asked = whole_reads(monkeypatch)
+    try:
+        async with site.client() as client:
+            await jobs.warming(client.server.app)
+            first = await get_html(client, "/")
+            boards.set(GH, board((1, "Backend Engineer"), (6, "QA Engineer"), (7, "Engineer")))
+            await asyncio.to_thread(main, ["once", "--company", "Acme", *site.args])
+            second = await get_html(client, "/")
+    finally:
+        daemon.dispose()
+
+    def counts(tree: HTMLParser) -> list[str]:
+        return [n.text() for n in tree.css("dd") if "pass your filters" in n.text()]
+
+    # Acme: 1 then 3 pass (Office Manager, gone from one poll, is not closed yet);
+    # Globex: 2 of 3 throughout.
+    assert counts(first) == ["2, 1 pass your filters", "3, 2 pass your filters"]
+    assert counts(second) == ["4, 3 pass your filters", "3, 2 pass your filters"]
+    # The build at start read every board; the first overview nothing more, the
+    # second only Acme's board, polled since.
+    assert asked == [None, {ids["Acme"]}]

@@ -44,6 +44,11 @@ def read_all(connection: Connection) -> dict[SourceRef, BoardState]:
     return _states(Bulk(connection).select(_COLUMNS))
 
 
+def read_ids(connection: Connection, ids: Sequence[int]) -> list[BoardState]:
+    """The states of the boards with these ids (the dashboard's page of a company)."""
+    return list(_states(Bulk(connection).select(_COLUMNS, sources.c.id, ids)).values())
+
+
 def lock(
     connection: Connection, companies: Sequence[str], refs: Iterable[SourceRef]
 ) -> tuple[dict[SourceRef, BoardState], set[int]]:

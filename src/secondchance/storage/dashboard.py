@@ -35,21 +35,48 @@ def board_states(connection: Connection) -> dict[str, list[BoardState]]:
     return out
 
 
-def last_alerts(connection: Connection) -> dict[str, Alert]:
-    """Each company's latest alert, by company key."""
-    latest = select(func.max(_A.id)).group_by(_A.company).scalar_subquery()
-    rows = connection.execute(select(*ALERT_COLUMNS).where(_A.id.in_(latest)))
-    return {key(alert.company): alert for alert in map(alert_of, rows)}
+def company_states(connection: Connection, company: str) -> list[BoardState]:
+    """One company's boards' poll states (those ``board_states`` has for it)."""
+    rows = connection.execute(select(_S.id, _S.company))
+    ids = [i for i, name in rows if key(name) == key(company)]
+    return sorted(boards.read_ids(connection, ids), key=lambda s: (s.kind, s.board))
+
+
+def last_alerts(
+    connection: Connection, companies: Collection[str] | None = None
+) -> dict[str, Alert]:
+    """Each company's latest alert (of ``companies`` when given), by company key."""
+    wanted = None if companies is None else {key(c) for c in companies}
+    # The latest id of every name from the index alone; whole rows only for those
+    # asked for (the overview shows 50 of a thousand companies).
+    latest: dict[str, int] = {}
+    for name, newest in connection.execute(
+        select(_A.company, func.max(_A.id)).group_by(_A.company)
+    ):
+        if wanted is None or key(name) in wanted:
+            latest[key(name)] = max(newest, latest.get(key(name), 0))
+    return {key(alert.company): alert for alert in _alerts_by_id(connection, latest.values())}
 
 
 def role_backs(connection: Connection, since: datetime) -> dict[str, Alert]:
     """Each company's latest role back alert, for those with one since ``since``."""
-    rows = connection.execute(
-        select(*ALERT_COLUMNS)
+    # Which one is each company's latest, from three columns; whole rows only for those.
+    latest: dict[str, int] = {}
+    for id_, name in connection.execute(
+        select(_A.id, _A.company)
         .where(_A.kind == "role_back", _A.created_at >= since)
         .order_by(_A.created_at, _A.id)
-    )
-    return {key(alert.company): alert for alert in map(alert_of, rows)}
+    ):
+        latest[key(name)] = id_
+    return {key(alert.company): alert for alert in _alerts_by_id(connection, latest.values())}
+
+
+def _alerts_by_id(connection: Connection, ids: Collection[int]) -> list[Alert]:
+    """These alerts, in id order."""
+    if not ids:
+        return []
+    rows = Bulk(connection).select(ALERT_COLUMNS, _A.id, sorted(ids))
+    return sorted(map(alert_of, rows), key=lambda alert: alert.id)
 
 
 def snapshot_mark(connection: Connection) -> tuple[object, ...]:
@@ -225,10 +252,13 @@ def delivery_page(
 
 def company_deliveries(connection: Connection, company: str) -> dict[int, list[DeliveryRow]]:
     """A company's deliveries, by alert id."""
+    # Its alerts' ids first, then their deliveries by ix_deliveries_alert_id: a join
+    # filtered on lower(company) alone scans every delivery.
+    ids = select(_A.id).where(func.lower(_A.company) == key(company))
     query = (
         select(*_DELIVERY_COLUMNS, *ALERT_COLUMNS)
         .join(alerts, _A.id == _D.alert_id)
-        .where(func.lower(_A.company) == key(company))
+        .where(_D.alert_id.in_(ids))
         .order_by(_D.id)
     )
     out: dict[int, list[DeliveryRow]] = {}

@@ -69,7 +69,10 @@ def stored_postings(
         _P.closed_at,
     ).join(sources, _S.id == _P.source_id)
     if company is not None:
-        query = query.where(func.lower(_S.company) == company.casefold())
+        # The company's boards first, then their postings by uq_postings_id: a join
+        # filtered on lower(company) alone has SQLite scan every posting.
+        boards_of = select(_S.id).where(func.lower(_S.company) == company.casefold())
+        query = query.where(_P.source_id.in_(boards_of))
     if open_only:
         query = query.where(_P.status == "open")
     query = query.order_by(_S.company, _P.first_seen, _P.id)
@@ -94,15 +97,18 @@ def stored_postings(
 def alert_records(connection: Connection, company: str) -> list[AlertRecord]:
     """A company's alerts, oldest first, with how many of their deliveries went out
     and how many wait."""
-    same = func.lower(_A.company) == company.casefold()
+    # Its alerts' ids first (ix_alerts_company), then their rows and deliveries by
+    # index: a join filtered on lower(company) alone scans every delivery.
+    ids = select(_A.id).where(func.lower(_A.company) == company.casefold())
     counts = connection.execute(
         select(_D.alert_id, _D.status, func.count(_D.id))
-        .join(alerts, _A.id == _D.alert_id)
-        .where(same)
+        .where(_D.alert_id.in_(ids))
         .group_by(_D.alert_id, _D.status)
     )
     tally: dict[tuple[int, str], int] = {(a, s): n for a, s, n in counts}
-    rows = connection.execute(select(*ALERT_COLUMNS).where(same).order_by(_A.created_at, _A.id))
+    rows = connection.execute(
+        select(*ALERT_COLUMNS).where(_A.id.in_(ids)).order_by(_A.created_at, _A.id)
+    )
     records = []
     for row in rows:
         alert = alert_of(row)

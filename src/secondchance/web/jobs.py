@@ -8,11 +8,18 @@ attempts and time with its postings) are read and judged again, and the list is 
 back together in the order a whole read gives (company, first seen, row). A watchlist
 that is another object (a reload may change every filter) is judged again whole, and
 so is a change no board's mark shows (postings written outside a poll).
+
+The whole list is built ahead, in the background: when the server starts and when
+the watchlist is reloaded (``warm``), so the first visitor of /jobs does not pay the
+second or two it takes. One build at a time: a request that comes while a build (the
+warm-up's or another request's) is under way waits for it and then uses its list,
+only reading again what was stored since.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -24,6 +31,8 @@ from secondchance.config import Config
 from secondchance.storage import dashboard
 from secondchance.storage.queries import StoredPosting
 from secondchance.web import keys, views
+
+log = logging.getLogger(__name__)
 
 # A posting with its row id (postings first seen together keep their order by it).
 Numbered = tuple[int, StoredPosting]
@@ -62,10 +71,13 @@ class Read:
 
 
 class Jobs:
-    """The last list read, with what it was read for."""
+    """The last list read, with what it was read for; the lock one build at a time
+    holds, and the background build under way, if any."""
 
     def __init__(self) -> None:
         self.kept: Kept | None = None
+        self.lock = asyncio.Lock()
+        self.warming: asyncio.Task[None] | None = None
 
 
 JOBS = web.AppKey("jobs", Jobs)
@@ -73,6 +85,43 @@ JOBS = web.AppKey("jobs", Jobs)
 
 def install(app: web.Application) -> None:
     app[JOBS] = Jobs()
+    app[keys.RELOADED] = warm
+
+    async def start(app: web.Application) -> None:
+        warm(app)
+
+    async def stop(app: web.Application) -> None:
+        task = app[JOBS].warming
+        if task is not None and not task.done():
+            # A read under way finishes on the store's thread: disposing the store
+            # (on_cleanup, after this) waits for it.
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
+
+
+def warm(app: web.Application) -> None:
+    """Build the list in the background for the watchlist running now (when the
+    server starts, and after a reload): requests that come meanwhile wait for it."""
+    jobs = app[JOBS]
+    jobs.warming = asyncio.get_running_loop().create_task(_warm(app))
+
+
+async def _warm(app: web.Application) -> None:
+    try:
+        await current(app)
+    except Exception:
+        # Not fatal: the first request builds it (and shows the error, if it lasts).
+        log.warning("could not build the jobs list ahead", exc_info=True)
+
+
+async def warming(app: web.Application) -> None:
+    """Until the background build under way, if any, is done."""
+    task = app[JOBS].warming
+    if task is not None:
+        await asyncio.shield(task)
 
 
 def read(connection: Connection, boards: Mapping[int, Board] | None) -> Read:
@@ -145,19 +194,48 @@ def _companies(
 async def passing(request: web.Request) -> tuple[list[StoredPosting], bool]:
     """(the open postings that pass the filters, whether any posting is open at all),
     read again when a poll was stored since or the watchlist changed."""
-    store, config = request.app[keys.READER], request.app[keys.CONFIG]
-    jobs = request.app[JOBS]
-    kept = jobs.kept
-    if kept is not None and kept.config is config:
-        if await store.read(dashboard.snapshot_mark) == kept.mark:
-            return kept.passing, kept.any_open
-        before: Kept | None = kept
-    else:
-        before = None
-    found = await store.read(read, before.boards if before is not None else None)
-    # Judging every posting takes most of a second of CPU: off the event loop, which
-    # in the daemon also runs the polls and the deliveries.
-    kept = await asyncio.to_thread(judge, config, found, before)
-    # Two requests at once may both read: the later one's list is kept, both right.
-    jobs.kept = kept
+    kept = await current(request.app)
     return kept.passing, kept.any_open
+
+
+async def current(app: web.Application) -> Kept:
+    """The kept list, brought up to date: read again where a poll was stored since,
+    whole when the watchlist changed."""
+    jobs = app[JOBS]
+    async with jobs.lock:
+        # Read after the wait: a reload while it waited is built for at once.
+        store, config = app[keys.READER], app[keys.CONFIG]
+        kept = jobs.kept
+        if kept is not None and kept.config is config:
+            if await store.read(dashboard.snapshot_mark) == kept.mark:
+                return kept
+            before: Kept | None = kept
+        else:
+            before = None
+        found = await store.read(read, before.boards if before is not None else None)
+        # Judging every posting takes most of a second of CPU: off the event loop,
+        # which in the daemon also runs the polls and the deliveries.
+        kept = await asyncio.to_thread(judge, config, found, before)
+        jobs.kept = kept
+        return kept
+
+
+def still(
+    kept: Kept | None,
+    config: Config,
+    mark: tuple[object, ...],
+    marks: Mapping[int, tuple[str, object, object]],
+) -> Mapping[int, Board]:
+    """The boards of ``kept`` as they are now (``mark``: the snapshot's, ``marks``:
+    every board's), judged for ``config``: those no poll was stored for since. None
+    when ``kept`` is for another watchlist, or the snapshot changed in a way no
+    board's mark shows (as ``read`` decides, which would read it all again)."""
+    if kept is None or kept.config is not config:
+        return {}
+    if kept.mark == mark:
+        return kept.boards
+    boards = kept.boards
+    moved = any(i not in boards or boards[i].mark != m for i, m in marks.items())
+    if not moved and not set(boards) - set(marks):
+        return {}
+    return {i: board for i, board in boards.items() if marks.get(i) == board.mark}

@@ -18,3 +18,5 @@ READER = web.AppKey("reader", Store)
 CONFIG = web.AppKey("config", Config)
 # The clock pages use (tests pin it).
 NOW: web.AppKey[Callable[[], datetime]] = web.AppKey("now")
+# Called after the watchlist was reloaded (web/jobs.py builds its list again ahead).
+RELOADED: web.AppKey[Callable[[web.Application], None]] = web.AppKey("reloaded")

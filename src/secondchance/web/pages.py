@@ -3,6 +3,7 @@ read-only Store, the watchlist running now and the application's clock."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,13 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import Connection
 
-from secondchance.config import Company
-from secondchance.core.models import ALERT_KINDS
+from secondchance.config import Company, Config
+from secondchance.core.models import ALERT_KINDS, Alert
 from secondchance.delivery.blocks import followup_note
 from secondchance.delivery.channels import takes
 from secondchance.storage import asks, dashboard, heartbeat, marks, queries
 from secondchance.storage.dashboard import key
+from secondchance.storage.queries import StoredPosting
 from secondchance.storage.shapes import history
 from secondchance.web import actions, api, csrf, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
@@ -45,16 +47,45 @@ def add_routes(app: web.Application) -> None:
 def _overview_facts(connection: Connection, since: datetime) -> tuple[Any, ...]:
     return (
         dashboard.board_states(connection),
-        dashboard.last_alerts(connection),
         dashboard.role_backs(connection, since),
+        dashboard.snapshot_mark(connection),
     )
+
+
+def _card_facts(
+    connection: Connection, names: list[str], boards: list[int]
+) -> tuple[dict[str, Alert], dict[int, list[tuple[int, StoredPosting]]]]:
+    """The shown companies' last alerts, and the open postings of these boards."""
+    found = dashboard.open_by_board(connection, boards) if boards else {}
+    return dashboard.last_alerts(connection, names), found
+
+
+def _passing_counts(
+    config: Config,
+    chosen: list[views.Entry],
+    judged: Mapping[int, jobs_kept.Board],
+    read: Mapping[int, list[tuple[int, StoredPosting]]],
+) -> dict[str, int]:
+    """How many open postings pass the filters, by company key: as the jobs list
+    judged a board when no poll was stored for it since, else judged here."""
+    counts: dict[str, int] = {}
+    for entry in chosen:
+        count = 0
+        for state in entry.states:
+            board = judged.get(state.id)
+            if board is not None:
+                count += len(board.passing)
+            else:
+                count += len(views.passing(config, [p for _, p in read.get(state.id, [])]))
+        counts[key(entry.company.name)] = count
+    return counts
 
 
 async def overview(request: web.Request) -> web.Response:
     config, now = request.app[keys.CONFIG], request.app[keys.NOW]()
     store = request.app[keys.READER]
     tz = config.policy.tz
-    states, last, backs = await store.read(_overview_facts, views.role_back_since(now))
+    states, backs, mark = await store.read(_overview_facts, views.role_back_since(now))
     q = request.query
     search, tag = q.get("q", "").strip(), q.get("tag", "").strip()
     sort = q.get("sort", "name")
@@ -73,12 +104,13 @@ async def overview(request: web.Request) -> web.Response:
     entries = views.sort_entries(entries, sort if sort in views.SORTS else "name")
     slice_ = views.Page(views.page_number(q.get("page")), len(entries))
     chosen = entries[slice_.offset : slice_.offset + slice_.size]
-    postings = await store.read(dashboard.open_postings, [e.company.name for e in chosen])
-    passing: dict[str, int] = {}
-    for item in postings:
-        company = config.company(item.company)
-        if company is not None and company.passes(item.posting):
-            passing[key(item.company)] = passing.get(key(item.company), 0) + 1
+    # Reading and judging the shown companies' postings would cost more than the
+    # rest of the page: the jobs list kept (web/jobs.py) has most boards judged.
+    marks = {s.id: (s.company, s.attempts, s.last_poll_at) for v in states.values() for s in v}
+    judged = jobs_kept.still(request.app[jobs_kept.JOBS].kept, config, mark, marks)
+    unread = [s.id for e in chosen for s in e.states if s.id not in judged]
+    last, read = await store.read(_card_facts, [e.company.name for e in chosen], unread)
+    passing = _passing_counts(config, chosen, judged, read)
     shown = [
         views.card(
             e.company,
@@ -113,7 +145,7 @@ async def overview(request: web.Request) -> web.Response:
 
 def _company_facts(connection: Connection, name: str) -> tuple[Any, ...]:
     return (
-        dashboard.board_states(connection).get(key(name), []),
+        dashboard.company_states(connection, name),
         queries.stored_postings(connection, name),
         queries.alert_records(connection, name),
         dashboard.company_deliveries(connection, name),

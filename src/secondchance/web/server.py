@@ -214,6 +214,9 @@ class WebServer:
             # is read afresh by each request, so replacing it is what is meant.
             warnings.simplefilter("ignore", DeprecationWarning)
             self.app[keys.CONFIG] = config
+        hook = self.app.get(keys.RELOADED)
+        if hook is not None:
+            hook(self.app)
 
     async def close(self) -> None:
         if self._runner is not None:
