@@ -7,11 +7,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from secondchance.config.model import name_key
 from secondchance.config.timing import DeliveryPolicy
 from secondchance.core.board import BoardState
-from secondchance.core.models import Alert
+from secondchance.core.models import Alert, Posting, Remote, SourceRef
+from secondchance.core.pay import Pay
 from secondchance.core.watchlist import Rejection
 from secondchance.storage.dashboard import DeliveryRow
+from secondchance.storage.queries import StoredPosting
 from secondchance.web import views
 
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
@@ -132,3 +135,71 @@ def test_the_query_string_keeps_the_filters_and_changes_the_page() -> None:
 
 def test_secrets_are_masked() -> None:
     assert views.masked("json://host/abc123token", {"abc123token", ""}) == "json://host/••••••"
+
+
+def _reference_narrowed(found: list[StoredPosting], q: dict[str, str]) -> list[StoredPosting]:
+    """The jobs page's narrowing and sorting written plainly, one test per posting:
+    what views.narrowed, written for 100,000 postings, must agree with."""
+    search, location = q.get("q", "").strip(), q.get("location", "").strip().casefold()
+    remote, only = q.get("remote", ""), q.get("company", "").strip()
+    out = [
+        item
+        for item in found
+        if (not only or name_key(only) == name_key(item.company))
+        and (
+            not search
+            or views.matches(
+                search, item.posting.title, item.company, item.posting.department or ""
+            )
+        )
+        and (not location or any(location in loc.casefold() for loc in item.posting.locations))
+        and (not remote or item.posting.remote.value == remote)
+    ]
+    sort = q.get("sort", "date")
+    if sort == "company":
+        out.sort(key=lambda i: (i.company.casefold(), i.posting.title.casefold()))
+    elif sort == "pay":
+        out.sort(key=lambda i: views.pay_sort_key(i.posting.pay), reverse=True)
+    else:
+        out.sort(key=lambda i: i.first_seen, reverse=True)
+    return out
+
+
+def test_narrowing_the_jobs_finds_and_orders_as_one_test_per_posting() -> None:
+    at = datetime(2026, 11, 2, tzinfo=UTC)
+    titles = ["Straße Engineer", "data ENGINEER", "Engineer", "Analyst", "engineer", "Cook"]
+    companies = ["Acme", "acme", "Globex", "ACME", "Initech"]
+    places = [("Berlin", "Remote"), ("Paris",), (), ("Berlin\nMitte",), ("New York",)]
+    found = []
+    for n in range(60):
+        company = companies[n % len(companies)]
+        posting = Posting(
+            id=str(n),
+            title=titles[n % len(titles)],
+            locations=places[n % len(places)],
+            remote=list(Remote)[n % len(Remote)],
+            department="Engineering" if n % 4 == 0 else None,
+            pay=Pay("EUR", 100 * (n % 7), 100 * (n % 7), "year") if n % 3 else None,
+        )
+        ref = SourceRef(company, "greenhouse", company.lower())
+        found.append(
+            StoredPosting(company, ref, posting, "open", at + timedelta(hours=n % 9), at, None)
+        )
+    queries = [
+        {},
+        {"q": "engineer"},
+        {"q": "STRASSE"},
+        {"q": "eng acme"},
+        {"q": "r e", "sort": "company"},
+        {"company": "ACME", "sort": "pay"},
+        {"location": "berlin", "remote": "remote"},
+        {"location": "lin mit"},
+        {"location": "n\nm"},
+        {"q": "engineer", "location": "paris", "sort": "company"},
+        {"q": "  ", "sort": "pay"},
+    ]
+    for q in queries:
+        expected = _reference_narrowed(found, q)
+        assert views.narrowed(found, q) == expected, q
+        texts = [views.search_text(item) for item in found]
+        assert views.narrowed(found, q, texts) == expected, q

@@ -96,7 +96,8 @@ async def company(request: web.Request) -> web.Response:
 async def jobs(request: web.Request) -> web.Response:
     """The open postings that pass the filters, as `jobs --open --json` prints them;
     the page's query parameters narrow and sort them."""
-    found = views.narrowed((await jobs_kept.passing(request))[0], request.query)
+    passing, texts, _ = await jobs_kept.passing(request)
+    found = views.narrowed(passing, request.query, texts)
     return paged(request, found, stored_posting_json)
 
 

@@ -57,6 +57,11 @@ class Kept:
     companies: Mapping[str, list[StoredPosting]]
     passing: list[StoredPosting]
     any_open: bool
+    # What a search looks in, for each posting of ``passing`` (views.search_text),
+    # made when it is judged: a search of 100,000 postings would otherwise spend
+    # most of its time making them. By company as ``companies``, and all in order.
+    searched: Mapping[str, list[str]]
+    texts: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,15 +159,25 @@ def judge(config: Config, found: Read, before: Kept | None) -> Kept:
         touched.add(mark[0])
     if found.whole or before is None:
         companies = _companies(boards, None)
+        searched = {name: _texts(items) for name, items in companies.items()}
     else:
         touched |= {b.mark[0] for i, b in before.boards.items() if i not in boards}
-        companies = dict(before.companies)
+        companies, searched = dict(before.companies), dict(before.searched)
         for name in touched:
             companies.pop(name, None)
-        companies.update(_companies(boards, touched))
-    passing = list(chain.from_iterable(companies[name] for name in sorted(companies)))
+            searched.pop(name, None)
+        fresh = _companies(boards, touched)
+        companies.update(fresh)
+        searched.update((name, _texts(items)) for name, items in fresh.items())
+    names = sorted(companies)
+    passing = list(chain.from_iterable(companies[name] for name in names))
+    texts = list(chain.from_iterable(searched[name] for name in names))
     any_open = any(board.open for board in boards.values())
-    return Kept(config, found.mark, boards, companies, passing, any_open)
+    return Kept(config, found.mark, boards, companies, passing, any_open, searched, texts)
+
+
+def _texts(items: list[StoredPosting]) -> list[str]:
+    return [views.search_text(item) for item in items]
 
 
 def _passing(config: Config, numbered: list[Numbered]) -> list[Numbered]:
@@ -191,11 +206,12 @@ def _companies(
     return out
 
 
-async def passing(request: web.Request) -> tuple[list[StoredPosting], bool]:
-    """(the open postings that pass the filters, whether any posting is open at all),
-    read again when a poll was stored since or the watchlist changed."""
+async def passing(request: web.Request) -> tuple[list[StoredPosting], list[str], bool]:
+    """(the open postings that pass the filters, what a search looks in for each,
+    whether any posting is open at all), read again when a poll was stored since or
+    the watchlist changed."""
     kept = await current(request.app)
-    return kept.passing, kept.any_open
+    return kept.passing, kept.texts, kept.any_open
 
 
 async def current(app: web.Application) -> Kept:

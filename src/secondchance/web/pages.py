@@ -226,9 +226,9 @@ async def company_page(request: web.Request) -> web.Response:
 
 async def jobs(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
-    kept, any_open = await jobs_kept.passing(request)
+    kept, texts, any_open = await jobs_kept.passing(request)
     marked = await request.app[keys.READER].read(marks.in_force)
-    found = views.narrowed(kept, request.query)
+    found = views.narrowed(kept, request.query, texts)
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
     return page(
