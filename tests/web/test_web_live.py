@@ -12,16 +12,18 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import Connection
 
 from secondchance.config import load
 from secondchance.core.drafts import Draft
-from secondchance.storage import outbox
+from secondchance.storage import dashboard, outbox
 from secondchance.storage.database import Store, open_existing, open_store
 from secondchance.storage.schema import sources
 from secondchance.web import live
@@ -199,6 +201,39 @@ async def test_streams_are_capped_and_the_host_check_applies(site: Site) -> None
         assert again.status == 200
         again.close()
         second.close()
+
+
+async def test_open_streams_share_one_read_a_tick_and_each_gets_every_event(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[float] = []
+    real = dashboard.live_since
+
+    def spy(connection: Connection, after: int, since: datetime | None) -> object:
+        reads.append(time.monotonic())
+        return real(connection, after, since)
+
+    monkeypatch.setattr(dashboard, "live_since", spy)
+    site.alert(title="Old news")
+    app = site.app()
+    app[live.STREAMS].every = 0.2
+    async with TestClient(TestServer(app)) as client:
+        streams = [await client.get("/events", headers=HOST) for _ in range(3)]
+        for response in streams:
+            assert await _event(response) == ["retry: 5000"]
+        site.alert(title="Data Engineer")
+        site.polled("Globex")
+        got = [[await _event(response), await _event(response)] for response in streams]
+        for response in streams:
+            response.close()
+    # Each stream had the alert and the poll, once, in order ...
+    for alert, poll in got:
+        assert alert[:2] == ["id: 2", "event: alert"]
+        assert json.loads(alert[2].removeprefix("data: "))["title"] == "Data Engineer"
+        assert poll[0] == "event: poll"
+    # ... from reads a tick apart: one for the three streams, not one each.
+    assert reads
+    assert all(b - a >= 0.15 for a, b in pairwise(reads))
 
 
 def _free_port() -> int:
