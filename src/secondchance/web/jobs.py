@@ -19,10 +19,8 @@ only reading again what was stored since.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import logging
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
@@ -230,28 +228,12 @@ async def current(app: web.Application) -> Kept:
             before: Kept | None = kept
         else:
             before = None
-        with _collections_paused():
-            found = await store.read(read, before.boards if before is not None else None)
-            # Judging every posting takes most of a second of CPU: off the event
-            # loop, which in the daemon also runs the polls and the deliveries.
-            kept = await asyncio.to_thread(judge, config, found, before)
+        found = await store.read(read, before.boards if before is not None else None)
+        # Judging every posting takes most of a second of CPU: off the event loop,
+        # which in the daemon also runs the polls and the deliveries.
+        kept = await asyncio.to_thread(judge, config, found, before)
         jobs.kept = kept
         return kept
-
-
-@contextlib.contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No automatic garbage collection meanwhile: the whole list is some 300,000
-    new objects that stay, and the collections their making sets off would walk
-    them again and again (a third of the build's time with 100,000 postings). One
-    build at a time (the lock), so nothing else here turns collection back on."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def still(
