@@ -4,15 +4,20 @@
 Not part of `make bench`: `.venv/bin/python benchmarks/web_pages.py [POSTINGS]`. Prints,
 for each endpoint, the median and the worst of 5 requests (wall time, in the process:
 the handler, its queries and the rendering; the client's share is small), against the
-issue's goal of 100 ms. Then the first /jobs and /api/jobs after a poll was stored: a
-poll of one company (a posting retitled, one added, as the daemon's poll stores it:
-the board's state and its snapshot in one transaction, by another Store, as the daemon
-is another process) between requests, 5 times each, against the same goal.
+issue's goal of 100 ms, once the jobs list the server builds when it starts is built.
+Before them, the first /jobs after a start: asked at once (it waits for that build)
+and asked once it is built, and the build's own time (twice each). Then the first
+/jobs and /api/jobs after a poll was stored: a poll of one company (a posting
+retitled, one added, as the daemon's poll stores it: the board's state and its
+snapshot in one transaction, by another Store, as the daemon is another process)
+between requests, 5 times each, against the same goal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 import statistics
 import sys
 import tempfile
@@ -31,7 +36,7 @@ from secondchance.core.drafts import about_company
 from secondchance.core.models import Posting, Remote, SourceRef
 from secondchance.storage import boards, outbox, snapshot
 from secondchance.storage.database import Store, open_existing, open_store
-from secondchance.web import keys
+from secondchance.web import jobs, keys
 from secondchance.web.pages import add_routes
 
 COMPANIES = 1000
@@ -43,12 +48,15 @@ PATHS = [
     "/company/Co500",
     "/jobs",
     "/jobs?sort=pay&q=engineer",
+    "/jobs?sort=company",
+    "/jobs?location=berlin&remote=hybrid",
     "/deliveries",
     "/deliveries?state=pending",
     "/watchlist",
     "/api/companies",
     "/api/company/Co500",
     "/api/jobs",
+    "/api/jobs?q=role",
     "/api/deliveries",
     "/api/history?company=Co500",
 ]
@@ -147,16 +155,53 @@ async def after_polls(
     return times
 
 
-async def measure(config_path: Path, url: str, per_board: int) -> dict[str, list[float]]:
+def application(config_path: Path, url: str) -> tuple[web.Application, Store]:
     store = open_existing(url, live=True)  # as `secondchance web` opens it
     app = web.Application()
     app[keys.READER] = store
     app[keys.CONFIG] = load(config_path)
     app[keys.NOW] = lambda: datetime.now(UTC)
     add_routes(app)
+    return app, store
+
+
+async def after_start(config_path: Path, url: str) -> dict[str, list[float]]:
+    """The first /jobs after the server starts, twice each: asked at once (it waits
+    for the list the server builds when it starts), and asked once that is built;
+    and how long the build at start takes."""
     times: dict[str, list[float]] = {}
+    for _ in range(2):
+        for wait in (False, True):
+            app, store = application(config_path, url)
+            try:
+                started = time.perf_counter()
+                async with TestClient(TestServer(app)) as client:
+                    if wait:
+                        await jobs.warming(app)
+                        label = "build of the jobs list at start"
+                        times.setdefault(label, []).append(time.perf_counter() - started)
+                    asked = time.perf_counter()
+                    response = await client.get("/jobs")
+                    await response.read()
+                    assert response.status == 200
+                    label = "first /jobs, " + ("once built" if wait else "at once")
+                    times.setdefault(label, []).append(time.perf_counter() - asked)
+            finally:
+                store.dispose()
+    return times
+
+
+async def measure(config_path: Path, url: str, per_board: int) -> dict[str, list[float]]:
+    times = await after_start(config_path, url)
+    # The applications above are gone, each with its list of 100,000 postings held
+    # in reference cycles: collected now, not in the middle of a request below (a
+    # server has one application, for as long as it runs).
+    gc.collect()
+    app, store = application(config_path, url)
     try:
         async with TestClient(TestServer(app)) as client:
+            # A dashboard serving for a while: its jobs list is built.
+            await jobs.warming(app)
             for path in PATHS:
                 for _ in range(5):
                     started = time.perf_counter()
@@ -186,10 +231,11 @@ def main() -> None:
         took = time.perf_counter() - started
         print(f"filled {COMPANIES} companies, {count} postings in {took:.1f}s")
         times = asyncio.run(measure(config_path, url, max(1, count // COMPANIES)))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'endpoint':<34}{'median ms':>10}{'worst ms':>10}  (goal: 100 ms)")
     for path, seconds in times.items():
         median, worst = statistics.median(seconds) * 1000, max(seconds) * 1000
-        flag = "" if median <= 100 else "  over"
+        flag = "" if median <= 100 or path.startswith("build") else "  over"
         print(f"{path:<34}{median:>10.1f}{worst:>10.1f}{flag}")
 
 
