@@ -370,14 +370,15 @@ def narrowed(
     if only:
         wanted = name_key(only)
         out = [item for item in out if name_key(item.company) == wanted]
+    if remote:
+        # Remote is a StrEnum: compared as the string it is, without .value's lookup.
+        out = [item for item in out if item.posting.remote == remote]
     if location and "\n" not in location:
         # The locations joined by a line break, which the query has none of, find
         # what looking in each finds (without a generator per posting).
         out = [i for i in out if location in "\n".join(i.posting.locations).casefold()]
     elif location:
         out = [i for i in out if any(location in loc.casefold() for loc in i.posting.locations)]
-    if remote:
-        out = [item for item in out if item.posting.remote.value == remote]
     sort = q.get("sort", "date")
     if sort == "company":
         # By company, then title, as a sort by (company, title) orders them: each
