@@ -3,6 +3,7 @@ declared once so the server (which fills them) and the pages (which read them) a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -18,3 +19,12 @@ READER = web.AppKey("reader", Store)
 CONFIG = web.AppKey("config", Config)
 # The clock pages use (tests pin it).
 NOW: web.AppKey[Callable[[], datetime]] = web.AppKey("now")
+
+
+def adopt(app: web.Application, config: Config) -> None:
+    """Pages show ``config`` from now on: a reload, or an edit the dashboard wrote."""
+    with warnings.catch_warnings():
+        # aiohttp frowns on changing a running application's state; this one key
+        # is read afresh by each request, so replacing it is what is meant.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app[CONFIG] = config

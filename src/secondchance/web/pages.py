@@ -3,6 +3,7 @@ read-only Store, the watchlist running now and the application's clock."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from secondchance.delivery.channels import takes
 from secondchance.storage import asks, dashboard, heartbeat, marks, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.shapes import history
-from secondchance.web import actions, api, csrf, feed, keys, live, views
+from secondchance.web import actions, adding, api, csrf, edits, feed, keys, live, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -37,6 +38,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/watchlist", watchlist)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
     jobs_kept.install(app)
+    edits.install(app)
+    adding.install(app)
     api.add_routes(app)
     live.add_routes(app)
     feed.add_routes(app)
@@ -173,6 +176,9 @@ async def company_page(request: web.Request) -> web.Response:
     return page(
         request,
         "company.html",
+        version=await edits.version(config.path),
+        read_only=await asyncio.to_thread(edits.read_only, config.path),
+        today_iso=today.isoformat(),
         title=company.name,
         company=company,
         rejections=[
@@ -278,6 +284,7 @@ async def watchlist(request: web.Request) -> web.Response:
     return page(
         request,
         "watchlist.html",
+        read_only=await asyncio.to_thread(edits.read_only, config.path),
         title="Watchlist",
         loaded=loaded,
         problems=problems,
