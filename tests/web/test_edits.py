@@ -259,3 +259,36 @@ async def test_an_edit_is_undone_while_the_file_is_as_it_left_it(site: Site) -> 
         refused = await client.post("/actions/undo-edit", data=undo)
         assert refused.status == 409
     assert site.path.read_text() == by_hand
+
+
+@contextlib.contextmanager
+def mounted_alone(site: Site, tmp_path: Path) -> Iterator[None]:
+    """The site's watchlist as a file mounted on its own (a bind mount, as root)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a file mounted on its own needs `mount` as root")
+    source = tmp_path / "host.toml"
+    source.write_text(site.path.read_text())
+    if subprocess.run(["mount", "--bind", str(source), str(site.path)]).returncode != 0:
+        pytest.skip("cannot bind-mount a file here")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(site.path)], check=False)
+
+
+async def test_a_watchlist_mounted_on_its_own_cannot_be_replaced_and_says_so(
+    site: Site, tmp_path: Path
+) -> None:
+    """Docker's ``-v watchlist.toml:/config/watchlist.toml``: the folder is writable
+    but a rename over a file mounted on its own fails (EBUSY)."""
+    with mounted_alone(site, tmp_path):
+        before = site.path.read_text()
+        async with site.client() as client:
+            fields = _form_of(await get_html(client, "/company/Acme"), "/actions/rejection")
+            fields.update(role="Backend Engineer", date="2026-11-02")
+            response = await client.post("/actions/rejection", data=fields)
+            page = text_of(HTMLParser(await response.text()))
+        assert response.status == 409
+        assert "mount its folder instead" in page
+        assert '[[company.rejection]]\nrole = "Backend Engineer"' in page
+        assert site.path.read_text() == before

@@ -35,7 +35,12 @@ from secondchance.web.render import page
 _TEXT_MAX = 2000
 
 # The errors a file system gives for a file this process may not write.
-_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+# EBUSY: a file bind-mounted alone (Docker's `-v file:file`) cannot be replaced by a rename.
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM, errno.EBUSY)
+_ALONE = (
+    "{path} is a file mounted on its own (as Docker's -v FILE:FILE does), which an edit "
+    "cannot replace: mount its folder instead"
+)
 
 
 log = logging.getLogger(__name__)
@@ -56,6 +61,11 @@ def read_only(path: Path) -> str | None:
                 f"{path} is on a read-only file system (a read-only mount, as in "
                 "Docker, or systemd's ProtectSystem=strict)"
             )
+    except OSError:
+        pass
+    try:
+        if path.stat().st_dev != folder.stat().st_dev:
+            return _ALONE.format(path=path)
     except OSError:
         pass
     if not os.access(folder, os.W_OK):
@@ -156,7 +166,11 @@ async def write(
             except OSError as exc:
                 if exc.errno not in _READ_ONLY:
                     raise
-                reason = f"{path} cannot be written: {exc.strerror}"
+                reason = (
+                    _ALONE.format(path=path)
+                    if exc.errno == errno.EBUSY
+                    else f"{path} cannot be written: {exc.strerror}"
+                )
         if reason is not None:
             return refusal(request, 409, f"the watchlist is read-only: {reason}", snippet, path)
         await _adopt(app, path)
