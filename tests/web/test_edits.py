@@ -292,3 +292,32 @@ async def test_a_watchlist_mounted_on_its_own_cannot_be_replaced_and_says_so(
         assert "mount its folder instead" in page
         assert '[[company.rejection]]\nrole = "Backend Engineer"' in page
         assert site.path.read_text() == before
+
+
+async def test_a_script_adds_a_company_with_json(site: Site) -> None:
+    json_ = {"Accept": "application/json"}
+    async with site.client() as client:
+        token = csrf.token_for(client.app[csrf.SECRET], "")
+        found = await client.post(
+            "/watchlist/add",
+            data={"url": "https://boards.greenhouse.io/globex", csrf.FIELD: token},
+            headers=json_,
+        )
+        record = await found.json()
+        assert [(c["kind"], c["value"], c["postings"]) for c in record["candidates"]] == [
+            ("greenhouse", "globex", 2)
+        ]
+        fields = [
+            ("name", "Globex"),
+            ("board", '{"kind": "greenhouse", "value": "globex"}'),
+            ("version", record["version"]),
+            (csrf.FIELD, token),
+        ]
+        added = await client.post("/actions/add-company", data=fields, headers=json_)
+        assert added.status == 200, await added.text()
+        done = await added.json()
+        assert done["done"].startswith("added company 'Globex' with greenhouse \"globex\"")
+        # A board the form did not get from discover, or no board: refused.
+        bad = [*fields[:1], ("board", '{"kind": "nope", "value": 1}'), *fields[2:]]
+        assert (await client.post("/actions/add-company", data=bad, headers=json_)).status == 400
+    assert load(site.path).company("Globex") is not None

@@ -101,6 +101,8 @@ async def find(request: web.Request) -> web.Response:
                 "note": found.note,
                 "candidates": [_candidate_json(c) for c in found.candidates],
                 "snippet": finder.snippet(finder.guess_name(chosen), chosen) if chosen else None,
+                # What /actions/add-company needs to write over this version of the file.
+                "version": await version(config.path),
             }
         )
     path = config.path
