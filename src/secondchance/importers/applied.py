@@ -1,0 +1,129 @@
+"""Which stored posting an imported application was for (pure): the import's
+"applied" and the dashboard's "I applied" are one record, a mark in the database.
+
+An application is matched within the postings the snapshot holds for its company: by
+the posting's link when the application has one that a posting carries, else by the
+role's title, first as the same title (``core.text.normalise_title``, what reposts are
+told by), then as the same role once requisition ids, places and levels are set aside
+(``core.matching.normalise_role``, what a role back is told by). Only an unambiguous
+match counts: at the first step that finds anything, the open postings are preferred
+to the closed ones, and more than one left is no match (the dashboard can mark the
+right one). A LinkedIn "Job Url" points at LinkedIn, never at a board, so a link that
+no posting carries falls back to the title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from secondchance.core.matching import normalise_role
+from secondchance.core.text import normalise_title
+
+if TYPE_CHECKING:
+    from secondchance.importers.merge import Application
+    from secondchance.storage.queries import StoredPosting
+
+By = Literal["link", "title", "role"]
+# Query parameters that say where a click came from, never which posting it is.
+_TRACKING = frozenset({"gh_src", "ref", "source", "src", "trk", "lever-source", "lever-origin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What an application came to: the posting it was for, or none (``alike``: how
+    many postings were equally alike when that made it ambiguous)."""
+
+    application: Application
+    posting: StoredPosting | None = None
+    by: By | None = None
+    alike: int = 0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.posting is None and self.alike > 1
+
+
+def link_key(url: str | None) -> str | None:
+    """A posting link as compared: scheme, ``www.``, case of the host, a trailing slash,
+    the fragment and tracking parameters aside; None for anything but http(s)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query)
+        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING
+    )
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _only(found: list[StoredPosting]) -> tuple[StoredPosting | None, int]:
+    """The one posting among ``found``, open ones preferred; else how many are alike."""
+    opened = [p for p in found if p.status == "open"] or found
+    unique = {(p.source, p.posting.id): p for p in opened}
+    if len(unique) == 1:
+        return next(iter(unique.values())), 1
+    return None, len(unique)
+
+
+def match(application: Application, postings: Sequence[StoredPosting]) -> Verdict:
+    """The posting of the company's snapshot ``application`` was for, if one is."""
+    found = application.found
+    steps: list[tuple[By, Callable[[StoredPosting], bool]]] = []
+    link = link_key(found.url)
+    if link is not None:
+        steps.append(("link", lambda p: link_key(p.posting.url) == link))
+    role = (found.role or "").strip()
+    if role and (title := normalise_title(role)):
+        steps.append(("title", lambda p: normalise_title(p.posting.title) == title))
+    if role and (key := normalise_role(role)):
+        steps.append(("role", lambda p: normalise_role(p.posting.title) == key))
+    for by, same in steps:
+        alike = [p for p in postings if same(p)]
+        if not alike:
+            continue
+        posting, count = _only(alike)
+        if posting is None:
+            return Verdict(application, alike=count)
+        return Verdict(application, posting, by, 1)
+    return Verdict(application)
+
+
+def match_all(
+    applications: Iterable[Application], postings: Mapping[str, Sequence[StoredPosting]]
+) -> list[Verdict]:
+    """Each application's verdict against its company's postings (``postings`` by the
+    company's name as the watchlist gives it). A posting two applications found goes
+    to the earlier one (applying twice to one posting is one mark); the later one
+    comes out matched to nothing."""
+    ordered = sorted(applications, key=lambda a: (a.found.date or dt.date.max, a.company))
+    verdicts: list[Verdict] = []
+    taken: set[object] = set()
+    for application in ordered:
+        verdict = match(application, postings.get(application.company, ()))
+        if verdict.posting is not None:
+            key = (verdict.posting.source, verdict.posting.posting.id)
+            if key in taken:
+                verdict = Verdict(application)
+            taken.add(key)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def marked_at(date: dt.date | None, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """When the mark says the user applied: the start of the application's day in the
+    watchlist's time zone, never later than ``now``; ``now`` when the date is unknown."""
+    if date is None:
+        return now
+    return min(dt.datetime.combine(date, dt.time(), tzinfo=tz).astimezone(dt.UTC), now)
