@@ -103,7 +103,7 @@ def test_import_marks_the_postings_applied_once_as_the_dashboard_does(
         # The dry run: which postings, and nothing written.
         code, out, err = run(files, capsys)
         assert code == 0
-        assert "--write marks these postings applied" in out
+        assert "--write marks these postings applied in the database" in out
         assert (
             "# Acme: Backend Engineer (greenhouse:acme, posting 2, open): "
             "applied 2026-11-20, found by its link\n"
@@ -112,8 +112,8 @@ def test_import_marks_the_postings_applied_once_as_the_dashboard_does(
         ) in out
         assert err.splitlines()[-1] == (
             "secondchance: 2 postings to mark applied in the database: Acme: Backend "
-            "Engineer; Acme: Product Designer (1 application alike to several postings "
-            "(mark them on the dashboard), 1 application with no posting stored, "
+            "Engineer; Acme: Product Designer (1 application alike to several postings, "
+            "left for the dashboard, 1 application with no posting stored, "
             "--write marks them)"
         )
         assert applied_marks(store) == []
@@ -169,14 +169,14 @@ def test_import_marks_the_postings_applied_once_as_the_dashboard_does(
         watchlist = (files / "watchlist.toml").read_text(encoding="utf-8")
         code, _, err = run(files, capsys, "--write")
         assert code == 0 and "unchanged" in err
-        assert "marked 0 postings applied in the database (2 marked already" in err
+        assert "marked no posting applied in the database (2 marked already" in err
         assert applied_marks(store) == made
         assert (files / "watchlist.toml").read_text(encoding="utf-8") == watchlist
 
         # An applied mark undone on the dashboard is not made again by the next import.
         store.write_now(marks.undo, made[1].id, datetime.now(UTC))
         code, _, err = run(files, capsys, "--write")
-        assert "marked 0 postings applied in the database (2 marked already" in err
+        assert "marked no posting applied in the database (2 marked already" in err
         assert len(applied_marks(store)) == 2
     finally:
         store.dispose()
@@ -211,5 +211,37 @@ def test_a_dismissed_posting_stays_dismissed(
         )
         assert [m.posting_id for m in applied_marks(store)] == ["2"]
         assert store.read_now(marks.holding, [key])[key].mark == "dismissed"
+    finally:
+        store.dispose()
+
+
+def test_a_database_that_cannot_be_written_is_one_line_and_the_import_goes_on(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a read-only file would answer (the tests run as root, who writes anyway)."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def refused(*_: object) -> None:
+        reason = sqlite3.OperationalError("attempt to write a readonly database")
+        raise OperationalError("INSERT", {}, reason)
+
+    store = snapshot_of(files / "data")
+    try:
+        monkeypatch.setattr(marks, "mark_applied", refused)
+        code, _, err = run(files, capsys, "--write")
+        assert code == 0 and "written to" in err
+        assert err.splitlines()[-1] == (
+            "secondchance: applications not marked applied in the database: "
+            "(sqlite3.OperationalError) attempt to write a readonly database"
+        )
+        assert applied_marks(store) == []
+        # A dry run without a database says what it cannot do.
+        code, _, err = run(files, capsys, "--data-dir", str(files / "elsewhere"))
+        assert code == 0
+        assert err.splitlines()[-1].startswith(
+            "secondchance: cannot say which postings --write would mark applied: no database at "
+        )
     finally:
         store.dispose()

@@ -79,7 +79,11 @@ def _outcome(
     from secondchance.storage import StorageError, marks, queries
 
     config: Config | None = None
-    not_marked = "applications not marked applied in the database"
+    not_marked = (
+        "applications not marked applied in the database"
+        if write
+        else "cannot say which postings --write would mark applied"
+    )
     try:
         if path.exists():
             config = load(path)
@@ -153,8 +157,8 @@ def _section(outcome: Outcome) -> str:
         return ""
     lines = [
         "",
-        "# ── In the database: --write marks these postings applied, as the dashboard's "
-        '"I applied" (no more alerts about them but their closing) ──',
+        "# ── --write marks these postings applied in the database (the dashboard's "
+        '"I applied") ──',
     ]
     for verdict, _ in outcome.marked:
         assert verdict.posting is not None
@@ -175,7 +179,7 @@ def summary(outcome: Outcome) -> str:
     names = [_label(v) for v, _ in outcome.marked[:SHOWN]]
     if count > SHOWN:
         names.append(f"and {count - SHOWN} more")
-    postings = plural(count, "posting")
+    postings = plural(count, "posting") if count else "no posting"
     if outcome.written:
         head = f"marked {postings} applied in the database"
     else:
@@ -186,8 +190,8 @@ def summary(outcome: Outcome) -> str:
         notes.append(f"{outcome.settled} marked already")
     if outcome.ambiguous:
         notes.append(
-            f"{plural(outcome.ambiguous, 'application')} alike to several postings "
-            "(mark them on the dashboard)"
+            f"{plural(outcome.ambiguous, 'application')} alike to several postings, "
+            "left for the dashboard"
         )
     unmatched = sum(1 for v in outcome.verdicts if v.posting is None and not v.ambiguous)
     if unmatched:

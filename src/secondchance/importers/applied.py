@@ -15,7 +15,7 @@ no posting carries falls back to the title.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -77,20 +77,37 @@ def _only(found: list[StoredPosting]) -> tuple[StoredPosting | None, int]:
     return None, len(unique)
 
 
-def match(application: Application, postings: Sequence[StoredPosting]) -> Verdict:
+class Keyed:
+    """A company's postings by the three keys an application is matched on, each
+    computed once: a company may have thousands of postings stored, an import
+    hundreds of applications."""
+
+    def __init__(self, postings: Iterable[StoredPosting]) -> None:
+        self.by: dict[By, dict[str, list[StoredPosting]]] = {"link": {}, "title": {}, "role": {}}
+        for item in postings:
+            title = item.posting.title
+            keys: tuple[tuple[By, str | None], ...] = (
+                ("link", link_key(item.posting.url)),
+                ("title", normalise_title(title)),
+                ("role", normalise_role(title)),
+            )
+            for by, key in keys:
+                if key:
+                    self.by[by].setdefault(key, []).append(item)
+
+
+def match(application: Application, postings: Sequence[StoredPosting] | Keyed) -> Verdict:
     """The posting of the company's snapshot ``application`` was for, if one is."""
+    keyed = postings if isinstance(postings, Keyed) else Keyed(postings)
     found = application.found
-    steps: list[tuple[By, Callable[[StoredPosting], bool]]] = []
-    link = link_key(found.url)
-    if link is not None:
-        steps.append(("link", lambda p: link_key(p.posting.url) == link))
     role = (found.role or "").strip()
-    if role and (title := normalise_title(role)):
-        steps.append(("title", lambda p: normalise_title(p.posting.title) == title))
-    if role and (key := normalise_role(role)):
-        steps.append(("role", lambda p: normalise_role(p.posting.title) == key))
-    for by, same in steps:
-        alike = [p for p in postings if same(p)]
+    wanted: tuple[tuple[By, str | None], ...] = (
+        ("link", link_key(found.url)),
+        ("title", normalise_title(role) if role else None),
+        ("role", normalise_role(role) if role else None),
+    )
+    for by, key in wanted:
+        alike = keyed.by[by].get(key) if key else None
         if not alike:
             continue
         posting, count = _only(alike)
@@ -108,10 +125,11 @@ def match_all(
     to the earlier one (applying twice to one posting is one mark); the later one
     comes out matched to nothing."""
     ordered = sorted(applications, key=lambda a: (a.found.date or dt.date.max, a.company))
+    keyed = {company: Keyed(items) for company, items in postings.items()}
     verdicts: list[Verdict] = []
     taken: set[object] = set()
     for application in ordered:
-        verdict = match(application, postings.get(application.company, ()))
+        verdict = match(application, keyed.get(application.company) or Keyed(()))
         if verdict.posting is not None:
             key = (verdict.posting.source, verdict.posting.posting.id)
             if key in taken:
