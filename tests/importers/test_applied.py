@@ -92,6 +92,26 @@ def test_an_open_posting_is_preferred_to_closed_ones_and_two_closed_are_ambiguou
     assert match(applied("Data Analyst"), two_open).ambiguous
 
 
+def test_a_posting_published_after_the_application_or_closed_before_is_not_it() -> None:
+    """A role posted again years later is another posting; by its link it is still it."""
+    later = Posting("2", "Data Analyst", "https://x.test/2", posted_at=SEEN)
+    postings = [StoredPosting("Acme", GH, later, "open", SEEN, SEEN, None)]
+    assert match(applied("Data Analyst", date=dt.date(2024, 3, 1)), postings).posting is None
+    assert match(applied("Data Analyst", date=SEEN.date()), postings).posting is postings[0]
+    by_link = applied("Data Analyst", "https://x.test/2", dt.date(2024, 3, 1))
+    assert match(by_link, postings).by == "link"
+    # Closed on 4 November: an application of the 20th was for another one.
+    closed = [stored("1", "Data Analyst", status="closed")]
+    assert match(applied("Data Analyst", date=dt.date(2026, 11, 20)), closed).posting is None
+    assert match(applied("Data Analyst", date=dt.date(2026, 11, 5)), closed).posting is closed[0]
+    # Of two closed ones, the one it can have been is the only one: no ambiguity.
+    gone_later = Posting("5", "Data Analyst")
+    month = SEEN + timedelta(days=30)
+    both = [*closed, StoredPosting("Acme", LEVER, gone_later, "closed", SEEN, SEEN, month)]
+    assert match(applied("Data Analyst"), both).ambiguous
+    assert match(applied("Data Analyst", date=dt.date(2026, 11, 20)), both).posting is both[1]
+
+
 def test_no_role_and_no_link_match_nothing() -> None:
     postings = [stored("1", "Data Analyst")]
     assert match(applied(None), postings).posting is None

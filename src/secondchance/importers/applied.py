@@ -8,8 +8,10 @@ told by), then as the same role once requisition ids, places and levels are set 
 (``core.matching.normalise_role``, what a role back is told by). Only an unambiguous
 match counts: at the first step that finds anything, the open postings are preferred
 to the closed ones, and more than one left is no match (the dashboard can mark the
-right one). A LinkedIn "Job Url" points at LinkedIn, never at a board, so a link that
-no posting carries falls back to the title.
+right one). By a title, a posting the board says it published after the application
+was made, or one closed before, is not the one (a role posted again years later is
+another posting). A LinkedIn "Job Url" points at LinkedIn, never at a board, so a
+link that no posting carries falls back to the title.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from secondchance.storage.queries import StoredPosting
 
 By = Literal["link", "title", "role"]
+_SLACK = dt.timedelta(days=1)
 # Query parameters that say where a click came from, never which posting it is.
 _TRACKING = frozenset({"gh_src", "ref", "source", "src", "trk", "lever-source", "lever-origin"})
 
@@ -77,6 +80,18 @@ def _only(found: list[StoredPosting]) -> tuple[StoredPosting | None, int]:
     return None, len(unique)
 
 
+def _could_be(item: StoredPosting, applied: dt.date | None) -> bool:
+    """Whether the application of that day can have been for this posting: not one the
+    board says it published later, nor one already closed before (a day's slack for
+    time zones)."""
+    if applied is None:
+        return True
+    posted = item.posting.posted_at
+    if posted is not None and posted.date() > applied + _SLACK:
+        return False
+    return item.closed_at is None or item.closed_at.date() + _SLACK >= applied
+
+
 class Keyed:
     """A company's postings by the three keys an application is matched on, each
     computed once: a company may have thousands of postings stored, an import
@@ -108,6 +123,8 @@ def match(application: Application, postings: Sequence[StoredPosting] | Keyed) -
     )
     for by, key in wanted:
         alike = keyed.by[by].get(key) if key else None
+        if alike and by != "link":  # a link names the posting; a title, maybe a later one
+            alike = [p for p in alike if _could_be(p, found.date)]
         if not alike:
             continue
         posting, count = _only(alike)
