@@ -18,7 +18,7 @@ from secondchance import logs
 from secondchance.config import load
 from secondchance.daemon.app import App
 from secondchance.daemon.scheduler import Daemon
-from secondchance.storage import heartbeat, queries
+from secondchance.storage import StorageError, heartbeat, queries
 from secondchance.storage.database import open_existing, open_store
 
 SECRET = "hook-secret-4711"
@@ -94,10 +94,14 @@ def test_a_running_daemon_records_its_start(tmp_path: Path) -> None:
         while found is None and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
             if (data / "secondchance.db").exists():
-                store = open_existing(f"sqlite:///{data / 'secondchance.db'}", live=True)
+                try:
+                    # Until the daemon has made the schema: no tables, or not all.
+                    store = open_existing(f"sqlite:///{data / 'secondchance.db'}", live=True)
+                except StorageError:
+                    continue
                 try:
                     found = store.read_now(heartbeat.last_reload)
-                except SQLAlchemyError:  # the schema is still being made
+                except SQLAlchemyError:
                     pass
                 finally:
                     store.dispose()

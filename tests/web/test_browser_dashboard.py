@@ -52,7 +52,7 @@ pytestmark = pytest.mark.e2e
 
 COMPANY = "Acme Corp"
 FAILING = "Globex"
-PAGES = ["/", f"/company/{quote(COMPANY)}", "/jobs", "/deliveries", "/watchlist"]
+PAGES = ["/", f"/company/{quote(COMPANY)}", "/jobs", "/deliveries", "/watchlist", "/watchlist/add"]
 # The pages that list Acme's open postings: each hostile title is on them, as text.
 POSTINGS_PAGES = [f"/company/{quote(COMPANY)}", "/jobs"]
 MAIN_LINKS = {"/jobs", "/deliveries", "/watchlist"}
@@ -130,6 +130,8 @@ class Dashboard:
     port: int
     log: Path
     data: Path
+    boards: BoardServer
+    watchlist: Path
 
 
 @pytest.fixture(scope="module", name="dashboard")
@@ -160,7 +162,7 @@ def dashboard_fixture(
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "no /healthz:\n" + log.read_text()
                 time.sleep(0.05)
-        yield Dashboard(url, port, log, tmp / "data")
+        yield Dashboard(url, port, log, tmp / "data", boards, config)
     finally:
         daemon.send_signal(signal.SIGTERM)
         try:
@@ -407,4 +409,60 @@ def test_poll_now_in_the_browser_makes_the_daemon_poll(
     while f"{COMPANY}: polling now, as asked on the dashboard" not in dashboard.log.read_text():
         assert time.monotonic() < deadline, dashboard.log.read_text()
         time.sleep(0.1)
+    assert page.console_errors == page.page_errors == []
+
+
+def _wait_for_log(dashboard: Dashboard, line: str) -> None:
+    deadline = time.monotonic() + 20
+    while line not in dashboard.log.read_text():
+        assert time.monotonic() < deadline, dashboard.log.read_text()
+        time.sleep(0.1)
+
+
+def test_a_company_added_from_a_pasted_url_in_the_browser_and_undone(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    """Paste a job board's address, see the board discover found (checked with one
+    poll), add it with the rejection: the file keeps its comments, the running daemon
+    takes the edit and polls the new company; Undo puts the file back."""
+    dashboard.boards.set("/v1/boards/initech/jobs", {"jobs": [{"id": 1, "title": "SRE"}]})
+    before = dashboard.watchlist.read_text()
+    page = open_page()
+    page.goto(dashboard.url + "/watchlist")
+    page.page.get_by_role("link", name="Add a company from a URL").click()
+    page.page.get_by_label("A careers page").fill("https://boards.greenhouse.io/initech")
+    page.page.get_by_role("button", name="Look it up").click()
+    assert "1 open postings" in page.page.inner_text("main")
+    page.page.get_by_label("Role you were turned down for").fill("Site Reliability Engineer")
+    page.page.get_by_label("Date").fill("2026-11-30")
+    page.page.get_by_role("button", name="Add to the watchlist").click()
+    page.page.wait_for_url("**/company/Initech?done=edited**")
+    assert "Site Reliability Engineer" in page.page.inner_text("main")
+    written = dashboard.watchlist.read_text()
+    assert written.startswith(before) and '[[company]]\nname = "Initech"' in written
+    _wait_for_log(dashboard, "Initech greenhouse:initech: first poll")
+    screenshot(page, "add-company")
+    page.page.locator(".notice").get_by_role("button", name="Undo").click()
+    page.page.wait_for_url("**/watchlist?done=unedited**")
+    assert dashboard.watchlist.read_text() == before
+    assert page.console_errors == page.page_errors == []
+
+
+def test_a_rejection_recorded_in_the_browser_and_undone(
+    dashboard: Dashboard, open_page: Callable[..., Watched]
+) -> None:
+    before = dashboard.watchlist.read_text()
+    page = open_page()
+    page.goto(dashboard.url + f"/company/{FAILING}")
+    page.page.get_by_label("Role you were turned down for").fill('Data "Engineer" <b>x</b>')
+    page.page.get_by_label("Stage (optional)").fill("phone screen")
+    page.page.get_by_role("button", name="Record it in the watchlist").click()
+    page.page.wait_for_url(f"**/company/{FAILING}?done=edited**")
+    rejections = page.page.locator(".rejection").inner_text()
+    assert 'Data "Engineer" <b>x</b>' in rejections and "phone screen" in rejections
+    assert elements_from_text(page) == []
+    assert 'role = "Data \\"Engineer\\" <b>x</b>"' in dashboard.watchlist.read_text()
+    page.page.locator(".notice").get_by_role("button", name="Undo").click()
+    page.page.wait_for_url("**/watchlist?done=unedited**")
+    assert dashboard.watchlist.read_text() == before
     assert page.console_errors == page.page_errors == []

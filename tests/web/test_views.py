@@ -15,7 +15,7 @@ from secondchance.core.pay import Pay
 from secondchance.core.watchlist import Rejection
 from secondchance.storage.dashboard import DeliveryRow
 from secondchance.storage.queries import StoredPosting
-from secondchance.web import views
+from secondchance.web import narrowing, views
 
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
 
@@ -200,6 +200,6 @@ def test_narrowing_the_jobs_finds_and_orders_as_one_test_per_posting() -> None:
     ]
     for q in queries:
         expected = _reference_narrowed(found, q)
-        assert views.narrowed(found, q) == expected, q
-        texts = [views.search_text(item) for item in found]
-        assert views.narrowed(found, q, texts) == expected, q
+        assert narrowing.narrowed(found, q) == expected, q
+        texts = [narrowing.search_text(item) for item in found]
+        assert narrowing.narrowed(found, q, texts) == expected, q

@@ -221,6 +221,7 @@ def _places(item: Found) -> list[str]:
 def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> int:
     import tomllib
 
+    from secondchance.cli.applied import mark_applications
     from secondchance.config.starter import write_starter
     from secondchance.importers.edit import Original
     from secondchance.importers.known import read_known
@@ -256,9 +257,11 @@ def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> in
     if not args.write:
         hint = f"; --write adds them to {path}" if entries else ""
         print(f"secondchance: {summary}{hint}", file=sys.stderr)
+        mark_applications(args, path, proposal.applications, write=False)
         return EXIT_OK
     if proposal.empty:
         print(f"secondchance: {summary}; {path} unchanged", file=sys.stderr)
+        mark_applications(args, path, proposal.applications, write=True)
         return EXIT_OK
     from secondchance.importers.apply import LayoutError, apply
     from secondchance.importers.edit import replace_validated
@@ -270,6 +273,8 @@ def _propose(args: argparse.Namespace, path: Path, found: Iterable[Found]) -> in
         return EXIT_CONFIG
     replace_validated(path, text, original)  # a ConfigError: main prints it, exit 2
     print(f"secondchance: {summary}: written to {path}", file=sys.stderr)
+    # After the watchlist: the marks are for the companies it now watches.
+    mark_applications(args, path, proposal.applications, write=True)
     return EXIT_OK
 
 

@@ -177,7 +177,9 @@ COMMANDS: tuple[Command, ...] = (
         "Nothing is written without --write, which adds the complete entries live and the "
         "rest commented out (with what is missing), after checking the whole result; an "
         "existing company is matched by name (case, punctuation and legal forms aside) or "
-        "board, and what the watchlist records already is never added again. Exit 0 "
+        "board, and what the watchlist records already is never added again. An "
+        "application without an answer also marks the posting it was for applied in the "
+        "database (as the dashboard's I applied; once, with --write). Exit 0 "
         "whether or not anything was found, 1 when a source could not be read, 2 for a "
         "usage error or a result that would not pass `check`.",
         options=[
@@ -213,7 +215,7 @@ COMMANDS: tuple[Command, ...] = (
                 {
                     "action": "store_true",
                     "help": "add the proposal to the watchlist (created if missing) instead "
-                    "of printing it",
+                    "of printing it, and mark the postings applied for in the database",
                 },
             ),
             (

@@ -8,12 +8,14 @@ fallback where aiohttp is missing. Each proxy gets a transport of its own.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import httpx
 
 from secondchance import logs
 from secondchance.config import Settings
 from secondchance.fetch.client import Fetcher, connection_limits
+from secondchance.fetch.guard import GuardedTransport
 
 log = logging.getLogger(__name__)
 
@@ -60,4 +62,24 @@ def reconfigure(fetcher: Fetcher, settings: Settings) -> None:
         per_host=settings.per_host,
         max_body=settings.max_body_bytes,
         host_delay=settings.per_host_delay,
+    )
+
+
+def guarded(trusted: Iterable[str] = (), *, timeout: float = 20.0) -> Fetcher:
+    """A Fetcher for URLs someone pasted (the dashboard's discover): every request and
+    every redirect hop to a public address only, pinned to it (fetch/guard.py);
+    ``trusted``: the ``host:port`` of endpoints the watchlist itself sets."""
+    limits = connection_limits(2)
+
+    def through(proxy: httpx.Proxy) -> httpx.AsyncBaseTransport:
+        inner = httpx.AsyncHTTPTransport(proxy=proxy, limits=limits)
+        return GuardedTransport(inner, trusted=trusted, direct=False)
+
+    return Fetcher(
+        transport=GuardedTransport(httpx.AsyncHTTPTransport(limits=limits), trusted=trusted),
+        proxy_transport=through,
+        timeout=timeout,
+        retries=1,
+        per_host=2,
+        max_body=5 * 1024 * 1024,
     )

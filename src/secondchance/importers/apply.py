@@ -10,8 +10,9 @@ import re
 import tomlkit
 from tomlkit.items import Array
 
+from secondchance.importers.found import Found
 from secondchance.importers.known import Known, read_known
-from secondchance.importers.merge import Group, Proposal
+from secondchance.importers.merge import Entry, Group, Proposal, plan
 from secondchance.importers.render import group_block, inline_rejection
 
 # A table header that ends a [[company]]: another company, or a table of its own.
@@ -88,3 +89,23 @@ def _end_of(lines: list[str], header: int) -> int:
         if stripped and not stripped.startswith("#"):
             last = i
     return last + 1
+
+
+def with_rejection(text: str, found: Found, notes: str | None = None) -> str | None:
+    """``text`` with the rejection ``found`` added to its company, as `import --write`
+    adds one; None when the watchlist records it already. LayoutError when the
+    company is not a live [[company]] of ``text``, or the rejection lacks its role or
+    date (it would only be written commented out)."""
+    entry = Entry(found, notes)
+    if entry.missing:
+        raise LayoutError(f"a rejection needs {' and '.join(entry.missing)}")
+    known = read_known(text)
+    proposal = plan([found], known)
+    if proposal.empty:
+        return None
+    group = proposal.groups[0]
+    if group.existing is None or group.existing.index is None:
+        raise LayoutError(f"{found.company!r} is not a [[company]] of the watchlist")
+    group.rejections = [entry]
+    group.applied = []
+    return apply(text, proposal, known)

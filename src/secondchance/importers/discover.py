@@ -155,14 +155,37 @@ def snippet(name: str | None, candidates: Sequence[Candidate]) -> str:
     return tomlkit.dumps(document)
 
 
-def add_to_watchlist(path: Path, name: str, candidates: Sequence[Candidate]) -> str:
+def board_lines(candidates: Sequence[Candidate]) -> str:
+    """The best candidates as the lines a [[company]] table gains (``kind = value``)."""
+    return "".join(
+        f"{kind} = {tomlkit.item(_item(value)).as_string()}\n"
+        for kind, values in _by_kind(best(candidates)).items()
+        for value in values
+    )
+
+
+def add_to_watchlist(
+    path: Path, name: str, candidates: Sequence[Candidate], original: Original | None = None
+) -> str:
     """Add the best candidates to the watchlist at ``path``, keeping its comments
-    and layout; the new file is validated before it replaces the old one."""
+    and layout; the new file is validated before it replaces the old one, and only if
+    the file is still ``original`` (by default: as read now)."""
+    original = original or Original.read(path)
+    text, message = with_boards(original.text, path, name, candidates)
+    if text != original.text:
+        replace_validated(path, text, original)
+    return message
+
+
+def with_boards(
+    text: str, path: Path, name: str, candidates: Sequence[Candidate]
+) -> tuple[str, str]:
+    """The watchlist's ``text`` with the best candidates added (a new company, or
+    boards a company of that name lacks), and what that did; the same text when it
+    has them all. ConfigError when ``text`` is not TOML, ValueError when no board."""
     chosen = best(candidates)
     if not chosen:
         raise ValueError("no board to add")
-    original = Original.read(path)
-    text = original.text
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:
@@ -172,20 +195,22 @@ def add_to_watchlist(path: Path, name: str, candidates: Sequence[Candidate]) -> 
         separator = (
             "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
         )
-        replace_validated(path, text + separator + snippet(name, chosen), original)
-        return f"added company {name!r} with {_describe(chosen)} to {path}"
+        added = f"added company {name!r} with {_describe(chosen)} to {path}"
+        return text + separator + snippet(name, chosen), added
     existing_name = str(company.get("name", name))
-    added: list[Candidate] = []
+    added_boards: list[Candidate] = []
     for kind, values in _by_kind(chosen).items():
         for value in values:
             if has_board(company.unwrap(), kind, value):
                 continue
             _add_value(company, kind, value)
-            added.append(Candidate(kind, value, ""))
-    if not added:
-        return f"{existing_name!r} already has {_describe(chosen)}; nothing changed"
-    replace_validated(path, tomlkit.dumps(document), original)
-    return f"added {_describe(added)} to company {existing_name!r} in {path}"
+            added_boards.append(Candidate(kind, value, ""))
+    if not added_boards:
+        return text, f"{existing_name!r} already has {_describe(chosen)}; nothing changed"
+    return (
+        tomlkit.dumps(document),
+        f"added {_describe(added_boards)} to company {existing_name!r} in {path}",
+    )
 
 
 def _domain_label(url: str) -> str:

@@ -5,6 +5,7 @@ since it was read."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -33,6 +34,11 @@ class Original:
         except FileNotFoundError:
             return cls(path, "", None)
         return cls(path, path.read_text(encoding="utf-8"), mtime)
+
+    @property
+    def digest(self) -> str:
+        """What a form carries to say which version of the file it was made from."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
 
     def unchanged(self) -> bool:
         try:

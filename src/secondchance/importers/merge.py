@@ -67,10 +67,23 @@ class Group:
         return self.rejections + self.applied
 
 
+@dataclass(frozen=True, slots=True)
+class Application:
+    """An application without an answer, under a company the watchlist watches (or
+    will once the proposal is written): what an import marks applied in the database."""
+
+    company: str  # as the watchlist names it
+    found: Found
+
+
 @dataclass
 class Proposal:
     groups: list[Group]
     already: int = 0  # found, and already in the watchlist
+    # Every application without an answer under a watched company, those the watchlist
+    # already records commented out included: a posting found for one is marked applied
+    # whenever the database has it, not only the first time the application is read.
+    applications: list[Application] = field(default_factory=list)
 
     def entries(self) -> list[Entry]:
         return [e for g in self.groups for e in g.entries()]
@@ -162,6 +175,9 @@ def plan(
         seen.add(key)
         (group.applied if entry.found.status == "applied" else group.rejections).append(entry)
     already = 0
+    # What the import found for each group, before what the watchlist records is left out.
+    every = {id(group): list(group.applied) for group in groups}
+    denied = {id(group): {role_key(e.found.role) for e in group.rejections} for group in groups}
     for group in groups:
         group.existing = _existing(group, known)
         if group.existing is None:
@@ -176,10 +192,37 @@ def plan(
         ]
         already += before - len(group.entries())
     # An application answered by a rejection found in the same import is no longer open.
+    applications: list[Application] = []
     for group in groups:
         turned_down = {role_key(e.found.role) for e in group.rejections}
         group.applied = [e for e in group.applied if e.key[0] not in turned_down]
-    return Proposal([g for g in groups if g.entries()], already)
+        name = _watched(group)
+        if name is None:
+            continue
+        rejected = denied[id(group)] | (group.existing.rejected_roles if group.existing else set())
+        applications += [
+            Application(name, e.found)
+            for e in every[id(group)]
+            if not _answered_role(e.found.role, rejected, threshold)
+        ]
+    return Proposal([g for g in groups if g.entries()], already, applications)
+
+
+def _watched(group: Group) -> str | None:
+    """The name the watchlist gives the group's company when it is watched (live), or
+    will be once the proposal is written; None for one commented out."""
+    if group.existing is not None:
+        return group.existing.name if group.existing.index is not None else None
+    return group.name if group.live else None
+
+
+def _answered_role(role: str | None, rejected: set[str], threshold: float) -> bool:
+    """Whether a rejection already answers an application for ``role``: the same role,
+    or one alike (a posting of a role turned down must never be marked applied: its
+    reopening is what the watch is for)."""
+    key = role_key(role)
+    alike = (similarity(key, other) >= threshold for other in rejected if other)
+    return key in rejected or any(alike)
 
 
 def _group_of(found: Found, groups: list[Group], index: dict[object, Group]) -> Group:

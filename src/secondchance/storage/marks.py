@@ -86,10 +86,18 @@ def _about(key: PostingKey) -> ColumnElement[bool]:
 
 
 def add(
-    connection: Connection, key: PostingKey, mark: Kind, title: str | None, at: datetime
+    connection: Connection,
+    key: PostingKey,
+    mark: Kind,
+    title: str | None,
+    at: datetime,
+    *,
+    now: datetime | None = None,
 ) -> Mark:
     """Record ``mark`` for the posting ``key`` and hold its pending deliveries (those
-    the mark holds back; a delivery being sent right now is let be)."""
+    the mark holds back; a delivery being sent right now is let be). ``at`` is when the
+    mark says it was made (an import dates it with the application); ``now``, when
+    the claims of deliveries being sent are judged (``at`` unless given)."""
     if mark not in KINDS:
         raise ValueError(f"unknown mark {mark!r}")
     company, kind, board, posting_id = key
@@ -115,10 +123,45 @@ def add(
         .where(
             _D.alert_id.in_(about.scalar_subquery()),
             _D.status == "pending",
-            or_(_D.claimed_until.is_(None), _D.claimed_until < at),
+            or_(_D.claimed_until.is_(None), _D.claimed_until < (now or at)),
         )
         .values(status="held", held_by=made.id)
     )
+    return made
+
+
+def settled(connection: Connection, keys: Iterable[PostingKey]) -> set[PostingKey]:
+    """The postings an import leaves as they are: those with a mark in force (applied
+    or dismissed: what the user said on the dashboard stands), and those with an applied
+    mark undone (the next import does not overrule an undo)."""
+    wanted = set(keys)
+    companies = sorted({k[0] for k in wanted})
+    if not companies:
+        return set()
+    rows = connection.execute(
+        select(*_COLUMNS).where(_M.company.in_(companies), _M.mark.in_(KINDS))
+    )
+    return {
+        m.posting
+        for m in _of(rows)
+        if m.posting in wanted and (m.undone_at is None or m.mark == "applied")
+    }
+
+
+def mark_applied(
+    connection: Connection,
+    wanted: Sequence[tuple[PostingKey, str | None, datetime]],
+    now: datetime,
+) -> list[Mark]:
+    """Mark each posting applied (key, title, when the user applied) as the dashboard's
+    "I applied" does, except those ``settled`` already: running an import again adds
+    no second mark. The marks made."""
+    left = settled(connection, [key for key, _, _ in wanted])
+    made: list[Mark] = []
+    for key, title, at in wanted:
+        if key not in left:
+            left.add(key)
+            made.append(add(connection, key, "applied", title, at, now=now))
     return made
 
 

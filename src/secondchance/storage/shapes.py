@@ -51,6 +51,27 @@ def stored_posting_json(item: StoredPosting, why: Explanation | None = None) -> 
     return record
 
 
+def mark_json(
+    mark: str,
+    posting: tuple[str, str, str, str],
+    title: str | None,
+    at: datetime,
+    mark_id: int | None = None,
+) -> dict[str, object]:
+    """A mark on a posting (company, kind, board, posting id), shaped as the dashboard's
+    mark action answers it, for `import --json` (``id``: None when not written)."""
+    company, kind, board, posting_id = posting
+    return {
+        "id": mark_id,
+        "mark": mark,
+        "company": company,
+        "source": {"kind": kind, "board": board},
+        "posting_id": posting_id,
+        "title": title,
+        "at": at.isoformat(),
+    }
+
+
 def status_json(
     row: BoardState, pending: int, configured: Collection[SourceRef] | None
 ) -> dict[str, object]:

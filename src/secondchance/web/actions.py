@@ -24,6 +24,7 @@ from secondchance import logs
 from secondchance.storage import StorageError, asks, marks
 from secondchance.storage.database import Store
 from secondchance.storage.schema import postings, sources
+from secondchance.storage.shapes import mark_json
 from secondchance.web import keys
 from secondchance.web.security import safe_next
 
@@ -162,15 +163,9 @@ async def undo(request: web.Request) -> web.StreamResponse:
 
 
 def _record(made: marks.Mark) -> dict[str, object]:
-    return {
-        "id": made.id,
-        "mark": made.mark,
-        "company": made.company,
-        "source": {"kind": made.source_kind, "board": made.source_board},
-        "posting_id": made.posting_id,
-        "title": made.title,
-        "at": made.created_at.isoformat(),
-    }
+    # The shape `import --json` prints for the marks it writes: one record, one shape.
+    key = (made.company, made.source_kind, made.source_board, made.posting_id)
+    return mark_json(made.mark, key, made.title, made.created_at, made.id)
 
 
 def _too_soon(request: web.Request, what: str, exc: asks.TooSoon) -> web.Response:

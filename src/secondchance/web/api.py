@@ -14,7 +14,7 @@ from secondchance.core.why import explain
 from secondchance.storage import dashboard, marks, queries
 from secondchance.storage.shapes import history, status_json, stored_posting_json
 from secondchance.web import jobs as jobs_kept
-from secondchance.web import keys, views
+from secondchance.web import keys, narrowing, views
 
 API_PAGE = 500
 T = TypeVar("T")
@@ -97,7 +97,7 @@ async def jobs(request: web.Request) -> web.Response:
     """The open postings that pass the filters, as `jobs --open --json` prints them;
     the page's query parameters narrow and sort them."""
     passing, texts, _ = await jobs_kept.passing(request)
-    found = views.narrowed(passing, request.query, texts)
+    found = narrowing.narrowed(passing, request.query, texts)
     return paged(request, found, stored_posting_json)
 
 

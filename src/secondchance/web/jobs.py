@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from secondchance.config import Config
 from secondchance.storage import dashboard
 from secondchance.storage.queries import StoredPosting
-from secondchance.web import keys, views
+from secondchance.web import keys, narrowing, views
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def judge(config: Config, found: Read, before: Kept | None) -> Kept:
 
 
 def _texts(items: list[StoredPosting]) -> list[str]:
-    return [views.search_text(item) for item in items]
+    return [narrowing.search_text(item) for item in items]
 
 
 def _passing(config: Config, numbered: list[Numbered]) -> list[Numbered]:

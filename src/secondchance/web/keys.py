@@ -3,6 +3,7 @@ declared once so the server (which fills them) and the pages (which read them) a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -18,5 +19,18 @@ READER = web.AppKey("reader", Store)
 CONFIG = web.AppKey("config", Config)
 # The clock pages use (tests pin it).
 NOW: web.AppKey[Callable[[], datetime]] = web.AppKey("now")
-# Called after the watchlist was reloaded (web/jobs.py builds its list again ahead).
+# Called after pages were handed another watchlist (web/jobs.py builds its list for
+# it ahead).
 RELOADED: web.AppKey[Callable[[web.Application], None]] = web.AppKey("reloaded")
+
+
+def adopt(app: web.Application, config: Config) -> None:
+    """Pages show ``config`` from now on: a reload, or an edit the dashboard wrote."""
+    with warnings.catch_warnings():
+        # aiohttp frowns on changing a running application's state; this one key
+        # is read afresh by each request, so replacing it is what is meant.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app[CONFIG] = config
+    hook = app.get(RELOADED)
+    if hook is not None:
+        hook(app)

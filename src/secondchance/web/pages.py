@@ -3,6 +3,7 @@ read-only Store, the watchlist running now and the application's clock."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from secondchance.storage import asks, dashboard, heartbeat, marks, queries
 from secondchance.storage.dashboard import key
 from secondchance.storage.queries import StoredPosting
 from secondchance.storage.shapes import history
-from secondchance.web import actions, api, csrf, feed, keys, live, views
+from secondchance.web import actions, adding, api, csrf, edits, feed, keys, live, narrowing, views
 from secondchance.web import jobs as jobs_kept
 from secondchance.web.render import page
 
@@ -39,6 +40,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/watchlist", watchlist)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
     jobs_kept.install(app)
+    edits.install(app)
+    adding.install(app)
     api.add_routes(app)
     live.add_routes(app)
     feed.add_routes(app)
@@ -205,6 +208,9 @@ async def company_page(request: web.Request) -> web.Response:
     return page(
         request,
         "company.html",
+        version=await edits.version(config.path),
+        read_only=await asyncio.to_thread(edits.read_only, config.path),
+        today_iso=today.isoformat(),
         title=company.name,
         company=company,
         rejections=[
@@ -228,7 +234,7 @@ async def jobs(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
     kept, texts, any_open = await jobs_kept.passing(request)
     marked = await request.app[keys.READER].read(marks.in_force)
-    found = views.narrowed(kept, request.query, texts)
+    found = narrowing.narrowed(kept, request.query, texts)
     slice_ = views.Page(views.page_number(request.query.get("page")), len(found))
     tz = config.policy.tz
     return page(
@@ -310,6 +316,7 @@ async def watchlist(request: web.Request) -> web.Response:
     return page(
         request,
         "watchlist.html",
+        read_only=await asyncio.to_thread(edits.read_only, config.path),
         title="Watchlist",
         loaded=loaded,
         problems=problems,

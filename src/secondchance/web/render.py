@@ -45,6 +45,9 @@ def _notice(request: web.Request) -> dict[str, str] | None:
     done, mark = request.query.get("done", ""), request.query.get("mark", "")
     if done in ("applied", "dismissed", "snoozed", "undone") and mark.isdigit():
         return {"done": done, "mark": mark}
-    if done in ("poll", "retry"):
+    edit = request.query.get("edit", "")
+    if done == "edited":
+        return {"done": done, "mark": "", "edit": edit if edit.isalnum() else ""}
+    if done in ("poll", "retry", "unedited"):
         return {"done": done, "mark": ""}
     return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -209,14 +208,7 @@ class WebServer:
     def reloaded(self, config: Config) -> None:
         """The watchlist was reloaded: pages show the new one (the listen address,
         token and hosts take effect at the next start)."""
-        with warnings.catch_warnings():
-            # aiohttp frowns on changing a running application's state; this one key
-            # is read afresh by each request, so replacing it is what is meant.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.app[keys.CONFIG] = config
-        hook = self.app.get(keys.RELOADED)
-        if hook is not None:
-            hook(self.app)
+        keys.adopt(self.app, config)
 
     async def close(self) -> None:
         if self._runner is not None:
