@@ -77,12 +77,13 @@ class Read:
 
 class Jobs:
     """The last list read, with what it was read for; the lock one build at a time
-    holds, and the background build under way, if any."""
+    holds, and the background builds asked for and not done (a second reload while
+    one runs waits for the lock behind it)."""
 
     def __init__(self) -> None:
         self.kept: Kept | None = None
         self.lock = asyncio.Lock()
-        self.warming: asyncio.Task[None] | None = None
+        self.warming: set[asyncio.Task[None]] = set()
 
 
 JOBS = web.AppKey("jobs", Jobs)
@@ -96,12 +97,12 @@ def install(app: web.Application) -> None:
         warm(app)
 
     async def stop(app: web.Application) -> None:
-        task = app[JOBS].warming
-        if task is not None and not task.done():
-            # A read under way finishes on the store's thread: disposing the store
-            # (on_cleanup, after this) waits for it.
+        tasks = list(app[JOBS].warming)
+        # A read under way finishes on the store's thread: disposing the store
+        # (on_cleanup, after this) waits for it.
+        for task in tasks:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     app.on_startup.append(start)
     app.on_shutdown.append(stop)
@@ -111,7 +112,9 @@ def warm(app: web.Application) -> None:
     """Build the list in the background for the watchlist running now (when the
     server starts, and after a reload): requests that come meanwhile wait for it."""
     jobs = app[JOBS]
-    jobs.warming = asyncio.get_running_loop().create_task(_warm(app))
+    task = asyncio.get_running_loop().create_task(_warm(app))
+    jobs.warming.add(task)
+    task.add_done_callback(jobs.warming.discard)
 
 
 async def _warm(app: web.Application) -> None:
@@ -123,10 +126,10 @@ async def _warm(app: web.Application) -> None:
 
 
 async def warming(app: web.Application) -> None:
-    """Until the background build under way, if any, is done."""
-    task = app[JOBS].warming
-    if task is not None:
-        await asyncio.shield(task)
+    """Until the background builds asked for, if any, are done."""
+    tasks = list(app[JOBS].warming)
+    if tasks:
+        await asyncio.shield(asyncio.gather(*tasks))
 
 
 def read(connection: Connection, boards: Mapping[int, Board] | None) -> Read:
