@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import Connection, func, select
 
 from secondchance.core.board import BoardState
@@ -33,9 +34,12 @@ def status(connection: Connection) -> list[tuple[BoardState, int]]:
     return [(state, pending.get(state.id, 0)) for state in states]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPosting:
-    """A posting as the snapshot knows it, for ``jobs`` and ``history``."""
+class StoredPosting(msgspec.Struct, frozen=True, gc=False):
+    """A posting as the snapshot knows it, for ``jobs`` and ``history``.
+
+    Not tracked by the garbage collector (it is in no reference cycle): the
+    dashboard keeps 100,000 of them for its jobs list, and every full collection,
+    the daemon's polls' included, would walk them all."""
 
     company: str
     source: SourceRef
