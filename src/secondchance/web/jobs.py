@@ -10,7 +10,8 @@ that is another object (a reload may change every filter) is judged again whole,
 so is a change no board's mark shows (postings written outside a poll).
 
 The whole list is built ahead, in the background: when the server starts and when
-the watchlist is reloaded (``warm``), so the first visitor of /jobs does not pay the
+pages are handed another watchlist (``warm``, through ``keys.adopt``: a reload, an
+edit), so the first visitor of /jobs does not pay the
 second or two it takes. One build at a time: a request that comes while a build (the
 warm-up's or another request's) is under way waits for it and then uses its list,
 only reading again what was stored since.
@@ -247,7 +248,7 @@ def still(
 ) -> Mapping[int, Board]:
     """The boards of ``kept`` as they are now (``mark``: the snapshot's, ``marks``:
     every board's), judged for ``config``: those no poll was stored for since. None
-    when ``kept`` is for another watchlist, or the snapshot changed in a way no
+    of them when ``kept`` is for another watchlist, or the snapshot changed in a way no
     board's mark shows (as ``read`` decides, which would read it all again)."""
     if kept is None or kept.config is not config:
         return {}
