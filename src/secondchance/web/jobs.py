@@ -11,10 +11,10 @@ so is a change no board's mark shows (postings written outside a poll).
 
 The whole list is built ahead, in the background: when the server starts and when
 pages are handed another watchlist (``warm``, through ``keys.adopt``: a reload, an
-edit), so the first visitor of /jobs does not pay the
-second or two it takes. One build at a time: a request that comes while a build (the
-warm-up's or another request's) is under way waits for it and then uses its list,
-only reading again what was stored since.
+edit), so the first visitor of /jobs does not pay the second or two it takes. One
+build at a time: a request that comes while a build (the warm-up's or another
+request's) is under way waits for it and then uses its list, only reading again
+what was stored since.
 """
 
 from __future__ import annotations
