@@ -54,6 +54,7 @@ CLIENT = r"""
 import socket, sys, threading
 host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 got = [0] * count
+lock = threading.Lock()  # one line per print: threads would mix their words
 
 def follow(index):
     sock = socket.create_connection((host, port))
@@ -65,7 +66,8 @@ def follow(index):
         got[index] += len(data)
         if first:
             first = False
-            print("CONNECTED", flush=True)
+            with lock:
+                print("CONNECTED", flush=True)
 
 threads = [threading.Thread(target=follow, args=(i,), daemon=True) for i in range(count)]
 for thread in threads:
