@@ -22,7 +22,7 @@ from secondchance.daemon.app import channels, store_for
 from secondchance.delivery.channels import CONSOLE, channel_id, route
 from secondchance.delivery.notify import Notifier
 from secondchance.delivery.render import Message
-from secondchance.storage import outbox
+from secondchance.storage import marks, outbox
 from secondchance.storage.database import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -303,6 +303,22 @@ async def test_held_alerts_are_logged_once_with_their_release(
         r.getMessage() for r in caplog.records if "held by the delivery policy" in r.getMessage()
     ]
     assert held == ["1 alert held by the delivery policy until 2026-01-15 07:00"]
+
+
+async def test_a_snooze_is_logged_as_a_snooze_not_as_the_delivery_policy(
+    make: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    box = make('quiet_hours = "22:00-07:00"')
+    box.store.write_now(marks.snooze, "Acme", berlin(20, 0), berlin(14, 12))
+    box.queue("Acme", "new", "Backend Engineer", berlin(14, 12, 30))
+    box.queue("Globex", "new", "Data Analyst", berlin(14, 22, 30))
+    with caplog.at_level(logging.INFO, logger="secondchance.delivery.notify"):
+        assert await box.drain(berlin(14, 22, 31)) == []
+    said = [r.getMessage() for r in caplog.records if "alert" in r.getMessage()]
+    assert said == [
+        "1 alert held by the delivery policy until 2026-01-15 07:00",
+        "1 alert held by a snooze: Acme until 2026-01-20 00:00",
+    ]
 
 
 # --- many alerts at once -----------------------------------------------------------------

@@ -427,12 +427,14 @@ def test_a_company_added_from_a_pasted_url_in_the_browser_and_undone(
     takes the edit and polls the new company; Undo puts the file back."""
     dashboard.boards.set("/v1/boards/initech/jobs", {"jobs": [{"id": 1, "title": "SRE"}]})
     before = dashboard.watchlist.read_text()
-    page = open_page()
+    page = open_page("phone", "dark")
     page.goto(dashboard.url + "/watchlist")
     page.page.get_by_role("link", name="Add a company from a URL").click()
     page.page.get_by_label("A careers page").fill("https://boards.greenhouse.io/initech")
     page.page.get_by_role("button", name="Look it up").click()
-    assert "1 open postings" in page.page.inner_text("main")
+    assert "(URL; 1 open posting)" in page.page.inner_text("main")
+    assert horizontal_overflow(page) == 0
+    screenshot(page, "add-company-found-phone-dark")
     page.page.get_by_label("Role you were turned down for").fill("Site Reliability Engineer")
     page.page.get_by_label("Date").fill("2026-11-30")
     page.page.get_by_role("button", name="Add to the watchlist").click()
@@ -441,7 +443,7 @@ def test_a_company_added_from_a_pasted_url_in_the_browser_and_undone(
     written = dashboard.watchlist.read_text()
     assert written.startswith(before) and '[[company]]\nname = "Initech"' in written
     _wait_for_log(dashboard, "Initech greenhouse:initech: first poll")
-    screenshot(page, "add-company")
+    screenshot(page, "add-company-added-phone-dark")
     page.page.locator(".notice").get_by_role("button", name="Undo").click()
     page.page.wait_for_url("**/watchlist?done=unedited**")
     assert dashboard.watchlist.read_text() == before

@@ -321,3 +321,20 @@ async def test_a_script_adds_a_company_with_json(site: Site) -> None:
         bad = [*fields[:1], ("board", '{"kind": "nope", "value": 1}'), *fields[2:]]
         assert (await client.post("/actions/add-company", data=bad, headers=json_)).status == 400
     assert load(site.path).company("Globex") is not None
+
+
+async def test_a_rejection_the_watchlist_has_already_writes_nothing_and_says_so(
+    site: Site,
+) -> None:
+    async with site.client() as client:
+        fields = _form_of(await get_html(client, "/company/Acme"), "/actions/rejection")
+        fields.update(role="Backend Engineer", date="2026-11-02")
+        await client.post("/actions/rejection", data=fields)
+        written = site.path.read_text()
+        fields = _form_of(await get_html(client, "/company/Acme"), "/actions/rejection")
+        fields.update(role="backend engineer", date="2026-11-02")
+        response = await client.post("/actions/rejection", data=fields, allow_redirects=False)
+        assert response.headers["Location"] == "/company/Acme?done=unchanged"
+        page = text_of(await get_html(client, response.headers["Location"]))
+    assert "Nothing written: the watchlist has that already." in page
+    assert site.path.read_text() == written

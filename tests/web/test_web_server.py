@@ -4,6 +4,8 @@ status endpoints. Requests name the Host a browser would send for ``LISTEN``."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import warnings
 from collections.abc import AsyncIterator, Callable
@@ -11,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+import httpx
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -19,6 +22,7 @@ from secondchance import metrics
 from secondchance.config import load
 from secondchance.storage.database import open_store
 from secondchance.web import auth, csrf, keys
+from secondchance.web import server as server_module
 from secondchance.web.security import CSP
 from secondchance.web.server import ListenError, WebServer, build_app
 
@@ -371,3 +375,31 @@ async def test_a_form_of_this_dashboard_under_no_referrer_is_served(open_client:
     # The fetch metadata without the form's token is refused too.
     bare = await open_client.post("/probe", headers={**null, "Sec-Fetch-Site": "same-origin"})
     assert bare.status == 403
+
+
+async def test_a_stop_does_not_wait_for_a_request_that_hangs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request still running (a discover of a slow site) is given SHUTDOWN_SECONDS,
+    not aiohttp's 60 s, which would outlast systemd's and Docker's stop timeouts."""
+    monkeypatch.setattr(server_module, "SHUTDOWN_SECONDS", 0.5)  # the suite's time
+    app = make_app(tmp_path)
+    started = asyncio.Event()
+
+    async def hang(_: web.Request) -> web.Response:
+        started.set()
+        await asyncio.sleep(3600)
+        return web.Response()
+
+    app.router.add_get("/hang", hang)
+    server = WebServer(app, f"127.0.0.1:{_free_port()}")
+    await server.start()
+    async with httpx.AsyncClient(timeout=120) as client:
+        request = asyncio.create_task(
+            client.get(f"http://127.0.0.1:{server.port}/hang", headers={"Host": LISTEN})
+        )
+        await asyncio.wait_for(started.wait(), 10)
+        # Bounded far above SHUTDOWN_SECONDS and far below 60 s: a hang fails, not a slow box.
+        await asyncio.wait_for(server.close(), 30)
+        with contextlib.suppress(httpx.HTTPError):
+            await request

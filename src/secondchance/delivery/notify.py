@@ -62,19 +62,37 @@ class Notifier:
         self.console = console
         self._lock = asyncio.Lock()
         self.sender = Sender(notify.timeout)
-        self._held = 0
+        self._held = (0, 0)
         self._snoozed: dict[str, datetime] = {}
 
-    def _say_held(self, held: int, due: Sequence[tuple[int, str, Alert]], now: datetime) -> None:
-        """Tell once (per change) that quiet hours or a digest are holding alerts."""
+    def _say_held(
+        self,
+        due: Sequence[tuple[int, str, Alert]],
+        released: Sequence[tuple[int, str, Alert]],
+        now: datetime,
+    ) -> None:
+        """Tell once (per change) what holds alerts back: quiet hours or a digest, and
+        the companies snoozed on the dashboard, each said as what it is."""
+        gone = {delivery_id for delivery_id, _, _ in released}
+        waiting = [item for item in due if item[0] not in gone]
+        snoozed = [item for item in waiting if self._snoozed.get(item[2].company, now) > now]
+        policy = [item for item in waiting if self._snoozed.get(item[2].company, now) <= now]
+        held = (len(policy), len(snoozed))
         if held == self._held:
             return
         self._held = held
-        if held:
-            pending = [(a.created_at or now, a.kind) for _, _, a in due]
+        if policy:
+            pending = [(a.created_at or now, a.kind) for _, _, a in policy]
             when = next_release(pending, self.policy, now)
             local = when.astimezone(self.policy.tz).strftime("%Y-%m-%d %H:%M") if when else "?"
-            log.info("%s held by the delivery policy until %s", plural(held, "alert"), local)
+            log.info("%s held by the delivery policy until %s", plural(len(policy), "alert"), local)
+        if snoozed:
+            companies = sorted({a.company for _, _, a in snoozed})
+            until = ", ".join(
+                f"{c} until {self._snoozed[c].astimezone(self.policy.tz):%Y-%m-%d %H:%M}"
+                for c in companies
+            )
+            log.info("%s held by a snooze: %s", plural(len(snoozed), "alert"), until)
 
     def update(self, notify: Notify, policy: DeliveryPolicy, channels: Sequence[Channel]) -> None:
         self.notify, self.policy, self.channels = notify, policy, list(channels)
@@ -116,7 +134,7 @@ class Notifier:
                 due = [item for item in due if item[1] not in busy] + backlog
                 at = now or datetime.now(UTC)
                 released = self._released(due, at)
-            self._say_held(len(due) - len(released), due, at)
+            self._say_held(due, released, at)
             by_channel: dict[str, list[tuple[int, Alert]]] = {}
             for delivery_id, channel, alert in released:
                 by_channel.setdefault(channel, []).append((delivery_id, alert))

@@ -17,6 +17,7 @@ import errno
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +132,12 @@ async def record_rejection(request: web.Request) -> web.StreamResponse:
     return await write(request, form, edit, snippet, company.name)
 
 
+# An edit: the watchlist's text → the new text, and what that did (one line).
+Edit = Callable[[str], tuple[str, str]]
+
+
 async def write(
-    request: web.Request, form: Any, edit: Any, snippet: str, name: str
+    request: web.Request, form: Any, edit: Edit, snippet: str, name: str
 ) -> web.StreamResponse:
     """Apply ``edit`` (text → new text, what it did) to the watchlist the form was made
     from, validated and atomic; else say why, with ``snippet`` to paste by hand."""
@@ -180,7 +185,9 @@ async def write(
         return web.json_response({"done": message, "company": name, "undo": undo or None})
     company = app[keys.CONFIG].company(name)
     target = views.company_path(company.name) if company is not None else "/watchlist"
-    raise web.HTTPSeeOther(f"{target}?done=edited" + (f"&edit={undo}" if undo else ""))
+    if not undo:
+        raise web.HTTPSeeOther(f"{target}?done=unchanged")
+    raise web.HTTPSeeOther(f"{target}?done=edited&edit={undo}")
 
 
 async def undo_edit(request: web.Request) -> web.StreamResponse:

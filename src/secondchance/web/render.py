@@ -48,6 +48,6 @@ def _notice(request: web.Request) -> dict[str, str] | None:
     edit = request.query.get("edit", "")
     if done == "edited":
         return {"done": done, "mark": "", "edit": edit if edit.isalnum() else ""}
-    if done in ("poll", "retry", "unedited"):
+    if done in ("poll", "retry", "unedited", "unchanged"):
         return {"done": done, "mark": ""}
     return None

@@ -176,6 +176,12 @@ def build_app(
     return app
 
 
+# How long a stop waits for requests still running (a discover may take 45 s): aiohttp's
+# own 60 s would outlast systemd's TimeoutStopSec and Docker's grace, and end in SIGKILL
+# before the daemon's outbox is drained.
+SHUTDOWN_SECONDS = 3.0
+
+
 class WebServer:
     """``app`` served on ``listen``: start() binds (or raises ListenError), close()
     stops. Handed to the daemon as its server, or run alone by ``secondchance web``."""
@@ -188,7 +194,9 @@ class WebServer:
     async def start(self) -> None:
         metrics.enable()  # someone will read them now: record from the first poll on
         # No access log: its lines would repeat each page's URL every few seconds.
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+        )
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.port).start()
