@@ -94,18 +94,8 @@ def whole(store: Store, config: Config) -> list[StoredPosting]:
 async def test_a_poll_of_one_company_reads_only_its_boards_and_lists_as_a_whole_read(
     tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
-    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
-    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
-    await asyncio.to_thread(site.once)
-    asked: list[Collection[int] | None] = []
-    reads = dashboard.open_by_board
-
-    def spy(connection: Connection, ids: Collection[int] | None = None) -> object:
-        asked.append(None if ids is None else set(ids))
-        return reads(connection, ids)
-
-    monkeypatch.setattr(dashboard, "open_by_board", spy)
+    site = await two_boards_polled(tmp_path, boards)
+    asked = whole_reads(monkeypatch)
     daemon = open_store(database_url(None, site.data))
     daemon.read_now(lambda connection: connection.exec_driver_sql("SELECT 1"))
     ids = {s.company: s.id for s in daemon.read_now(read_all).values()}
@@ -135,10 +125,7 @@ async def test_a_poll_of_one_company_reads_only_its_boards_and_lists_as_a_whole_
 
 
 async def test_a_reload_judges_every_board_again(tmp_path: Path, boards: BoardServer) -> None:
-    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
-    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
-    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
-    await asyncio.to_thread(site.once)
+    site = await two_boards_polled(tmp_path, boards)
     async with site.client() as client:
         first = await get_html(client, "/jobs")
         # Nothing polled since: only the watchlist, another object, tells the list to move.
@@ -211,7 +198,8 @@ def test_postings_written_outside_a_poll_make_every_board_read(tmp_path: Path) -
 
 
 def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[Collection[int] | None]:
-    """Each read of open postings from now on: None for every board, else the ids."""
+    """Each read of open postings from now on: None for every board, else the ids
+    of the boards read."""
     asked: list[Collection[int] | None] = []
     reads = dashboard.open_by_board
 
@@ -223,13 +211,20 @@ def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[Collection[int] | None]
     return asked
 
 
-async def test_the_list_is_built_when_the_server_starts_and_the_first_request_uses_it(
-    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def two_boards_polled(tmp_path: Path, boards: BoardServer) -> Site:
+    """Acme (filtered to engineers) and Globex, each with a posting that passes and
+    one that does not, polled once."""
     site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
     boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
     boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
     await asyncio.to_thread(site.once)
+    return site
+
+
+async def test_the_list_is_built_when_the_server_starts_and_the_first_request_uses_it(
+    tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = await two_boards_polled(tmp_path, boards)
     asked = whole_reads(monkeypatch)
     async with site.client() as client:
         app = client.server.app
@@ -249,10 +244,7 @@ async def test_the_list_is_built_when_the_server_starts_and_the_first_request_us
 async def test_a_request_during_the_build_at_start_waits_for_it_and_builds_nothing_more(
     tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
-    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
-    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
-    await asyncio.to_thread(site.once)
+    site = await two_boards_polled(tmp_path, boards)
     asked = whole_reads(monkeypatch)
     release, judging = threading.Event(), threading.Event()
     judged = jobs.judge
@@ -283,10 +275,7 @@ async def test_a_request_during_the_build_at_start_waits_for_it_and_builds_nothi
 async def test_a_reload_builds_the_list_for_the_new_watchlist_ahead(
     tmp_path: Path, boards: BoardServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Site(tmp_path, TWO.format(boards=boards.url, acme="engineer"))
-    boards.set(GH, board((1, "Backend Engineer"), (2, "Office Manager")))
-    boards.set(GLOBEX, board((3, "Data Analyst"), (4, "Cook")))
-    await asyncio.to_thread(site.once)
+    site = await two_boards_polled(tmp_path, boards)
     asked = whole_reads(monkeypatch)
     async with site.client() as client:
         app = client.server.app
