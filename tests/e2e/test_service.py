@@ -113,7 +113,7 @@ def test_reload_health_metrics_and_logs(
         # Slow Alpha down by editing the file only: the daemon notices by itself.
         slow = ALPHA + 'interval = "1h"\n' + BETA
         config.write_text(watchlist(boards, port, slow), encoding="utf-8")
-        time.sleep(7)  # one watch cycle (5 s) and a poll that might be under way
+        time.sleep(4)  # one watch cycle (2 s) and a poll that might be under way
         alpha = boards.hits["/v1/boards/alpha/jobs"]
         time.sleep(3)
         assert boards.hits["/v1/boards/alpha/jobs"] == alpha
@@ -129,7 +129,7 @@ def test_reload_health_metrics_and_logs(
         assert "company[1].bogus: unknown key" in messages[0]["message"]
         beta = boards.hits["/v1/boards/beta/jobs"]
         assert wait_until(lambda: boards.hits["/v1/boards/beta/jobs"] > beta)
-        time.sleep(6)  # the watcher sees the same bad file again: no second alert
+        time.sleep(4)  # the watcher sees the same bad file again: no second alert
         assert len(receiver.messages) == 1
 
         # Remove Beta: it stops being polled; a new posting at Alpha still alerts.

@@ -37,7 +37,9 @@ from secondchance.storage import heartbeat
 log = logging.getLogger(__name__)
 
 DELIVERY_EVERY = 10.0
-WATCH_EVERY = 5.0
+# A stat-sized read of the watchlist: often enough that an edit (by hand or from the
+# dashboard) shows within a couple of seconds.
+WATCH_EVERY = 2.0
 # How often the daemon looks for what the dashboard asked (poll now, retry now).
 ASKS_EVERY = 2.0
 # The heartbeat is written every delivery cycle; this much silence is unhealthy.
