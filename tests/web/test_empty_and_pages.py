@@ -26,7 +26,12 @@ async def test_no_companies_says_how_to_add_them(tmp_path: Path) -> None:
         deliveries = text_of(await get_html(client, "/deliveries"))
         watchlist = text_of(await get_html(client, "/watchlist"))
         api = await (await client.get("/api/companies")).json()
-    for step in ("secondchance init", "secondchance import", "secondchance discover"):
+    for step in (
+        "add one from a URL",
+        "secondchance init",
+        "secondchance import",
+        "secondchance discover",
+    ):
         assert step in overview
         assert step in watchlist
     assert "No open postings yet" in jobs
