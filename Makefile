@@ -45,8 +45,10 @@ docker:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# The suite on every core (pytest-xdist), a test file per worker at a time: its
+# module-scoped daemon and browser serve it once. `make unit` runs it in one process.
 test: lint typecheck deploy-check
-	$(BIN)/python tests/with_postgres.py $(BIN)/pytest
+	$(BIN)/python tests/with_postgres.py $(BIN)/pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
