@@ -3,7 +3,9 @@
 Three sample companies' boards (Greenhouse, Lever and a plain career page)
 are served on 127.0.0.1; the real daemon polls them every few seconds while a
 script changes them, so the terminal shows a baseline, then ``new``,
-``closed``, ``reopened`` and ``role_back`` alerts as they happen.
+``closed``, ``reopened`` and ``role_back`` alerts as they happen. The dashboard is
+served on a free loopback port meanwhile; at a terminal it stays up after the script
+until Ctrl-C, so the user can look around in it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import asyncio
 import json
 import logging
 import os
+import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -24,7 +28,7 @@ from rich.console import Console
 from secondchance import logs
 from secondchance.config import load
 from secondchance.daemon.app import App
-from secondchance.daemon.scheduler import Daemon
+from secondchance.daemon.scheduler import Daemon, Server
 from secondchance.delivery.render import Message
 
 # The test suite runs the demo faster; people watch it at this pace.
@@ -115,7 +119,7 @@ FABRIKAM = [
 ]
 
 
-def _watchlist(boards: SampleBoards) -> str:
+def _watchlist(boards: SampleBoards, listen: str) -> str:
     return f"""
 [settings]
 interval = "{POLL_EVERY}s"
@@ -128,6 +132,9 @@ lever = "{boards.url}"
 
 [notify]
 console = true
+
+[server]
+listen = "{listen}"
 
 [[company]]
 name = "Northwind"
@@ -152,11 +159,17 @@ link = "a@href", location = ".where" }}
 """
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _say(text: str) -> None:
     console.print(f"\n▶ {text}", style="bold cyan")
 
 
-async def _script(boards: SampleBoards, stop: Callable[[], None]) -> None:
+async def _script(boards: SampleBoards, stop: Callable[[], None], dashboard: str) -> None:
     wait = POLL_EVERY * 2.2
     _say("First poll of three boards: a silent baseline (no flood of old postings).")
     await asyncio.sleep(wait)
@@ -182,6 +195,13 @@ async def _script(boards: SampleBoards, stop: Callable[[], None]) -> None:
         "`secondchance discover URL --add NAME` adds a company; `secondchance --help` "
         "lists every command."
     )
+    if sys.stdin.isatty() and os.environ.get("SECONDCHANCE_DEMO_STAY", "1") != "0":
+        # Someone is watching: leave the dashboard up to look around in.
+        _say(
+            f"The dashboard stays up at {dashboard} (Northwind's page tells the "
+            "story). Ctrl-C stops the demo."
+        )
+        return
     stop()
 
 
@@ -196,11 +216,21 @@ async def _main(directory: Path) -> int:
     boards.set("/v0/postings/contoso", _lever(*CONTOSO))
     boards.set("/fabrikam/careers", _careers(*FABRIKAM))
     path = directory / "watchlist.toml"
-    path.write_text(_watchlist(boards), encoding="utf-8")
+    listen = f"127.0.0.1:{_free_port()}"
+    path.write_text(_watchlist(boards, listen), encoding="utf-8")
     config = load(path)
     app = App.open(config, directory / "data", console=_print_alert)
-    daemon = Daemon(app)
-    script = asyncio.create_task(_script(boards, daemon.stopping.set))
+
+    def serve(daemon: Daemon) -> Server:
+        # Imported here: aiohttp.web and the templates cost a little start-up time.
+        from secondchance.cli.web import dashboard
+
+        return dashboard(config, directory / "data", daemon.healthy, listen)
+
+    daemon = Daemon(app, serve)
+    url = f"http://{listen}/"
+    console.print(f"The dashboard: {url} (open it while the demo runs)", style="bold")
+    script = asyncio.create_task(_script(boards, daemon.stopping.set, url))
     try:
         return await daemon.run()
     finally:
