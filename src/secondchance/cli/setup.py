@@ -71,16 +71,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
                 "target": found.target,
                 "fetched": found.fetched,
                 "note": found.note,
-                "candidates": [
-                    {
-                        "kind": c.kind,
-                        "value": c.value,
-                        "how": c.how,
-                        "postings": c.postings,
-                        "error": c.error,
-                    }
-                    for c in found.candidates
-                ],
+                "candidates": [c.as_json() for c in found.candidates],
                 "snippet": finder.snippet(name, chosen) if chosen else None,
             }
         )

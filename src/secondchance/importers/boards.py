@@ -23,6 +23,16 @@ class Candidate:
     postings: int | None = None
     error: str | None = None
 
+    def as_json(self) -> dict[str, object]:
+        """As `discover --json` and the dashboard's look-up print it."""
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "how": self.how,
+            "postings": self.postings,
+            "error": self.error,
+        }
+
 
 def recognise(url: str) -> list[Candidate]:
     """The boards every registered source recognises in ``url`` itself (pure)."""

@@ -111,25 +111,27 @@ def open_postings(
         rows = bulk.select((_P.source_id, *_STORED))
     else:
         rows = bulk.select((_P.source_id, *_STORED), _P.source_id, list(refs))
-    found = []
-    for row in rows:
-        status, first_seen, last_seen, closed_at = row[-4:]
-        ref = refs.get(row[0])
-        if status != "open" or ref is None:
-            continue
-        found.append(
-            StoredPosting(
-                company=ref.company,
-                source=ref,
-                posting=posting_of(row[1:-4]),
-                status=status,
-                first_seen=first_seen,
-                last_seen=last_seen,
-                closed_at=closed_at,
-            )
-        )
+    found = [
+        stored for row in rows if (stored := _open_posting(refs.get(row[0]), row[1:])) is not None
+    ]
     found.sort(key=lambda item: (item.company, item.first_seen))
     return found
+
+
+def _open_posting(ref: SourceRef | None, row: Sequence[Any]) -> StoredPosting | None:
+    """A row of ``_STORED`` as a StoredPosting, when it is open on a board we know."""
+    status, first_seen, last_seen, closed_at = row[-4:]
+    if status != "open" or ref is None:
+        return None
+    return StoredPosting(
+        company=ref.company,
+        source=ref,
+        posting=posting_of(row[:-4]),
+        status=status,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        closed_at=closed_at,
+    )
 
 
 def board_marks(connection: Connection) -> dict[int, tuple[str, object, object]]:
@@ -160,20 +162,8 @@ def open_by_board(
         rows = bulk.select((_P.id, _P.source_id, *_STORED), _P.source_id, list(refs))
     out: dict[int, list[tuple[int, StoredPosting]]] = {i: [] for i in refs}
     for row in rows:
-        status, first_seen, last_seen, closed_at = row[-4:]
-        ref = refs.get(row[1])
-        if status != "open" or ref is None:
-            continue
-        stored = StoredPosting(
-            company=ref.company,
-            source=ref,
-            posting=posting_of(row[2:-4]),
-            status=status,
-            first_seen=first_seen,
-            last_seen=last_seen,
-            closed_at=closed_at,
-        )
-        out[row[1]].append((row[0], stored))
+        if (stored := _open_posting(refs.get(row[1]), row[2:])) is not None:
+            out[row[1]].append((row[0], stored))
     for found in out.values():
         found.sort(key=lambda item: (item[1].first_seen, item[0]))
     return out

@@ -68,12 +68,13 @@ def install(app: web.Application, opener: Callable[[], Store] | None) -> None:
     app.router.add_post("/actions/snooze", snooze)
 
 
-def _wants_json(request: web.Request) -> bool:
+def wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _refused(request: web.Request, status: int, reason: str) -> web.Response:
-    if _wants_json(request):
+def refused(request: web.Request, status: int, reason: str) -> web.Response:
+    """The action is not done, and why: JSON to a script, a line of text to a browser."""
+    if wants_json(request):
         return web.json_response({"error": reason}, status=status)
     return web.Response(status=status, text=reason + "\n")
 
@@ -125,10 +126,10 @@ async def mark(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     kind = str(form.get("mark", ""))
     if kind not in marks.KINDS:
-        return _refused(request, 400, "mark: applied or dismissed")
+        return refused(request, 400, "mark: applied or dismissed")
     company = request.app[keys.CONFIG].company(str(form.get("company", "")))
     if company is None:
-        return _refused(request, 404, "no company of that name is in the watchlist")
+        return refused(request, 404, "no company of that name is in the watchlist")
     key = (
         company.name,
         str(form.get("kind", "")),
@@ -138,10 +139,10 @@ async def mark(request: web.Request) -> web.StreamResponse:
     try:
         made = await _write(request, _mark, key, kind, request.app[keys.NOW]())
     except (StorageError, SQLAlchemyError) as exc:
-        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+        return refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
     if made is None:
-        return _refused(request, 404, f"{company.name} has no such posting")
-    if _wants_json(request):
+        return refused(request, 404, f"{company.name} has no such posting")
+    if wants_json(request):
         return web.json_response(_record(made))
     raise web.HTTPSeeOther(_back(form, done=made.mark, mark=made.id))
 
@@ -150,14 +151,14 @@ async def undo(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     raw = str(form.get("mark", ""))
     if not raw.isdigit():
-        return _refused(request, 400, "undo: which mark?")
+        return refused(request, 400, "undo: which mark?")
     try:
         undone = await _write(request, marks.undo, int(raw), request.app[keys.NOW]())
     except (StorageError, SQLAlchemyError) as exc:
-        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+        return refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
     if undone is None:
-        return _refused(request, 404, "no such mark, or it was undone already")
-    if _wants_json(request):
+        return refused(request, 404, "no such mark, or it was undone already")
+    if wants_json(request):
         return web.json_response({**_record(undone), "undone": True})
     raise web.HTTPSeeOther(_back(form, done="undone", mark=undone.id))
 
@@ -170,7 +171,7 @@ def _record(made: marks.Mark) -> dict[str, object]:
 
 def _too_soon(request: web.Request, what: str, exc: asks.TooSoon) -> web.Response:
     wait = int(exc.every.total_seconds())
-    response = _refused(
+    response = refused(
         request, 429, f"{what} was asked at {exc.since:%H:%M:%S} UTC: once every {wait} s"
     )
     response.headers["Retry-After"] = str(wait)
@@ -182,14 +183,14 @@ async def poll_now(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     company = request.app[keys.CONFIG].company(str(form.get("company", "")))
     if company is None:
-        return _refused(request, 404, "no company of that name is in the watchlist")
+        return refused(request, 404, "no company of that name is in the watchlist")
     try:
         asked = await _write(request, asks.ask_poll, company.name, request.app[keys.NOW]())
     except asks.TooSoon as exc:
         return _too_soon(request, f"a poll of {company.name}", exc)
     except (StorageError, SQLAlchemyError) as exc:
-        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
-    if _wants_json(request):
+        return refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if wants_json(request):
         return web.json_response({"poll": company.name, "asked": asked.asked.isoformat()})
     raise web.HTTPSeeOther(_back(form, done="poll"))
 
@@ -202,8 +203,8 @@ async def retry_now(request: web.Request) -> web.StreamResponse:
     except asks.TooSoon as exc:
         return _too_soon(request, "a retry", exc)
     except (StorageError, SQLAlchemyError) as exc:
-        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
-    if _wants_json(request):
+        return refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if wants_json(request):
         return web.json_response({"retry": True, "asked": asked.asked.isoformat()})
     raise web.HTTPSeeOther(_back(form, done="retry"))
 
@@ -219,21 +220,19 @@ async def snooze(request: web.Request) -> web.StreamResponse:
     config = request.app[keys.CONFIG]
     company = config.company(str(form.get("company", "")))
     if company is None:
-        return _refused(request, 404, "no company of that name is in the watchlist")
+        return refused(request, 404, "no company of that name is in the watchlist")
     now = request.app[keys.NOW]()
     try:
         day = date.fromisoformat(str(form.get("until", "")))
     except ValueError:
-        return _refused(request, 400, "until: a date, YYYY-MM-DD")
+        return refused(request, 400, "until: a date, YYYY-MM-DD")
     until = datetime.combine(day, time(0), tzinfo=config.policy.tz)
     if not now < until <= now + timedelta(days=SNOOZE_MAX_DAYS):
-        return _refused(
-            request, 400, f"until: a date after today and within {SNOOZE_MAX_DAYS} days"
-        )
+        return refused(request, 400, f"until: a date after today and within {SNOOZE_MAX_DAYS} days")
     try:
         made = await _write(request, marks.snooze, company.name, until, now)
     except (StorageError, SQLAlchemyError) as exc:
-        return _refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
-    if _wants_json(request):
+        return refused(request, 503, f"cannot write to the database: {logs.first_line(exc)}")
+    if wants_json(request):
         return web.json_response({**_record(made), "until": until.isoformat()})
     raise web.HTTPSeeOther(_back(form, done="snoozed", mark=made.id))

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -21,21 +20,16 @@ from secondchance.config.environment import escape
 from secondchance.importers import discover as finder
 from secondchance.importers.apply import with_rejection
 from secondchance.importers.boards import Candidate
-from secondchance.importers.edit import find_company
 from secondchance.importers.merge import Entry
 from secondchance.importers.render import rejection_lines
 from secondchance.sources import SOURCES, SpecError, default_endpoints
 from secondchance.web import keys
-from secondchance.web.edits import (
-    field,
-    problem,
-    read_only,
-    rejection_of,
-    version,
-    wants_json,
-    write,
-)
+from secondchance.web.actions import refused, wants_json
+from secondchance.web.edits import field, read_only, rejection_of, version, write
 from secondchance.web.render import page
+
+if TYPE_CHECKING:
+    from secondchance.fetch.client import Fetcher
 
 # A look-up answers within this, whatever the pasted site does.
 DISCOVER_SECONDS = 45.0
@@ -68,7 +62,7 @@ async def add_page(request: web.Request) -> web.Response:
     )
 
 
-def _fetcher(config: Config) -> Any:
+def _fetcher(config: Config) -> Fetcher:
     # Imported at the first look-up: the pages never need the HTTP client.
     from secondchance.fetch.guard import trusted
     from secondchance.fetch.transports import guarded
@@ -82,7 +76,7 @@ async def find(request: web.Request) -> web.Response:
     config = request.app[keys.CONFIG]
     url = field(form, "url")
     if not url:
-        return problem(request, 400, "paste the address of a careers page or a job posting")
+        return refused(request, 400, "paste the address of a careers page or a job posting")
     fetcher = await request.app[FETCHER].get(config)
     try:
         found = await asyncio.wait_for(
@@ -90,16 +84,16 @@ async def find(request: web.Request) -> web.Response:
             DISCOVER_SECONDS,
         )
     except TimeoutError:
-        return problem(request, 504, f"looking at {url} took over {DISCOVER_SECONDS:.0f} s")
+        return refused(request, 504, f"looking at {url} took over {DISCOVER_SECONDS:.0f} s")
     except ValueError as exc:
-        return problem(request, 400, f"{url}: {exc}")
+        return refused(request, 400, f"{url}: {exc}")
     chosen = finder.best(found.candidates)
     if wants_json(request):
         return web.json_response(
             {
                 "target": found.target,
                 "note": found.note,
-                "candidates": [_candidate_json(c) for c in found.candidates],
+                "candidates": [c.as_json() for c in found.candidates],
                 "snippet": finder.snippet(finder.guess_name(chosen), chosen) if chosen else None,
                 # What /actions/add-company needs to write over this version of the file.
                 "version": await version(config.path),
@@ -121,16 +115,6 @@ async def find(request: web.Request) -> web.Response:
         path=str(path),
         today=request.app[keys.NOW]().astimezone(config.policy.tz).date().isoformat(),
     )
-
-
-def _candidate_json(c: Candidate) -> dict[str, object]:
-    return {
-        "kind": c.kind,
-        "value": c.value,
-        "how": c.how,
-        "postings": c.postings,
-        "error": c.error,
-    }
 
 
 def _board_value(c: Candidate) -> str:
@@ -160,22 +144,20 @@ async def add_company(request: web.Request) -> web.StreamResponse:
     # Escaped as an import escapes: a name must stay text, never become ${A_SECRET}.
     name = escape(shown)
     if not name:
-        return problem(request, 400, "the company needs a name")
+        return refused(request, 400, "the company needs a name")
     chosen = _chosen(form)
     if isinstance(chosen, str):
-        return problem(request, 400, chosen)
+        return refused(request, 400, chosen)
     rejection = rejection_of(form, name)
     if isinstance(rejection, str):
-        return problem(request, 400, rejection)
+        return refused(request, 400, rejection)
     notes = field(form, "notes", 5000) or None
 
     def edit(text: str) -> tuple[str, str]:
         new, message = finder.with_boards(text, config.path, name, chosen)
         if rejection is not None:
-            # The company as the file names it (an existing one keeps its spelling).
-            company = find_company(_parsed(new), name)
-            named = str(company["name"]) if company is not None else name
-            recorded = with_rejection(new, replace(rejection, company=named), notes)
+            # Under the company the boards went to, found by its key as `import` does.
+            recorded = with_rejection(new, rejection, notes)
             if recorded is not None:
                 new, message = recorded, f"{message}, with the rejection for {rejection.role}"
         return new, message
@@ -186,21 +168,15 @@ async def add_company(request: web.Request) -> web.StreamResponse:
     return await write(request, form, edit, snippet, shown)
 
 
-def _parsed(text: str) -> Any:
-    import tomlkit
-
-    return tomlkit.parse(text)
-
-
 class Fetchers:
     """The guarded Fetcher discover uses, made at the first look-up, closed with the
     application, and made again when the watchlist's endpoints change."""
 
     def __init__(self) -> None:
-        self._fetcher: Any = None
+        self._fetcher: Fetcher | None = None
         self._endpoints: object = None
 
-    async def get(self, config: Config) -> Any:
+    async def get(self, config: Config) -> Fetcher:
         if self._fetcher is None or self._endpoints != dict(config.endpoints):
             await self.close()
             self._fetcher = _fetcher(config)
@@ -211,9 +187,6 @@ class Fetchers:
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
-
-
-FETCHER = web.AppKey("discover_fetcher", Fetchers)
 
 
 FETCHER = web.AppKey("discover_fetcher", Fetchers)

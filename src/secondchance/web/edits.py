@@ -31,6 +31,7 @@ from secondchance.importers.found import Found
 from secondchance.importers.merge import Entry
 from secondchance.importers.render import rejection_lines
 from secondchance.web import keys, views
+from secondchance.web.actions import refused, wants_json
 from secondchance.web.render import page
 
 _TEXT_MAX = 2000
@@ -83,10 +84,6 @@ def field(form: Any, name: str, limit: int = _TEXT_MAX) -> str:
     return " ".join(str(form.get(name, "")).split())[:limit]
 
 
-def wants_json(request: web.Request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def rejection_of(form: Any, company: str) -> Found | str | None:
     """The rejection a form records for ``company``; None when it records none."""
     role = field(form, "role", _TEXT_MAX)
@@ -114,12 +111,12 @@ async def record_rejection(request: web.Request) -> web.StreamResponse:
     config = request.app[keys.CONFIG]
     company = config.company(str(form.get("company", "")))
     if company is None:
-        return problem(request, 404, "no company of that name is in the watchlist")
+        return refused(request, 404, "no company of that name is in the watchlist")
     found = rejection_of(form, company.name)
     if found is None:
-        return problem(request, 400, "a rejection needs the role you were turned down for")
+        return refused(request, 400, "a rejection needs the role you were turned down for")
     if isinstance(found, str):
-        return problem(request, 400, found)
+        return refused(request, 400, found)
     notes = field(form, "notes", 5000) or None
 
     def edit(text: str) -> tuple[str, str]:
@@ -156,9 +153,9 @@ async def write(
     try:
         new, message = edit(original.text)
     except (LayoutError, ValueError) as exc:
-        return problem(request, 400, str(exc))
+        return refused(request, 400, str(exc))
     except ConfigError as exc:
-        return problem(request, 400, "; ".join(exc.problems))
+        return refused(request, 400, "; ".join(_masked(app, exc)))
     undo = ""
     if new != original.text:
         reason = await asyncio.to_thread(read_only, path)
@@ -166,8 +163,7 @@ async def write(
             try:
                 await asyncio.to_thread(replace_validated, path, new, original)
             except ConfigError as exc:
-                masked = [views.masked(p, app[keys.CONFIG].secrets) for p in exc.problems]
-                return refusal(request, 409, "; ".join(masked), snippet, path)
+                return refusal(request, 409, "; ".join(_masked(app, exc)), snippet, path)
             except OSError as exc:
                 if exc.errno not in _READ_ONLY:
                     raise
@@ -196,22 +192,29 @@ async def undo_edit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     kept = request.app[UNDO].take(str(form.get("edit", "")))
     if kept is None:
-        return problem(request, 404, "nothing to undo: it was undone, or the server restarted")
+        return refused(request, 404, "nothing to undo: it was undone, or the server restarted")
     path, before, after = kept
     original = await asyncio.to_thread(Original.read, path)
     if original.digest != after:
-        return problem(
+        return refused(
             request, 409, f"{path} changed since that edit; nothing undone (edit it by hand)"
         )
     try:
         await asyncio.to_thread(replace_validated, path, before, original)
-    except (ConfigError, OSError) as exc:
-        return problem(request, 409, f"nothing undone: {exc}")
+    except ConfigError as exc:
+        return refused(request, 409, f"nothing undone: {'; '.join(_masked(request.app, exc))}")
+    except OSError as exc:
+        return refused(request, 409, f"nothing undone: {path}: {exc.strerror or exc}")
     await _adopt(request.app, path)
     log.info("dashboard: undid an edit of %s", path)
     if wants_json(request):
         return web.json_response({"done": "undone"})
     raise web.HTTPSeeOther("/watchlist?done=unedited")
+
+
+def _masked(app: web.Application, exc: ConfigError) -> list[str]:
+    """The check's problems as a page shows them: secrets masked, as in the logs."""
+    return [views.masked(p, app[keys.CONFIG].secrets) for p in exc.problems]
 
 
 async def _adopt(app: web.Application, path: Path) -> None:
@@ -221,12 +224,6 @@ async def _adopt(app: web.Application, path: Path) -> None:
     except ConfigError:
         return  # changed again since: the daemon's reload will say what is wrong
     keys.adopt(app, loaded)
-
-
-def problem(request: web.Request, status: int, reason: str) -> web.Response:
-    if wants_json(request):
-        return web.json_response({"error": reason}, status=status)
-    return web.Response(status=status, text=reason + "\n")
 
 
 def refusal(
